@@ -1,0 +1,337 @@
+"""The service catalog: one TOML file per jenis layanan, read into plain dataclasses.
+
+The files live in ``forms/katalog/`` (the built-in catalog, encoded from the Standar Pelayanan and
+SOP documents in ``shared/seeds``) and, optionally, in an office's own folder given by the
+configuration (``katalog_dir``). A file in the office folder with the same ``kode`` replaces the
+built-in one; any other file adds a jenis layanan. No code change is needed for either.
+
+This module never imports textual, rich or peewee.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: Units a mutu baku waktu or a jangka waktu may be given in.
+TimeUnit = Literal["menit", "jam", "hari", "hari kerja", "bulan", "tahun"]
+TIME_UNITS: tuple[str, ...] = ("menit", "jam", "hari", "hari kerja", "bulan", "tahun")
+
+#: How a checklist item is required.
+ItemKind = Literal["wajib", "opsional", "bersyarat"]
+ITEM_KINDS: tuple[str, ...] = ("wajib", "opsional", "bersyarat")
+
+#: Who applies: a person, an organisation (LKS, panitia, yayasan) or a group (KUBE).
+ApplicantKind = Literal["perorangan", "organisasi", "kelompok"]
+APPLICANT_KINDS: tuple[str, ...] = ("perorangan", "organisasi", "kelompok")
+
+#: The kinds of eligibility criteria the documents state.
+CriterionKind = Literal[
+    "usia", "jenis_kelamin", "domisili", "dtks", "pengecualian", "jumlah_anggota", "lainnya"
+]
+CRITERION_KINDS: tuple[str, ...] = (
+    "usia", "jenis_kelamin", "domisili", "dtks", "pengecualian", "jumlah_anggota", "lainnya"
+)
+
+#: Decision kinds in the flowcharts.
+DecisionKind = Literal["kelengkapan", "syarat", "kelayakan"]
+DECISION_KINDS: tuple[str, ...] = ("kelengkapan", "syarat", "kelayakan")
+
+#: Documents the desk can print as the product of a service.
+LetterTemplate = Literal["rekomendasi", "surat_keterangan", "tanda_terima"]
+LETTER_TEMPLATES: tuple[str, ...] = ("rekomendasi", "surat_keterangan", "tanda_terima")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A time as the documents state it: a number and a unit.
+
+    Attributes:
+        value: The number (e.g. ``15``); may be fractional for OCR'd values such as ``0.5``.
+        unit: One of :data:`TIME_UNITS`.
+        text: The document's own words, e.g. ``"2 (dua) hari kerja, sejak berkas ... lengkap"``.
+    """
+
+    value: float
+    unit: str
+    text: str = ""
+
+    def label(self) -> str:
+        """Return a short Indonesian label such as ``"15 hari"`` or ``"2 hari kerja"``."""
+        number = int(self.value) if float(self.value).is_integer() else self.value
+        return f"{number} {self.unit}"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A fact asked at the counter that makes ``bersyarat`` items required.
+
+    Attributes:
+        id: Identifier used by items' ``when``.
+        question: The question shown to the operator, e.g. "Ada anggota tanpa KK/KTP?".
+    """
+
+    id: str
+    question: str
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One persyaratan: a document or fact the berkas must contain.
+
+    Attributes:
+        id: Identifier, unique within the service.
+        text: The requirement as the document words it.
+        kind: ``wajib`` (required), ``opsional`` or ``bersyarat`` (required when ``when`` holds).
+        condition: For ``bersyarat``: the condition in words, as the document says it.
+        when: For ``bersyarat``: the :class:`Condition` id that makes it required.
+        per_member: True when each member of a group must bring it ("masing-masing anggota").
+        group: Optional heading for services with several categories (Kukar Idaman).
+    """
+
+    id: str
+    text: str
+    kind: str = "wajib"
+    condition: str = ""
+    when: str = ""
+    per_member: bool = False
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """An eligibility criterion stated by the document.
+
+    Attributes:
+        id: Identifier, unique within the service.
+        kind: One of :data:`CRITERION_KINDS`.
+        text: The document's words.
+        min: Lower bound (age in years, group size) where it applies.
+        max: Upper bound (age in years) where it applies.
+        value: ``"P"``/``"L"`` for jenis_kelamin, kabupaten name for domisili.
+        values: Excluded statuses for ``pengecualian`` (e.g. PNS, TNI, Polri).
+        group: Category the criterion belongs to (e.g. "Lanjut Usia Telantar"), if any.
+    """
+
+    id: str
+    kind: str
+    text: str
+    min: int | None = None
+    max: int | None = None
+    value: str = ""
+    values: tuple[str, ...] = ()
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One SOP step (a row of the SOP table, or a box of the flowchart).
+
+    Attributes:
+        no: Step number as in the document.
+        uraian: What is done.
+        pelaksana: The role(s) that carry it out.
+        kelengkapan: Mutu baku: what must be at hand.
+        waktu: Mutu baku: the standard time, or None where the document gives none.
+        output: Mutu baku: what the step produces.
+        keterangan: The KET column, if any.
+        loket: True for steps done at the counter while the applicant waits.
+    """
+
+    no: int
+    uraian: str
+    pelaksana: tuple[str, ...] = ()
+    kelengkapan: str = ""
+    waktu: Duration | None = None
+    output: str = ""
+    keterangan: str = ""
+    loket: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision diamond of the flowchart.
+
+    Attributes:
+        id: Identifier.
+        kind: ``kelengkapan`` (lengkap / tidak lengkap), ``syarat`` (memenuhi / tidak memenuhi
+            syarat) or ``kelayakan`` (layak / tidak layak).
+        question: The diamond's text, e.g. "Verifikasi berkas".
+        after_step: The step number the decision follows.
+        yes: Label of the positive branch ("lengkap").
+        no: Label of the negative branch ("tidak lengkap").
+        on_no: What happens on the negative branch ("Lengkapi kekurangan berkas").
+        back_to_step: Step the negative branch returns to, if it loops back.
+    """
+
+    id: str
+    kind: str
+    question: str
+    after_step: int
+    yes: str
+    no: str
+    on_no: str = ""
+    back_to_step: int | None = None
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The letter or document that is the service's product, printed by the desk.
+
+    Attributes:
+        template: One of :data:`LETTER_TEMPLATES`.
+        title: Title printed on the letter, e.g. "REKOMENDASI".
+        hal: The "Hal" line.
+        klasifikasi: Kode klasifikasi for the letter number (e.g. ``400.9.7``).
+        sifat: "Biasa", "Penting" ...
+        addressee: "Yth." line (may use placeholders).
+        body: Paragraphs with ``{placeholders}`` filled from the case (see output.letters).
+        closing: Closing paragraph.
+        tembusan: Copies to.
+    """
+
+    template: str
+    title: str
+    hal: str
+    klasifikasi: str
+    body: tuple[str, ...]
+    sifat: str = "Biasa"
+    addressee: str = ""
+    closing: str = ""
+    tembusan: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    """One jenis layanan, as its Standar Pelayanan and SOP define it.
+
+    Attributes:
+        code: Short unique code (e.g. ``REK-PUB``); used on the command line and in numbers.
+        name: Full name as in the document.
+        short_name: Name that fits a narrow screen.
+        office: Issuing office, e.g. "Dinas Sosial Kabupaten Kutai Kartanegara".
+        kabupaten: The kabupaten of the issuing office.
+        bidang: The bidang / unit that handles it.
+        source: The seed document (file and section) it was encoded from.
+        queue_prefix: Letter(s) printed before the ticket number (A-012).
+        applicant_kind: ``perorangan``, ``organisasi`` or ``kelompok``.
+        persyaratan: The checklist.
+        conditions: Facts asked at the counter for ``bersyarat`` items.
+        kriteria: Eligibility criteria.
+        steps: The procedure (SOP), in order.
+        decisions: Decision branches of the flowchart.
+        jangka_waktu: Jangka waktu penyelesaian (standard completion time), if stated.
+        jangka_waktu_sejak: When the clock starts, in words.
+        biaya: Biaya/tarif in words.
+        biaya_rupiah: Biaya as a number (0 = gratis).
+        produk: Produk layanan in words.
+        benefit_rupiah: Amount of a cash benefit, where the product is one (per ``benefit_period``).
+        benefit_period: "bulan", "tahun" ... for ``benefit_rupiah``.
+        benefit_count: How many periods the benefit is paid for (e.g. 12 bulan).
+        pengaduan: Complaint channels.
+        dasar_hukum: Legal basis.
+        sop_total_stated: The SOP table's own "Jumlah", kept even when the steps disagree.
+        letter: The printed product, if the desk prints one.
+        path: File the service was loaded from (set by the loader).
+    """
+
+    code: str
+    name: str
+    short_name: str
+    office: str
+    kabupaten: str
+    bidang: str
+    source: str
+    queue_prefix: str
+    applicant_kind: str
+    persyaratan: tuple[ChecklistItem, ...]
+    steps: tuple[Step, ...]
+    conditions: tuple[Condition, ...] = ()
+    kriteria: tuple[Criterion, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    jangka_waktu: Duration | None = None
+    jangka_waktu_sejak: str = ""
+    biaya: str = ""
+    biaya_rupiah: int = 0
+    produk: str = ""
+    benefit_rupiah: int | None = None
+    benefit_period: str = ""
+    benefit_count: int | None = None
+    pengaduan: tuple[str, ...] = ()
+    dasar_hukum: tuple[str, ...] = ()
+    sop_total_stated: Duration | None = None
+    letter: Letter | None = None
+    path: str = field(default="", compare=False)
+
+    def item(self, item_id: str) -> ChecklistItem:
+        """Return the checklist item with ``item_id``.
+
+        Raises:
+            KeyError: if the service has no such item.
+        """
+        for it in self.persyaratan:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def step(self, no: int) -> Step:
+        """Return the step numbered ``no``.
+
+        Raises:
+            KeyError: if the service has no such step.
+        """
+        for st in self.steps:
+            if st.no == no:
+                return st
+        raise KeyError(no)
+
+    def criterion(self, kind: str) -> Criterion | None:
+        """Return the first criterion of ``kind``, or None."""
+        for cr in self.kriteria:
+            if cr.kind == kind:
+                return cr
+        return None
+
+    def required_items(self, conditions: dict[str, bool]) -> list[ChecklistItem]:
+        """Return the items required given the answers to the service's conditions.
+
+        Args:
+            conditions: condition id -> True when the condition holds.
+
+        Returns:
+            ``wajib`` items, plus ``bersyarat`` items whose condition holds.
+        """
+        out = []
+        for it in self.persyaratan:
+            if it.kind == "wajib" or (it.kind == "bersyarat" and conditions.get(it.when, False)):
+                out.append(it)
+        return out
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All services known to the desk, in file order.
+
+    Attributes:
+        services: The services, keyed by code.
+    """
+
+    services: dict[str, Service]
+
+    def __len__(self) -> int:
+        return len(self.services)
+
+    def __iter__(self):
+        return iter(self.services.values())
+
+    def get(self, code: str) -> Service:
+        """Return the service with ``code`` (case-insensitive).
+
+        Raises:
+            KeyError: if there is none.
+        """
+        key = code.strip().upper()
+        for svc in self.services.values():
+            if svc.code.upper() == key:
+                return svc
+        raise KeyError(code)

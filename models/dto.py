@@ -1,0 +1,280 @@
+"""Plain data the domain services return to the screens and the CLI.
+
+Screens never see peewee rows: every service function returns these frozen dataclasses.
+Datetimes are timezone-aware and already in the office's local time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+#: Case statuses and their Indonesian labels, in the order a case moves through them.
+CASE_STATUSES: dict[str, str] = {
+    "verifikasi": "Verifikasi berkas",
+    "menunggu_berkas": "Menunggu kelengkapan berkas",
+    "diproses": "Diproses",
+    "selesai": "Selesai",
+    "batal": "Dibatalkan",
+}
+
+#: Ticket statuses and their Indonesian labels.
+TICKET_STATUSES: dict[str, str] = {
+    "menunggu": "Menunggu",
+    "dipanggil": "Dipanggil",
+    "dilayani": "Dilayani",
+    "selesai": "Selesai",
+    "lewat": "Tidak hadir",
+}
+
+
+class DeskError(Exception):
+    """A user-facing error: ``str(err)`` is an Indonesian sentence fit for the screen."""
+
+
+class AuthError(DeskError):
+    """Login failed (unknown user, wrong password, inactive account)."""
+
+
+class ValidationError(DeskError):
+    """Input rejected; ``errors`` maps field name -> Indonesian message for that field."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(self.errors.values()) or "Data tidak valid.")
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """Who is logged in, at which office and loket."""
+
+    staff_id: int
+    username: str
+    full_name: str
+    role: str
+    office_id: int
+    office_name: str
+    tz: str
+    counter_id: int | None = None
+    counter_no: int | None = None
+    counter_name: str = ""
+
+
+@dataclass(frozen=True)
+class CounterInfo:
+    """A loket of the office."""
+
+    id: int
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """A jenis layanan as the screens need it (the full definition stays in the catalog)."""
+
+    code: str
+    name: str
+    short_name: str
+    prefix: str
+    applicant_kind: str
+    jangka_waktu: str
+    has_letter: bool
+    letter_title: str = ""
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    """A queue ticket."""
+
+    id: int
+    code: str
+    number: int
+    service_code: str
+    service_name: str
+    status: str
+    status_label: str
+    priority: bool
+    issued_at: dt.datetime
+    called_at: dt.datetime | None = None
+    counter_no: int | None = None
+    staff_name: str = ""
+    case_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ApplicantInput:
+    """What the operator typed at intake. Strings as typed; the service validates them.
+
+    For ``organisasi``/``kelompok`` applicants ``org_name`` is the lembaga or kelompok and the
+    person fields describe its penanggung jawab / ketua.
+    """
+
+    kind: str = "perorangan"
+    nik: str = ""
+    name: str = ""
+    sex: str = ""
+    birth_date: str = ""
+    address: str = ""
+    desa: str = ""
+    kecamatan: str = ""
+    kabupaten: str = ""
+    phone: str = ""
+    org_name: str = ""
+    member_count: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicantInfo:
+    """A stored applicant."""
+
+    id: int
+    kind: str
+    nik: str
+    nik_masked: str
+    name: str
+    sex: str
+    birth_date: dt.date | None
+    age: int | None
+    address: str
+    desa: str
+    kecamatan: str
+    kabupaten: str
+    phone: str
+    org_name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: the organisation's, with its contact person, or the person's."""
+        if self.org_name:
+            return f"{self.org_name} (u.p. {self.name})"
+        return self.name
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    """One persyaratan of a case, with the operator's answer."""
+
+    item_id: str
+    text: str
+    kind: str
+    required: bool
+    received: bool
+    note: str = ""
+    condition: str = ""
+    per_member: bool = False
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class ConditionLine:
+    """A condition question of a case, with the operator's answer."""
+
+    id: str
+    question: str
+    value: bool
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One SOP step of a case and its timing against the mutu baku."""
+
+    no: int
+    uraian: str
+    pelaksana: str
+    waktu_label: str
+    output: str
+    loket: bool
+    status: str  # "belum", "berjalan", "selesai"
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    standard_seconds: int | None = None
+    started_by: str = ""
+    ended_by: str = ""
+
+    def elapsed_seconds(self, now: dt.datetime) -> int:
+        """Seconds the step has run (until ``now`` while it runs)."""
+        if self.started_at is None:
+            return 0
+        end = self.ended_at or now
+        return max(0, int((end - self.started_at).total_seconds()))
+
+    def overdue(self, now: dt.datetime) -> bool:
+        """True when the step ended, or is still running, past its due time."""
+        if self.due_at is None or self.started_at is None:
+            return False
+        return (self.ended_at or now) > self.due_at
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document the desk produced (PDF on disk)."""
+
+    id: int
+    kind: str
+    title: str
+    path: str
+    created_at: dt.datetime
+    number: str = ""
+    verification_code: str = ""
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything the screens show about one case (berkas / permohonan)."""
+
+    id: int
+    status: str
+    status_label: str
+    service: ServiceInfo
+    applicant: ApplicantInfo
+    created_at: dt.datetime
+    register_no: str = ""
+    ticket_code: str = ""
+    member_count: int | None = None
+    complete_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    checklist: tuple[ChecklistLine, ...] = ()
+    conditions: tuple[ConditionLine, ...] = ()
+    steps: tuple[StepLine, ...] = ()
+    documents: tuple[DocumentInfo, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> tuple[ChecklistLine, ...]:
+        """Required items not yet received."""
+        return tuple(line for line in self.checklist if line.required and not line.received)
+
+    @property
+    def current_step(self) -> StepLine | None:
+        """The running step, if any."""
+        for step in self.steps:
+            if step.status == "berjalan":
+                return step
+        return None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A line of a search result."""
+
+    id: int
+    register_no: str
+    service_code: str
+    service_name: str
+    applicant_name: str
+    nik_masked: str
+    status: str
+    status_label: str
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    """The outcome of the lengkap / tidak lengkap decision."""
+
+    lengkap: bool
+    case: CaseDetail
+    document: DocumentInfo | None = None
+    missing: tuple[ChecklistLine, ...] = field(default=())
