@@ -1,0 +1,560 @@
+"""The desk's printed documents: ticket, slip, receipt and letter.
+
+Inputs are plain frozen dataclasses and keyword arguments; every string is
+user data and is printed literally (no markup). Each `render_*` function
+writes one PDF atomically and returns its path.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from datetime import date as date_type
+from datetime import datetime
+from pathlib import Path
+
+import segno
+from fpdf.enums import Align, XPos, YPos
+
+from output.pdf import (
+    FONT,
+    TICKET_HEIGHT,
+    DeskPDF,
+    clean,
+    clean_line,
+    write_pdf,
+)
+from output.words import format_tanggal, format_waktu, hari
+
+__all__ = [
+    "VERIFICATION_PREFIX",
+    "Kop",
+    "Signatory",
+    "render_letter",
+    "render_receipt",
+    "render_slip",
+    "render_ticket",
+]
+
+VERIFICATION_PREFIX = "DESK-VERIFIKASI:"
+QR_SIZE = 24.0  # mm
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class Kop:
+    """The office letterhead.
+
+    Attributes:
+        pemerintah: E.g. "PEMERINTAH KABUPATEN KUTAI KARTANEGARA".
+        dinas: E.g. "DINAS SOSIAL".
+        alamat: Street address.
+        telepon: Phone number(s).
+        email: E-mail address (printed as "Pos-el").
+        website: Web address (printed as "Laman").
+        kode_pos: Postal code.
+        kota: The place printed before dates, e.g. "Tenggarong".
+    """
+
+    pemerintah: str
+    dinas: str
+    alamat: str
+    telepon: str = ""
+    email: str = ""
+    website: str = ""
+    kode_pos: str = ""
+    kota: str = ""
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """The official who signs a letter.
+
+    Attributes:
+        jabatan: Position, e.g. "Kepala Dinas Sosial" (may hold "\\n").
+        nama: Full name with titles.
+        pangkat: Rank, e.g. "Pembina Utama Muda (IV/c)".
+        nip: Civil-service number, printed as "NIP. ...".
+    """
+
+    jabatan: str
+    nama: str
+    pangkat: str = ""
+    nip: str = ""
+
+
+# ------------------------------------------------------------------ helpers
+def _kop_lines(kop: Kop) -> list[str]:
+    """Build the small address and contact lines of the kop.
+
+    Args:
+        kop: The letterhead.
+
+    Returns:
+        Up to two lines: address (with postal code) and contacts.
+    """
+    address = clean_line(kop.alamat)
+    if clean_line(kop.kode_pos):
+        address = f"{address}, Kode Pos {clean_line(kop.kode_pos)}".lstrip(", ")
+    contacts = []
+    if clean_line(kop.telepon):
+        contacts.append(f"Telepon {clean_line(kop.telepon)}")
+    if clean_line(kop.email):
+        contacts.append(f"Pos-el {clean_line(kop.email)}")
+    if clean_line(kop.website):
+        contacts.append(f"Laman {clean_line(kop.website)}")
+    return [line for line in (address, ", ".join(contacts)) if line]
+
+
+def _draw_kop(pdf: DeskPDF, kop: Kop) -> None:
+    """Draw the letterhead of `kop` at the top of the current page.
+
+    Args:
+        pdf: The document.
+        kop: The letterhead.
+    """
+    pdf.letterhead(kop.pemerintah, kop.dinas, _kop_lines(kop))
+
+
+def _place_date(kop: Kop, d: date_type) -> str:
+    """Return "Tenggarong, 22 Mei 2024" (or only the date without kota).
+
+    Args:
+        kop: The letterhead (its kota is used).
+        d: The date.
+
+    Returns:
+        The place-and-date line.
+    """
+    kota = clean_line(kop.kota)
+    return f"{kota}, {format_tanggal(d)}" if kota else format_tanggal(d)
+
+
+def _office_name(kop: Kop) -> str:
+    """Return the office name in title case for running text.
+
+    Args:
+        kop: The letterhead.
+
+    Returns:
+        E.g. "Dinas Sosial" for "DINAS SOSIAL".
+    """
+    name = clean_line(kop.dinas) or "Dinas Sosial"
+    if not name.isupper():
+        return name
+    small = {"dan", "atau", "di", "ke", "dari", "untuk", "serta"}
+    words = name.lower().split()
+    return " ".join(
+        w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+def _with_comma(text: str) -> str:
+    """Append the customary comma to a signature heading.
+
+    Args:
+        text: E.g. "Kepala Dinas Sosial".
+
+    Returns:
+        "Kepala Dinas Sosial," unless it already ends in punctuation.
+    """
+    text = clean(text).strip()
+    return text if not text or text[-1] in ",.:;" else text + ","
+
+
+def _section_label(pdf: DeskPDF, text: str) -> None:
+    """Print a bold label line that stays with the content below it.
+
+    Args:
+        pdf: The document.
+        text: The label.
+    """
+    pdf.ensure_space(5.5 * 3)
+    pdf.set_x(pdf.l_margin)
+    pdf.set_font(FONT, "B", 11)
+    pdf.multi_cell(pdf.content_width, 5.5, text, align=Align.L,
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 11)
+    pdf.ln(1)
+
+
+def _qr_svg(payload: str) -> io.BytesIO:
+    """Encode `payload` as a QR code in SVG.
+
+    Args:
+        payload: The text to encode.
+
+    Returns:
+        An SVG image in memory, ready for `FPDF.image`.
+    """
+    buf = io.BytesIO()
+    segno.make(payload, error="m").save(buf, kind="svg", scale=4, border=2,
+                                        omitsize=True)
+    buf.seek(0)
+    return buf
+
+
+# ------------------------------------------------------------------- ticket
+def _draw_ticket(pdf: DeskPDF, *, kop: Kop, code: str, service_name: str,
+                 issued_at: datetime, waiting_ahead: int, priority: bool) -> float:
+    """Draw a ticket on the current page.
+
+    Args:
+        pdf: A ticket-sized document with a page added.
+        kop: The office letterhead (names only).
+        code: The ticket code, e.g. "H-001".
+        service_name: The service.
+        issued_at: When the ticket was taken (office local time).
+        waiting_ahead: How many people are ahead.
+        priority: Print the priority line.
+
+    Returns:
+        The y position after the last line, in mm.
+    """
+    w = pdf.content_width
+    x = pdf.l_margin
+
+    def line(text: str, size: float, style: str = "", h: float | None = None) -> None:
+        """Print centered, wrapped text (skipped when empty)."""
+        text = clean(text).strip()
+        if not text:
+            return
+        pdf.set_font(FONT, style, size)
+        pdf.set_x(x)
+        pdf.multi_cell(w, h or size * 0.45, text, align=Align.C,
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def dashed(gap: float = 2.0) -> None:
+        """Draw a dashed tear line with `gap` mm above and below."""
+        pdf.ln(gap)
+        pdf.set_dash_pattern(dash=1, gap=1)
+        pdf.set_line_width(0.2)
+        pdf.line(x, pdf.get_y(), x + w, pdf.get_y())
+        pdf.set_dash_pattern()
+        pdf.ln(gap)
+
+    pdf.set_y(pdf.t_margin + 1)
+    line(kop.pemerintah, 7.5, "B", 3.6)
+    line(kop.dinas, 11, "B", 5)
+    line(clean_line(kop.alamat), 6.5, "", 3)
+    dashed()
+    line("NOMOR ANTRIAN", 9, "", 4.5)
+    code = clean_line(code) or "-"
+    size = 44.0
+    pdf.set_font(FONT, "B", size)
+    while size > 14 and pdf.get_string_width(code) > w:
+        size -= 2
+        pdf.set_font(FONT, "B", size)
+    pdf.set_x(x)
+    pdf.multi_cell(w, size * 0.42, code, align=Align.C,
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1.5)
+    if priority:
+        pdf.set_font(FONT, "B", 10)
+        label = "Antrian Prioritas"
+        box_w = pdf.get_string_width(label) + 8
+        pdf.set_fill_color(0)
+        pdf.set_text_color(255)
+        pdf.set_x(x + (w - box_w) / 2)
+        pdf.cell(box_w, 6, label, align=Align.C, fill=True,
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0)
+        pdf.ln(1.5)
+    line(clean_line(service_name), 10.5, "B", 4.8)
+    pdf.ln(1)
+    when = f"{hari(issued_at)}, {format_tanggal(issued_at)} pukul {format_waktu(issued_at)}"
+    line(when, 8.5, "", 4)
+    pdf.ln(0.5)
+    line(f"Antrian di depan Anda: {max(0, int(waiting_ahead))}", 10, "B", 5)
+    dashed()
+    line("Mohon menunggu nomor Anda dipanggil", 8.5, "", 4)
+    line("Simpan tiket ini sampai layanan selesai.", 7, "", 3.4)
+    return pdf.get_y()
+
+
+def render_ticket(path: PathLike, *, kop: Kop, code: str, service_name: str,
+                  issued_at: datetime, waiting_ahead: int,
+                  priority: bool = False) -> Path:
+    """Render a queue ticket for an 80 mm thermal roll.
+
+    The page is 80 x 110 mm and grows when long names need more room.
+
+    Args:
+        path: Where to write the PDF.
+        kop: The office letterhead (names only).
+        code: The ticket code, e.g. "H-001".
+        service_name: The service.
+        issued_at: When the ticket was taken (office local time).
+        waiting_ahead: How many people are ahead.
+        priority: Print the "Antrian Prioritas" line.
+
+    Returns:
+        The path written.
+    """
+    args = dict(kop=kop, code=code, service_name=service_name, issued_at=issued_at,
+                waiting_ahead=waiting_ahead, priority=priority)
+    probe = DeskPDF.ticket(1000)
+    probe.add_page()
+    needed = _draw_ticket(probe, **args) + probe.t_margin
+    pdf = DeskPDF.ticket(max(TICKET_HEIGHT, needed), title=f"Tiket {clean_line(code)}")
+    pdf.add_page()
+    _draw_ticket(pdf, **args)
+    return write_pdf(pdf, path)
+
+
+# --------------------------------------------------------------------- slip
+def render_slip(path: PathLike, *, kop: Kop,
+                title: str = "SURAT KETERANGAN KEKURANGAN BERKAS",
+                service_name: str, applicant: list[tuple[str, str]],
+                missing: list[str], notes: list[str], date: date_type,
+                officer: str, reference: str, return_note: str) -> Path:
+    """Render the slip listing the documents an applicant still has to bring.
+
+    Args:
+        path: Where to write the PDF.
+        kop: The office letterhead.
+        title: The heading.
+        service_name: The service applied for.
+        applicant: (label, value) rows, e.g. [("Nama", "..."), ("NIK", "...")].
+        missing: The missing requirements, one numbered line each.
+        notes: Optional note per missing item (same index; "" for none);
+            notes beyond the missing items print as general notes.
+        date: The slip's date.
+        officer: The desk officer's name.
+        reference: Case or ticket reference, e.g. "BRK-2024-0012 / H-001".
+        return_note: The instruction to come back (a default is used if "").
+
+    Returns:
+        The path written.
+    """
+    pdf = DeskPDF(footer_text=f"Nomor berkas: {clean_line(reference)}",
+                  title=title or "Surat Keterangan Kekurangan Berkas")
+    pdf.add_page()
+    _draw_kop(pdf, kop)
+    pdf.heading(title or "SURAT KETERANGAN KEKURANGAN BERKAS")
+    if clean_line(reference):
+        pdf.paragraph(f"Nomor berkas: {clean_line(reference)}", size=10, line_h=5,
+                      align=Align.C, gap_after=4)
+    else:
+        pdf.ln(3)
+    pdf.paragraph("Berkas permohonan layanan berikut belum dapat diproses karena "
+                  "persyaratan belum lengkap.")
+    pdf.field_rows([("Layanan", service_name), *applicant], x=pdf.l_margin + 5,
+                   label_w=40)
+    _section_label(pdf, "Persyaratan yang belum dipenuhi:")
+    items = list(missing) or ["(tidak ada)"]
+    notes = list(notes or [])
+    pdf.numbered_list(items, x=pdf.l_margin + 5, notes=notes[:len(items)],
+                      note_prefix="Keterangan: ")
+    extra = [n for n in notes[len(items):] if clean(n).strip()]
+    if extra:
+        _section_label(pdf, "Catatan:")
+        pdf.numbered_list(extra, x=pdf.l_margin + 5, marker="-")
+    note = clean(return_note).strip()
+    if not note:
+        note = ("Silakan lengkapi berkas di atas dan kembali ke loket dengan "
+                "menunjukkan slip ini.")
+        if clean_line(reference):
+            note += f" Nomor berkas: {clean_line(reference)}."
+    pdf.ln(1)
+    pdf.paragraph(note, style="B", gap_after=6)
+    pdf.signature_block([_place_date(kop, date), "Petugas Loket,"], officer, [])
+    return write_pdf(pdf, path)
+
+
+# ------------------------------------------------------------------ receipt
+def render_receipt(path: PathLike, *, kop: Kop, service_name: str, register_no: str,
+                   applicant: list[tuple[str, str]], received: list[str],
+                   date: date_type, due_text: str, officer: str) -> Path:
+    """Render the receipt ("TANDA TERIMA BERKAS") for a complete file.
+
+    Args:
+        path: Where to write the PDF.
+        kop: The office letterhead.
+        service_name: The service applied for.
+        register_no: The register number of the file.
+        applicant: (label, value) rows, e.g. [("Nama", "..."), ("NIK", "...")].
+        received: The documents received, one numbered line each.
+        date: The date the file was received.
+        due_text: Expected completion, e.g. "29 Mei 2024 (5 hari kerja)".
+        officer: The receiving officer's name.
+
+    Returns:
+        The path written.
+    """
+    pdf = DeskPDF(footer_text=f"Nomor register: {clean_line(register_no)}",
+                  title="Tanda Terima Berkas")
+    pdf.add_page()
+    _draw_kop(pdf, kop)
+    pdf.heading("TANDA TERIMA BERKAS")
+    if clean_line(register_no):
+        pdf.paragraph(f"Nomor register: {clean_line(register_no)}", size=10,
+                      line_h=5, align=Align.C, gap_after=4)
+    else:
+        pdf.ln(3)
+    pdf.paragraph("Telah diterima berkas permohonan layanan dengan keterangan "
+                  "sebagai berikut:")
+    pdf.field_rows([("Nomor register", register_no), ("Layanan", service_name),
+                    *applicant, ("Tanggal diterima", format_tanggal(date))],
+                   x=pdf.l_margin + 5, label_w=40)
+    _section_label(pdf, "Berkas yang diterima:")
+    pdf.numbered_list(list(received) or ["(tidak ada)"], x=pdf.l_margin + 5)
+    pdf.field_rows([("Perkiraan selesai", due_text)], x=pdf.l_margin + 5, label_w=40,
+                   bold_values=True)
+    pdf.paragraph("Simpan tanda terima ini. Tunjukkan tanda terima ini saat "
+                  "menanyakan perkembangan berkas atau mengambil hasil layanan.",
+                  size=10, line_h=5, gap_after=6)
+    pdf.signature_block([_place_date(kop, date), "Petugas Penerima,"], officer, [])
+    return write_pdf(pdf, path)
+
+
+# ------------------------------------------------------------------- letter
+def _draw_addressee(pdf: DeskPDF, addressee: str) -> None:
+    """Print "Yth." with the addressee and "di Tempat" unless a place is given.
+
+    Args:
+        pdf: The document.
+        addressee: One or more lines; empty prints a dotted placeholder.
+    """
+    lines = [ln.strip() for ln in clean(addressee).split("\n") if ln.strip()]
+    if not lines:
+        lines = ["...................................................."]
+    last = lines[-1].lower()
+    place = not (last == "di" or last.startswith("di ") or "tempat" in last)
+    pdf.set_font(FONT, "", 11)
+    yth_w = pdf.get_string_width("Yth.") + 2
+    x = pdf.l_margin
+    pdf.ensure_space(5.5 * min(len(lines), 4))
+    pdf.set_x(x)
+    pdf.cell(yth_w, 5.5, "Yth.")
+    w = min(110.0, pdf.w - pdf.r_margin - x - yth_w)
+    rows = [(ln, 0.0) for ln in lines]
+    if place:
+        rows += [("di", 0.0), ("Tempat", 5.0)]
+    for text, indent in rows:
+        pdf.set_x(x + yth_w + indent)
+        pdf.multi_cell(w - indent, 5.5, text, align=Align.L,
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+
+
+def _draw_verification(pdf: DeskPDF, kop: Kop, code: str, *, x: float, w: float,
+                       bottom: float) -> None:
+    """Print the QR code with the readable verification code beside it.
+
+    Args:
+        pdf: The document.
+        kop: The letterhead (office name for the note).
+        code: The verification code, e.g. "7KQ2-M9XD" (already cleaned).
+        x: Left edge of the block in mm.
+        w: Width available for QR code and text in mm.
+        bottom: The y position the block's lower edge aligns to.
+    """
+    top = bottom - QR_SIZE
+    pdf.image(_qr_svg(VERIFICATION_PREFIX + code), x=x, y=top,
+              w=QR_SIZE, h=QR_SIZE)
+    text_x = x + QR_SIZE + 3
+    text_w = w - QR_SIZE - 3
+    lines = [("B", f"Kode verifikasi: {code}"),
+             ("", f"Keaslian surat dapat diperiksa di {_office_name(kop)}.")]
+    height = 0.0
+    for style, text in lines:
+        pdf.set_font(FONT, style, 8.5)
+        height += pdf.text_height(text_w, text, 4)
+    pdf.set_y(top + max(0.0, (QR_SIZE - height) / 2))
+    for style, text in lines:
+        pdf.set_font(FONT, style, 8.5)
+        pdf.set_x(text_x)
+        pdf.multi_cell(text_w, 4, text, align=Align.L,
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 11)
+
+
+def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str,
+                  date: date_type, sifat: str, lampiran: str, hal: str,
+                  addressee: str, title: str,
+                  blocks: list[str | list[tuple[str, str]]], closing: str,
+                  tembusan: list[str], verification_code: str) -> Path:
+    """Render an official letter (Tata Naskah Dinas layout).
+
+    Args:
+        path: Where to write the PDF.
+        kop: The office letterhead; kop.kota is printed before the date.
+        signatory: Who signs.
+        number: Letter number, e.g. "400.9.12/0123/Dinsos/2024".
+        date: The letter's date.
+        sifat: E.g. "Biasa".
+        lampiran: E.g. "-" or "1 (satu) berkas".
+        hal: The subject.
+        addressee: "Yth." recipient, one or more lines; "di Tempat" is
+            added unless the last line already names the place.
+        title: Optional centered title above the body ("" for none).
+        blocks: Body: a str is a justified paragraph, a list of
+            (label, value) pairs an indented identity table.
+        closing: The closing paragraph.
+        tembusan: Copy recipients, numbered at the bottom-left ([] for none).
+        verification_code: Code printed readable and as a QR code
+            ("DESK-VERIFIKASI:{code}"); "" prints none.
+
+    Returns:
+        The path written.
+    """
+    pdf = DeskPDF(footer_text=f"Nomor: {clean_line(number)}" if clean_line(number)
+                  else "", title=hal or "Surat")
+    pdf.add_page()
+    _draw_kop(pdf, kop)
+
+    # place and date on the right
+    pdf.set_font(FONT, "", 11)
+    pdf.set_x(pdf.l_margin)
+    pdf.cell(pdf.content_width, 5.5, _place_date(kop, date), align=Align.R,
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+
+    # Nomor / Sifat / Lampiran / Hal
+    pdf.field_rows([("Nomor", number), ("Sifat", sifat), ("Lampiran", lampiran),
+                    ("Hal", hal)], label_w=22, gap_after=5)
+
+    _draw_addressee(pdf, addressee)
+
+    if clean_line(title):
+        pdf.heading(title, size=12, gap_after=4)
+
+    for block in blocks:
+        if isinstance(block, str):
+            pdf.paragraph(block)
+        else:
+            pdf.field_rows(list(block), x=pdf.l_margin + 10, label_w=45)
+    pdf.paragraph(closing, gap_after=6)
+
+    # signature on the right half, verification QR on the left beside it
+    half = pdf.content_width / 2
+    after = [clean_line(signatory.pangkat)]
+    if clean_line(signatory.nip):
+        after.append(f"NIP. {clean_line(signatory.nip)}")
+    code = clean_line(verification_code)
+    pdf.ensure_space(QR_SIZE + 2)
+    pdf.signature_block([_with_comma(signatory.jabatan)], signatory.nama, after,
+                        x=pdf.l_margin + half, w=half, space=20)
+    end_y = pdf.get_y()
+    if code:
+        _draw_verification(pdf, kop, code, x=pdf.l_margin, w=half - 4,
+                           bottom=max(end_y, pdf.t_margin + QR_SIZE))
+        pdf.set_y(end_y)
+
+    # tembusan at the bottom-left, kept together when it fits on a page
+    items = [clean(t).strip() for t in tembusan if clean(t).strip()]
+    if items:
+        pdf.ln(4)
+        pdf.set_font(FONT, "", 10)
+        text_w = pdf.content_width - 8
+        block = 5 + sum(pdf.text_height(text_w, t, 5) + 0.3 for t in items)
+        pdf.ensure_space(block if block < 60 else 15)
+        pdf.set_x(pdf.l_margin)
+        pdf.cell(pdf.content_width, 5, "Tembusan:", new_x=XPos.LMARGIN,
+                 new_y=YPos.NEXT)
+        pdf.numbered_list(items, size=10, line_h=5, gap_after=0, item_gap=0.3)
+
+    return write_pdf(pdf, path)
