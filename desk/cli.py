@@ -1,0 +1,294 @@
+"""The `desk` command line (click). Help and messages are in Bahasa Indonesia.
+
+Commands have Indonesian names with English aliases (``jalankan``/``run``, ``katalog``/``catalog``,
+``petugas``/``staff`` ...). Global options ``--db``, ``--config`` and ``--data-dir`` also come from
+the environment (``DESK_DB``, ``DESK_CONFIG``, ``DESK_DATA_DIR``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from desk import __version__
+
+_HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Arguments": "Argumen"}
+
+
+class IndonesianFormatter(click.HelpFormatter):
+    """Help formatter with Indonesian headings."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Penggunaan: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+class DeskContext(click.Context):
+    """Context using the Indonesian help formatter."""
+
+    formatter_class = IndonesianFormatter
+
+
+class AliasedGroup(click.Group):
+    """A group whose commands also answer to English aliases, with Indonesian errors."""
+
+    context_class = DeskContext
+
+    #: alias -> command name
+    aliases: dict[str, str] = {
+        "run": "jalankan",
+        "catalog": "katalog",
+        "staff": "petugas",
+        "add": "tambah",
+        "list": "daftar",
+        "show": "lihat",
+        "check": "periksa",
+        "config": "konfigurasi",
+    }
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is None and cmd_name in self.aliases:
+            cmd = super().get_command(ctx, self.aliases[cmd_name])
+        return cmd
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            ctx.fail(f"Perintah '{name}' tidak dikenal. Lihat 'desk --help'.")
+        return super().resolve_command(ctx, args)
+
+
+HELP = """desk: layanan loket Dinas Sosial di terminal.
+
+Antrian (mesin antrian), pemeriksaan berkas sesuai Standar Pelayanan, pengukuran waktu
+SOP terhadap mutu baku, dan pencetakan tiket, slip kekurangan berkas, tanda terima serta
+surat rekomendasi. Tanpa perintah, desk membuka aplikasi loket.
+
+Contoh:
+
+  desk demo            siapkan kantor demo lalu buka aplikasi
+
+  desk init            buat atau perbarui basis data
+
+  desk katalog daftar  daftar jenis layanan
+"""
+
+
+def _config(ctx: click.Context):
+    from desk.config import ConfigError, load_config
+
+    obj = ctx.ensure_object(dict)
+    if "config" not in obj:
+        try:
+            obj["config"] = load_config(db=obj.get("db"), config_file=obj.get("config_file"),
+                                        data_dir=obj.get("data_dir"))
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        obj["katalog_dirs"] = list(obj["config"].katalog_dirs)
+    return obj["config"]
+
+
+def _service(ctx: click.Context, *, open_db: bool = True):
+    from forms.loader import CatalogError
+    from models.dto import DeskError
+
+    from desk.wiring import make_service
+
+    config = _config(ctx)
+    try:
+        service = make_service(config)
+    except CatalogError as exc:
+        raise click.ClickException("Katalog layanan tidak valid:\n" + "\n".join(exc.errors)) from None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if open_db:
+        try:
+            service.open()
+        except DeskError as exc:
+            raise click.ClickException(str(exc)) from None
+        except Exception as exc:  # connection refused, bad credentials, unwritable folder
+            raise click.ClickException(
+                f"Tidak dapat membuka basis data {_safe_url(config.db_url)}: {exc}".strip()
+            ) from None
+    return service
+
+
+def _safe_url(url: str) -> str:
+    """Hide a password in a database URL."""
+    import re
+
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def _run_tui(service) -> None:
+    from desk.app import create_app
+
+    app = create_app(service)
+    app.run()
+
+
+@click.group(cls=AliasedGroup, invoke_without_command=True, help=HELP,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", envvar="DESK_DB", metavar="URL",
+              help="Basis data: postgresql://pengguna@host:5432/nama atau path berkas SQLite. "
+                   "Bawaan: SQLite di folder data pengguna. [env: DESK_DB]")
+@click.option("--config", "config_file", envvar="DESK_CONFIG", metavar="BERKAS",
+              help="Berkas konfigurasi TOML (kop surat, zona waktu, penomoran). [env: DESK_CONFIG]")
+@click.option("--data-dir", "data_dir", envvar="DESK_DATA_DIR", metavar="FOLDER",
+              help="Folder data (basis data SQLite dan dokumen PDF). [env: DESK_DATA_DIR]")
+@click.version_option(__version__, "--version", "-V", prog_name="desk", message="%(prog)s %(version)s",
+                      help="Tampilkan versi lalu keluar.")
+@click.help_option("-h", "--help", help="Tampilkan bantuan ini lalu keluar.")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config_file: str | None, data_dir: str | None) -> None:
+    """The root group: stores global options; without a subcommand runs the TUI."""
+    obj = ctx.ensure_object(dict)
+    obj.update(db=db, config_file=config_file, data_dir=data_dir)
+    if ctx.invoked_subcommand is None:
+        _run_tui(_service(ctx))
+
+
+def _help_option(f):
+    return click.help_option("-h", "--help", help="Tampilkan bantuan ini lalu keluar.")(f)
+
+
+@cli.command("jalankan")
+@_help_option
+@click.pass_context
+def jalankan(ctx: click.Context) -> None:
+    """Buka aplikasi loket (alias: run)."""
+    _run_tui(_service(ctx))
+
+
+@cli.command("init")
+@_help_option
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Buat atau perbarui basis data (skema, kantor, loket, layanan)."""
+    from models.db import backend_name
+
+    service = _service(ctx, open_db=False)
+    config = _config(ctx)
+    try:
+        applied = service.open()
+    except Exception as exc:
+        raise click.ClickException(f"Tidak dapat membuka basis data {_safe_url(config.db_url)}: {exc}") from None
+    click.echo(f"Basis data: {backend_name(service.db)} {_safe_url(config.db_url)}")
+    if applied:
+        click.echo("Migrasi diterapkan: " + ", ".join(applied))
+    else:
+        click.echo("Skema sudah terbaru.")
+    click.echo(f"Kantor: {config.office.name} ({config.office.timezone}), {config.office.counters} loket, "
+               f"{len(service.services())} jenis layanan.")
+    if service.staff_count() == 0:
+        click.echo("Belum ada petugas. Tambahkan dengan: desk petugas tambah NAMA_PENGGUNA --nama \"Nama Lengkap\"")
+
+
+@cli.command("demo")
+@click.option("--siapkan-saja", is_flag=True, help="Hanya siapkan data demo, jangan buka aplikasi.")
+@_help_option
+@click.pass_context
+def demo(ctx: click.Context, siapkan_saja: bool) -> None:
+    """Siapkan kantor demo (petugas, tiket, berkas contoh) lalu buka aplikasi.
+
+    Akun demo: petugas / petugas123, supervisor / supervisor123.
+    """
+    from models.demo import DEMO_STAFF, prepare_demo
+
+    service = _service(ctx)
+    created = prepare_demo(service)
+    config = _config(ctx)
+    click.echo(f"Kantor demo siap di {_safe_url(config.db_url)}")
+    click.echo(f"Dokumen PDF disimpan di {config.output_dir}")
+    click.echo("Akun demo: " + ", ".join(f"{u} / {p}" for u, _, p, _ in DEMO_STAFF[:3]))
+    if created["tiket"]:
+        click.echo(f"{created['tiket']} tiket contoh dan {created['berkas']} berkas contoh dibuat.")
+    if not siapkan_saja:
+        _run_tui(service)
+
+
+@cli.group("petugas", cls=AliasedGroup)
+@_help_option
+def petugas() -> None:
+    """Kelola akun petugas (alias: staff)."""
+
+
+@petugas.command("tambah")
+@click.argument("username")
+@click.option("--nama", required=True, help="Nama lengkap petugas.")
+@click.option("--peran", type=click.Choice(["petugas", "supervisor", "admin"]), default="petugas",
+              show_default=True, help="Peran petugas.")
+@click.option("--nip", default="", help="NIP (opsional).")
+@click.option("--sandi", prompt="Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi",
+              help="Kata sandi (ditanyakan bila tidak diberikan).")
+@_help_option
+@click.pass_context
+def petugas_tambah(ctx: click.Context, username: str, nama: str, peran: str, nip: str, sandi: str) -> None:
+    """Tambah petugas, atau atur ulang kata sandinya bila sudah ada (alias: add)."""
+    from models.dto import DeskError
+
+    service = _service(ctx)
+    try:
+        service.add_staff(username, nama, sandi, peran, nip)
+    except DeskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Petugas '{username.lower()}' ({peran}) tersimpan.")
+
+
+@cli.command("status")
+@_help_option
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Tampilkan konfigurasi, letak data dan isi basis data."""
+    from models.db import backend_name
+
+    config = _config(ctx)
+    service = _service(ctx)
+    click.echo(f"Versi desk      : {__version__}")
+    click.echo(f"Berkas konfigurasi: {config.config_file or '(tidak ada; memakai bawaan)'}")
+    click.echo(f"Basis data      : {backend_name(service.db)} {_safe_url(config.db_url)}")
+    click.echo(f"Folder data     : {config.data_dir}")
+    click.echo(f"Folder dokumen  : {config.output_dir}")
+    click.echo(f"Kantor          : {config.office.name} ({config.office.timezone})")
+    labels = {"tiket_hari_ini": "Tiket hari ini", "berkas": "Berkas", "menunggu_berkas": "Menunggu berkas",
+              "diproses": "Diproses", "petugas": "Petugas", "dokumen": "Dokumen"}
+    for key, value in service.counts().items():
+        click.echo(f"{labels[key]:<16}: {value}")
+
+
+@cli.group("konfigurasi", cls=AliasedGroup)
+@_help_option
+def konfigurasi() -> None:
+    """Konfigurasi kantor (alias: config)."""
+
+
+@konfigurasi.command("contoh")
+@_help_option
+def konfigurasi_contoh() -> None:
+    """Cetak contoh berkas konfigurasi desk.toml."""
+    from desk.config import EXAMPLE_CONFIG, default_config_file
+
+    click.echo(f"# Simpan sebagai {default_config_file()} atau pakai --config BERKAS\n")
+    click.echo(EXAMPLE_CONFIG)
+
+
+def _register_katalog() -> None:
+    from desk.cli_katalog import katalog
+
+    cli.add_command(katalog)
+
+
+_register_katalog()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="desk", obj={})
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

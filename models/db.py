@@ -1,0 +1,89 @@
+"""Opening the database and upgrading its schema.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on and ``BEGIN IMMEDIATE``
+transactions, so that two desks writing at once queue for the lock instead of failing half-way.
+PostgreSQL is selected by URL (``postgresql://user@host:5432/db``) for a central server.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlparse
+
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+from playhouse.migrations import Runner
+
+from models.tables import database
+
+log = logging.getLogger(__name__)
+
+#: Where the numbered schema migrations live.
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "synchronous": "normal",
+}
+
+
+def sqlite_url(path: Path) -> str:
+    """Return the URL of an SQLite database file at ``path``."""
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def make_database(url: str) -> Database:
+    """Create (without connecting) the peewee database for ``url``.
+
+    Args:
+        url: ``sqlite:////abs/path.db`` or ``postgresql://user@host:port/name``.
+
+    Returns:
+        An unconnected Database.
+
+    Raises:
+        ValueError: for an unsupported scheme.
+    """
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    if scheme in ("postgres", "postgresql"):
+        return connect_url(url)
+    raise ValueError(f"Alamat basis data tidak didukung: {url!r} (gunakan sqlite:/// atau postgresql://)")
+
+
+def bind(db: Database) -> None:
+    """Bind every table to ``db``."""
+    database.initialize(db)
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending schema migrations.
+
+    Returns:
+        Names of the migrations applied now (empty when the schema is current).
+    """
+    runner = Runner(db, str(MIGRATIONS_DIR))
+    applied = runner.up()
+    if applied:
+        log.info("migrations applied: %s", ", ".join(applied))
+    return applied
+
+
+def pending_migrations(db: Database) -> list[str]:
+    """Return the names of migrations not yet applied."""
+    runner = Runner(db, str(MIGRATIONS_DIR))
+    return [m.name for m in runner.status() if m.path and not m.applied]
+
+
+def backend_name(db: Database) -> str:
+    """Return "SQLite" or "PostgreSQL" for messages."""
+    if isinstance(db, PostgresqlDatabase):
+        return "PostgreSQL"
+    return "SQLite"

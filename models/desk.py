@@ -1,0 +1,939 @@
+"""The domain facade: everything the screens and the CLI do to the database goes through here.
+
+Every public method is one short transaction (rule 5: a change confirmed on screen is committed),
+returns plain dataclasses from :mod:`models.dto`, and raises :class:`models.dto.DeskError` with an
+Indonesian message for anything the user must know. Numbers (tickets, registers, letters) come
+from :mod:`models.numbering`, allocated inside the same transaction as the row that uses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from peewee import Database, IntegrityError, fn
+
+from forms.catalog import Catalog
+from forms.catalog import Service as CatalogService
+from forms.eligibility import check_eligibility
+from forms.validators import age_on, mask_nik, validate_applicant
+from models import db as dbmod
+from models import numbering
+from models.dto import (
+    CASE_STATUSES,
+    TICKET_STATUSES,
+    ApplicantInfo,
+    ApplicantInput,
+    AuthError,
+    CaseDetail,
+    CaseSummary,
+    ChecklistLine,
+    ConditionLine,
+    CounterInfo,
+    DecisionResult,
+    DeskError,
+    DocumentInfo,
+    ServiceInfo,
+    SessionInfo,
+    StepLine,
+    TicketInfo,
+    ValidationError,
+)
+from models.settings import OfficeSettings
+from models.tables import (
+    Applicant,
+    AuditLog,
+    Case,
+    ChecklistAnswer,
+    Counter,
+    Document,
+    Office,
+    Service,
+    Staff,
+    StepRun,
+    Ticket,
+    utcnow,
+)
+from models.worktime import due_at
+from output import documents as docs
+from output.words import format_tanggal
+
+log = logging.getLogger(__name__)
+
+PBKDF2_ROUNDS = 120_000
+
+
+def hash_password(password: str, *, salt: str | None = None) -> str:
+    """Return a salted PBKDF2-SHA256 hash of ``password`` (``pbkdf2$rounds$salt$hex``)."""
+    salt = salt or secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), PBKDF2_ROUNDS)
+    return f"pbkdf2${PBKDF2_ROUNDS}${salt}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """Return True when ``password`` matches the ``stored`` hash."""
+    try:
+        _, rounds, salt, hexdigest = stored.split("$")
+    except ValueError:
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), int(rounds))
+    return hmac.compare_digest(digest.hex(), hexdigest)
+
+
+def _connected(method: Callable) -> Callable:
+    """Open a connection for the call when the calling thread has none, and close it after.
+
+    Textual thread workers come and go; a connection per call keeps PostgreSQL connections from
+    piling up and SQLite's per-thread connections from leaking.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: DeskService, *args, **kwargs):
+        db = self.db
+        if db.is_closed():
+            db.connect()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                db.close()
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class DeskService:
+    """The desk's domain services over one database, one catalog and one office.
+
+    Args:
+        db_url: Database URL (``sqlite:////path`` or ``postgresql://...``).
+        catalog: The service catalog.
+        settings: The office's settings.
+        output_dir: Where PDFs are written.
+        clock: Returns the current aware time (tests pass a fixed clock).
+    """
+
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        catalog: Catalog,
+        settings: OfficeSettings | None = None,
+        output_dir: Path,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.db_url = db_url
+        self.catalog = catalog
+        self.settings = settings or OfficeSettings()
+        self.output_dir = Path(output_dir)
+        self.tz = ZoneInfo(self.settings.timezone)
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.db: Database = dbmod.make_database(db_url)
+        self._office_id: int | None = None
+
+    # ------------------------------------------------------------------ set-up
+    def open(self) -> list[str]:
+        """Connect, apply pending migrations, and sync the office and the catalog.
+
+        Returns:
+            Names of the migrations applied now.
+        """
+        dbmod.bind(self.db)
+        with self.db.connection_context():
+            applied = dbmod.migrate(self.db)
+            self._sync_office()
+            self._sync_services()
+        return applied
+
+    def _sync_office(self) -> None:
+        s = self.settings
+        with self.db.atomic():
+            office = Office.get_or_none(Office.code == s.code)
+            if office is None:
+                try:
+                    office = Office.create(code=s.code, name=s.name, kabupaten=s.kabupaten, timezone=s.timezone)
+                except IntegrityError:  # another desk created it at the same moment
+                    office = Office.get(Office.code == s.code)
+            elif (office.name, office.kabupaten, office.timezone) != (s.name, s.kabupaten, s.timezone):
+                office.name, office.kabupaten, office.timezone = s.name, s.kabupaten, s.timezone
+                office.save()
+            self._office_id = office.id
+            have = {c.number for c in Counter.select().where(Counter.office == office)}
+            for number in range(1, s.counters + 1):
+                if number not in have:
+                    Counter.insert(office=office, number=number, name=f"Loket {number}").on_conflict_ignore().execute()
+
+    def _sync_services(self) -> None:
+        with self.db.atomic():
+            for svc in self._offered():
+                digest = hashlib.sha256(repr(svc).encode()).hexdigest()
+                row = Service.get_or_none(Service.code == svc.code)
+                if row is None:
+                    Service.insert(code=svc.code, name=svc.name, prefix=svc.queue_prefix,
+                                   catalog_hash=digest).on_conflict_ignore().execute()
+                elif row.catalog_hash != digest or row.prefix != svc.queue_prefix:
+                    row.name, row.prefix, row.catalog_hash, row.updated_at = svc.name, svc.queue_prefix, digest, utcnow()
+                    row.save()
+
+    def _offered(self) -> list[CatalogService]:
+        wanted = {c.upper() for c in self.settings.services}
+        return [s for s in self.catalog if not wanted or s.code.upper() in wanted]
+
+    @property
+    def office_id(self) -> int:
+        """The office's row id (after :meth:`open`)."""
+        if self._office_id is None:
+            raise DeskError("Basis data belum dibuka.")
+        return self._office_id
+
+    # ------------------------------------------------------------------ time
+    def now(self) -> dt.datetime:
+        """Return the current time in the office's time zone."""
+        return self._clock().astimezone(self.tz)
+
+    def _utc(self) -> dt.datetime:
+        return self._clock().astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def _local(self, stored: dt.datetime | None) -> dt.datetime | None:
+        if stored is None:
+            return None
+        return stored.replace(tzinfo=dt.timezone.utc).astimezone(self.tz)
+
+    def _today(self) -> dt.date:
+        return self.now().date()
+
+    # ------------------------------------------------------------------ audit
+    def _audit(self, session: SessionInfo | None, action: str, entity: str, entity_id: int | None, **detail) -> None:
+        AuditLog.create(
+            at=self._utc(),
+            staff=session.staff_id if session else None,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=json.dumps(detail, ensure_ascii=False, default=str),
+        )
+
+    # ------------------------------------------------------------------ staff
+    @_connected
+    def add_staff(self, username: str, full_name: str, password: str, role: str = "petugas", nip: str = "") -> int:
+        """Create a staff account (or reset its password when it exists).
+
+        Returns:
+            The staff id.
+        """
+        username = username.strip().lower()
+        if not re.fullmatch(r"[a-z0-9_.-]{3,60}", username):
+            raise DeskError("Nama pengguna 3-60 karakter: huruf kecil, angka, titik, garis bawah atau strip.")
+        if len(password) < 6:
+            raise DeskError("Kata sandi minimal 6 karakter.")
+        if role not in ("petugas", "supervisor", "admin"):
+            raise DeskError("Peran harus petugas, supervisor atau admin.")
+        with self.db.atomic():
+            row = Staff.get_or_none(Staff.username == username)
+            if row is None:
+                row = Staff.create(office=self.office_id, username=username, full_name=full_name.strip(),
+                                   role=role, nip=nip, password_hash=hash_password(password))
+                self._audit(None, "buat", "staff", row.id, username=username, role=role)
+            else:
+                row.full_name, row.role, row.nip = full_name.strip(), role, nip
+                row.password_hash = hash_password(password)
+                row.active = True
+                row.save()
+                self._audit(None, "ubah", "staff", row.id, username=username, role=role)
+        return row.id
+
+    @_connected
+    def login(self, username: str, password: str, counter_no: int | None) -> SessionInfo:
+        """Check credentials and open a session at a loket.
+
+        Raises:
+            AuthError: unknown user, wrong password, inactive account or unknown loket.
+        """
+        row = Staff.get_or_none(Staff.username == username.strip().lower())
+        if row is None or not row.active or not check_password(password, row.password_hash):
+            raise AuthError("Nama pengguna atau kata sandi salah.")
+        office = Office.get_by_id(row.office_id)
+        counter = None
+        if counter_no is not None:
+            counter = Counter.get_or_none((Counter.office == office) & (Counter.number == counter_no) & Counter.active)
+            if counter is None:
+                raise AuthError(f"Loket {counter_no} tidak ada di kantor ini.")
+        session = SessionInfo(
+            staff_id=row.id, username=row.username, full_name=row.full_name, role=row.role,
+            office_id=office.id, office_name=office.name, tz=office.timezone,
+            counter_id=counter.id if counter else None,
+            counter_no=counter.number if counter else None,
+            counter_name=counter.name if counter else "",
+        )
+        with self.db.atomic():
+            self._audit(session, "masuk", "staff", row.id, loket=counter_no)
+        return session
+
+    def office_name(self) -> str:
+        """The office's name."""
+        return self.settings.name
+
+    @_connected
+    def counters(self) -> list[CounterInfo]:
+        """The office's active loket."""
+        rows = Counter.select().where((Counter.office == self.office_id) & Counter.active).order_by(Counter.number)
+        return [CounterInfo(id=r.id, number=r.number, name=r.name) for r in rows]
+
+    # ------------------------------------------------------------------ services
+    def _service_info(self, svc: CatalogService) -> ServiceInfo:
+        return ServiceInfo(
+            code=svc.code,
+            name=svc.name,
+            short_name=svc.short_name,
+            prefix=svc.queue_prefix,
+            applicant_kind=svc.applicant_kind,
+            jangka_waktu=svc.jangka_waktu.label() if svc.jangka_waktu else "",
+            has_letter=svc.letter is not None and svc.letter.template != "tanda_terima",
+            letter_title=(svc.letter.title.title() if svc.letter else ""),
+        )
+
+    def services(self) -> list[ServiceInfo]:
+        """The services this office offers, in catalog order."""
+        return [self._service_info(s) for s in self._offered()]
+
+    def _catalog_service(self, code: str) -> CatalogService:
+        try:
+            svc = self.catalog.get(code)
+        except KeyError:
+            raise DeskError(f"Layanan '{code}' tidak ada di katalog.") from None
+        if svc not in self._offered():
+            raise DeskError(f"Layanan '{code}' tidak dilayani di kantor ini.")
+        return svc
+
+    def _service_row(self, code: str) -> Service:
+        row = Service.get_or_none(Service.code == code)
+        if row is None:
+            raise DeskError(f"Layanan '{code}' belum terdaftar di basis data; jalankan 'desk init'.")
+        return row
+
+    # ------------------------------------------------------------------ queue
+    def _ticket_info(self, t: Ticket) -> TicketInfo:
+        case_id = Case.select(Case.id).where(Case.ticket == t.id).order_by(Case.id.desc()).scalar()
+        counter_no = Counter.select(Counter.number).where(Counter.id == t.counter_id).scalar() if t.counter_id else None
+        staff_name = Staff.select(Staff.full_name).where(Staff.id == t.staff_id).scalar() if t.staff_id else ""
+        svc = self.catalog.services.get(t.service.code)
+        return TicketInfo(
+            id=t.id, code=t.code, number=t.number, service_code=t.service.code,
+            service_name=svc.short_name if svc else t.service.name,
+            status=t.status, status_label=TICKET_STATUSES.get(t.status, t.status),
+            priority=t.priority, issued_at=self._local(t.issued_at), called_at=self._local(t.called_at),
+            counter_no=counter_no, staff_name=staff_name or "", case_id=case_id,
+        )
+
+    @_connected
+    def issue_ticket(self, service_code: str, priority: bool = False, session: SessionInfo | None = None) -> TicketInfo:
+        """Issue the next ticket of the day for a service.
+
+        The number is allocated atomically per office, day and prefix: two desks issuing at the
+        same moment never get the same number.
+        """
+        svc = self._catalog_service(service_code)
+        row = self._service_row(svc.code)
+        day = self._today()
+        with self.db.atomic():
+            number = numbering.allocate(f"tiket:{self.office_id}:{svc.queue_prefix}", day.isoformat())
+            ticket = Ticket.create(
+                office=self.office_id, service=row, day=day, number=number,
+                code=f"{svc.queue_prefix}-{number:03d}", priority=bool(priority),
+                issued_at=self._utc(),
+            )
+            self._audit(session, "ambil_tiket", "ticket", ticket.id, kode=ticket.code)
+        return self._ticket_info(ticket)
+
+    @_connected
+    def print_ticket(self, ticket_id: int) -> DocumentInfo:
+        """Render the ticket as an 80 mm PDF and record it."""
+        t = Ticket.get_or_none(Ticket.id == ticket_id)
+        if t is None:
+            raise DeskError("Tiket tidak ditemukan.")
+        ahead = (
+            Ticket.select()
+            .where((Ticket.office == t.office_id) & (Ticket.day == t.day) & (Ticket.status == "menunggu")
+                   & (Ticket.id < t.id))
+            .count()
+        )
+        path = self._doc_path("tiket", f"tiket-{t.day.isoformat()}-{t.code}.pdf", t.day)
+        info = self._ticket_info(t)
+        docs.render_ticket(path, kop=self._kop(), code=t.code, service_name=info.service_name,
+                           issued_at=info.issued_at, waiting_ahead=ahead, priority=t.priority)
+        with self.db.atomic():
+            doc = Document.create(ticket=t, kind="tiket", title=f"Tiket {t.code}", path=str(path), created_at=self._utc())
+        return self._doc_info(doc)
+
+    @_connected
+    def queue(self, session: SessionInfo) -> list[TicketInfo]:
+        """Today's waiting tickets, plus the ones called to or served at this loket, in call order."""
+        day = self._today()
+        mine = (Ticket.status.in_(["dipanggil", "dilayani"])) & (Ticket.counter == session.counter_id)
+        rows = (
+            Ticket.select()
+            .where((Ticket.office == self.office_id) & (Ticket.day == day) & ((Ticket.status == "menunggu") | mine))
+            .order_by(Ticket.status.desc(), Ticket.priority.desc(), Ticket.id)
+        )
+        tickets = [self._ticket_info(t) for t in rows]
+        active = [t for t in tickets if t.status != "menunggu"]
+        waiting = [t for t in tickets if t.status == "menunggu"]
+        waiting.sort(key=lambda t: (not t.priority, t.id))
+        return active + waiting
+
+    @_connected
+    def call_next(self, session: SessionInfo) -> TicketInfo | None:
+        """Call the next waiting ticket to the session's loket.
+
+        A ticket still only called (not served) at this loket is marked tidak hadir; one being
+        served is finished. Claiming is a conditional update, so two loket calling at once never
+        get the same ticket.
+
+        Returns:
+            The called ticket, or None when nobody is waiting.
+        """
+        if session.counter_id is None:
+            raise DeskError("Pilih loket saat masuk untuk memanggil antrian.")
+        day = self._today()
+        now = self._utc()
+        with self.db.atomic():
+            (Ticket.update(status="lewat", finished_at=now)
+             .where((Ticket.counter == session.counter_id) & (Ticket.status == "dipanggil")).execute())
+            (Ticket.update(status="selesai", finished_at=now)
+             .where((Ticket.counter == session.counter_id) & (Ticket.status == "dilayani")).execute())
+            for _ in range(20):
+                candidate = (
+                    Ticket.select(Ticket.id)
+                    .where((Ticket.office == self.office_id) & (Ticket.day == day) & (Ticket.status == "menunggu"))
+                    .order_by(Ticket.priority.desc(), Ticket.id)
+                    .first()
+                )
+                if candidate is None:
+                    return None
+                claimed = (
+                    Ticket.update(status="dipanggil", counter=session.counter_id, staff=session.staff_id,
+                                  called_at=now, call_count=Ticket.call_count + 1)
+                    .where((Ticket.id == candidate.id) & (Ticket.status == "menunggu"))
+                    .execute()
+                )
+                if claimed:
+                    self._audit(session, "panggil", "ticket", candidate.id, loket=session.counter_no)
+                    return self._ticket_info(Ticket.get_by_id(candidate.id))
+        raise DeskError("Antrian sedang ramai diperebutkan loket lain; coba panggil lagi.")
+
+    @_connected
+    def recall(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
+        """Call the same ticket again (ulang panggil)."""
+        with self.db.atomic():
+            t = self._my_ticket(session, ticket_id)
+            t.called_at = self._utc()
+            t.call_count += 1
+            t.save()
+            self._audit(session, "panggil_ulang", "ticket", t.id)
+        return self._ticket_info(t)
+
+    @_connected
+    def skip_ticket(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
+        """Mark a called ticket as tidak hadir."""
+        with self.db.atomic():
+            t = self._my_ticket(session, ticket_id)
+            t.status, t.finished_at = "lewat", self._utc()
+            t.save()
+            self._audit(session, "tidak_hadir", "ticket", t.id)
+        return self._ticket_info(t)
+
+    def _my_ticket(self, session: SessionInfo, ticket_id: int) -> Ticket:
+        t = Ticket.get_or_none(Ticket.id == ticket_id)
+        if t is None or t.counter_id != session.counter_id or t.status not in ("dipanggil", "dilayani"):
+            raise DeskError("Tiket ini tidak sedang dipanggil di loket Anda.")
+        return t
+
+    # ------------------------------------------------------------------ applicants and cases
+    def _applicant_info(self, a: Applicant) -> ApplicantInfo:
+        return ApplicantInfo(
+            id=a.id, kind=a.kind, nik=a.nik, nik_masked=mask_nik(a.nik), name=a.name, sex=a.sex,
+            birth_date=a.birth_date, age=age_on(a.birth_date, self._today()) if a.birth_date else None,
+            address=a.address, desa=a.desa, kecamatan=a.kecamatan, kabupaten=a.kabupaten,
+            phone=a.phone, org_name=a.org_name,
+        )
+
+    @_connected
+    def find_applicant(self, nik: str) -> ApplicantInfo | None:
+        """Return the applicant last recorded with this NIK, if any."""
+        nik = re.sub(r"[\s.]", "", nik or "")
+        if not nik:
+            return None
+        row = Applicant.select().where(Applicant.nik == nik).order_by(Applicant.updated_at.desc()).first()
+        return self._applicant_info(row) if row else None
+
+    @_connected
+    def open_case(self, session: SessionInfo, service_code: str, applicant: ApplicantInput,
+                  ticket_id: int | None = None) -> CaseDetail:
+        """Record the applicant and open a case (berkas) for a service.
+
+        Raises:
+            ValidationError: with a message per field for bad input.
+        """
+        svc = self._catalog_service(service_code)
+        data = {k: getattr(applicant, k) for k in ApplicantInput.__dataclass_fields__}
+        kind = svc.applicant_kind
+        cleaned, errors = validate_applicant(data, kind=kind, today=self._today())
+        if errors:
+            raise ValidationError(errors)
+        row = self._service_row(svc.code)
+        now = self._utc()
+        with self.db.atomic():
+            person = (Applicant.select()
+                      .where((Applicant.nik == cleaned["nik"]) & (Applicant.kind == kind)
+                             & (Applicant.org_name == cleaned.get("org_name", "")))
+                      .first())
+            fields = dict(
+                kind=kind, nik=cleaned["nik"], name=cleaned["name"], sex=cleaned.get("sex", ""),
+                birth_date=cleaned.get("birth_date"), address=cleaned.get("address", ""),
+                desa=cleaned.get("desa", ""), kecamatan=cleaned.get("kecamatan", ""),
+                kabupaten=cleaned.get("kabupaten", ""), phone=cleaned.get("phone", ""),
+                org_name=cleaned.get("org_name", ""), updated_at=now,
+            )
+            if person is None:
+                person = Applicant.create(created_at=now, **fields)
+                self._audit(session, "buat", "applicant", person.id, nik=mask_nik(person.nik))
+            else:
+                Applicant.update(**fields).where(Applicant.id == person.id).execute()
+                self._audit(session, "ubah", "applicant", person.id, nik=mask_nik(person.nik))
+            ticket = None
+            if ticket_id is not None:
+                ticket = Ticket.get_or_none(Ticket.id == ticket_id)
+                if ticket is None:
+                    raise DeskError("Tiket tidak ditemukan.")
+                ticket.status = "dilayani"
+                ticket.save()
+            case = Case.create(
+                office=self.office_id, service=row, applicant=person, ticket=ticket,
+                member_count=cleaned.get("member_count"), created_by=session.staff_id,
+                created_at=now, updated_at=now,
+            )
+            ChecklistAnswer.insert_many(
+                [{"case": case.id, "item_id": it.id, "received": False, "updated_at": now} for it in svc.persyaratan]
+            ).execute()
+            self._audit(session, "buka_berkas", "case", case.id, layanan=svc.code,
+                        tiket=ticket.code if ticket else None)
+        return self._detail(case.id)
+
+    @_connected
+    def case(self, case_id: int) -> CaseDetail:
+        """Return everything about a case."""
+        return self._detail(case_id)
+
+    def _case_row(self, case_id: int) -> Case:
+        row = Case.get_or_none(Case.id == case_id)
+        if row is None:
+            raise DeskError(f"Berkas nomor {case_id} tidak ditemukan.")
+        return row
+
+    def _editable(self, case_id: int) -> tuple[Case, CatalogService]:
+        row = self._case_row(case_id)
+        if row.status not in ("verifikasi", "menunggu_berkas"):
+            raise DeskError("Berkas sudah diputuskan lengkap; daftar persyaratan tidak dapat diubah lagi.")
+        return row, self.catalog.get(row.service.code)
+
+    @_connected
+    def set_item(self, session: SessionInfo, case_id: int, item_id: str, received: bool) -> CaseDetail:
+        """Mark a persyaratan item as received (or not)."""
+        with self.db.atomic():
+            row, svc = self._editable(case_id)
+            svc.item(item_id)  # KeyError for unknown ids is a programming error
+            self._upsert_answer(session, row, item_id, received=bool(received))
+            self._audit(session, "centang" if received else "hapus_centang", "case", row.id, item=item_id)
+        return self._detail(case_id)
+
+    @_connected
+    def set_note(self, session: SessionInfo, case_id: int, item_id: str, note: str) -> CaseDetail:
+        """Attach a note to a persyaratan item (e.g. "fotokopi tidak terbaca")."""
+        note = (note or "").strip()
+        if len(note) > 500:
+            raise DeskError("Catatan terlalu panjang (maksimal 500 karakter).")
+        with self.db.atomic():
+            row, svc = self._editable(case_id)
+            svc.item(item_id)
+            self._upsert_answer(session, row, item_id, note=note)
+            self._audit(session, "catatan", "case", row.id, item=item_id)
+        return self._detail(case_id)
+
+    def _upsert_answer(self, session: SessionInfo, case: Case, item_id: str, **values) -> None:
+        values.update(updated_by=session.staff_id, updated_at=self._utc())
+        updated = (ChecklistAnswer.update(**values)
+                   .where((ChecklistAnswer.case == case.id) & (ChecklistAnswer.item_id == item_id)).execute())
+        if not updated:
+            ChecklistAnswer.create(case=case.id, item_id=item_id, **values)
+        Case.update(updated_at=self._utc()).where(Case.id == case.id).execute()
+
+    @_connected
+    def set_condition(self, session: SessionInfo, case_id: int, condition_id: str, value: bool) -> CaseDetail:
+        """Answer one of the service's condition questions (makes bersyarat items required)."""
+        with self.db.atomic():
+            row, svc = self._editable(case_id)
+            if condition_id not in {c.id for c in svc.conditions}:
+                raise DeskError("Kondisi tidak dikenal untuk layanan ini.")
+            answers = json.loads(row.conditions or "{}")
+            answers[condition_id] = bool(value)
+            row.conditions = json.dumps(answers)
+            row.updated_at = self._utc()
+            row.save()
+            self._audit(session, "kondisi", "case", row.id, kondisi=condition_id, nilai=bool(value))
+        return self._detail(case_id)
+
+    @_connected
+    def decide(self, session: SessionInfo, case_id: int) -> DecisionResult:
+        """Decide lengkap / tidak lengkap from the checklist.
+
+        Lengkap: the case gets its register number, the jangka waktu clock starts, and the first
+        SOP step starts. Tidak lengkap: the case waits for documents and a slip listing exactly
+        the missing items is printed.
+        """
+        detail = self._detail(case_id)
+        if detail.status not in ("verifikasi", "menunggu_berkas"):
+            raise DeskError("Berkas ini sudah diputuskan.")
+        svc = self.catalog.get(detail.service.code)
+        missing = detail.missing
+        now = self._utc()
+        if missing:
+            with self.db.atomic():
+                Case.update(status="menunggu_berkas", updated_at=now).where(Case.id == case_id).execute()
+                self._finish_ticket(case_id, now)
+                self._audit(session, "tidak_lengkap", "case", case_id, kurang=[m.item_id for m in missing])
+            detail = self._detail(case_id)
+            doc = self._render_slip(session, detail)
+            return DecisionResult(lengkap=False, case=self._detail(case_id), document=doc, missing=missing)
+
+        local_now = self.now()
+        with self.db.atomic():
+            row = self._case_row(case_id)
+            year = local_now.year
+            number = numbering.allocate(f"register:{self.office_id}", str(year))
+            register_no = self.settings.register_pattern.format(kode=svc.code, tahun=year, nomor=number)
+            due = None
+            if svc.jangka_waktu is not None:
+                due = due_at(local_now, svc.jangka_waktu, self.settings.timezone,
+                             cuti_bersama_libur=self.settings.cuti_bersama_libur)
+            row.register_no = register_no
+            row.status = "diproses"
+            row.complete_at = now
+            row.due_at = due.astimezone(dt.timezone.utc).replace(tzinfo=None) if due else None
+            row.updated_at = now
+            row.save()
+            if svc.steps:
+                self._start_step(session, row, svc, svc.steps[0].no, local_now)
+            self._finish_ticket(case_id, now)
+            self._audit(session, "lengkap", "case", case_id, register=register_no)
+        return DecisionResult(lengkap=True, case=self._detail(case_id))
+
+    def _finish_ticket(self, case_id: int, now: dt.datetime) -> None:
+        ticket_id = Case.select(Case.ticket).where(Case.id == case_id).scalar()
+        if ticket_id:
+            (Ticket.update(status="selesai", finished_at=now)
+             .where((Ticket.id == ticket_id) & (Ticket.status.in_(["dipanggil", "dilayani"]))).execute())
+
+    def _start_step(self, session: SessionInfo, case: Case, svc: CatalogService, step_no: int,
+                    local_now: dt.datetime) -> None:
+        step = svc.step(step_no)
+        due = None
+        if step.waktu is not None:
+            due = due_at(local_now, step.waktu, self.settings.timezone,
+                         cuti_bersama_libur=self.settings.cuti_bersama_libur)
+        StepRun.create(
+            case=case.id, step_no=step_no,
+            started_at=local_now.astimezone(dt.timezone.utc).replace(tzinfo=None),
+            due_at=due.astimezone(dt.timezone.utc).replace(tzinfo=None) if due else None,
+            started_by=session.staff_id,
+        )
+
+    @_connected
+    def finish_step(self, session: SessionInfo, case_id: int) -> CaseDetail:
+        """End the running SOP step and start the next one (the last one finishes the case)."""
+        with self.db.atomic():
+            row = self._case_row(case_id)
+            if row.status != "diproses":
+                raise DeskError("Tidak ada langkah yang sedang berjalan pada berkas ini.")
+            svc = self.catalog.get(row.service.code)
+            run = (StepRun.select().where((StepRun.case == row.id) & StepRun.ended_at.is_null())
+                   .order_by(StepRun.step_no).first())
+            if run is None:
+                raise DeskError("Tidak ada langkah yang sedang berjalan pada berkas ini.")
+            local_now = self.now()
+            now = self._utc()
+            run.ended_at, run.ended_by = now, session.staff_id
+            run.save()
+            numbers = [s.no for s in svc.steps]
+            position = numbers.index(run.step_no) if run.step_no in numbers else len(numbers) - 1
+            if position + 1 < len(numbers):
+                self._start_step(session, row, svc, numbers[position + 1], local_now)
+            else:
+                row.status, row.finished_at = "selesai", now
+            row.updated_at = now
+            row.save()
+            self._audit(session, "selesai_langkah", "case", row.id, langkah=run.step_no)
+        return self._detail(case_id)
+
+    # ------------------------------------------------------------------ documents
+    def _kop(self) -> docs.Kop:
+        s = self.settings
+        return docs.Kop(pemerintah=s.pemerintah, dinas=s.dinas, alamat=s.alamat, telepon=s.telepon,
+                        email=s.email, website=s.website, kode_pos=s.kode_pos, kota=s.kota)
+
+    def _doc_path(self, kind: str, filename: str, day: dt.date) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)
+        return self.output_dir / str(day.year) / f"{day.month:02d}" / kind / safe
+
+    def _doc_info(self, d: Document) -> DocumentInfo:
+        return DocumentInfo(id=d.id, kind=d.kind, title=d.title, path=d.path, created_at=self._local(d.created_at),
+                            number=d.number or "", verification_code=d.verification_code or "")
+
+    def _applicant_lines(self, detail: CaseDetail) -> list[tuple[str, str]]:
+        a = detail.applicant
+        lines: list[tuple[str, str]] = []
+        if a.org_name:
+            lines.append(("Nama lembaga/kelompok", a.org_name))
+            lines.append(("Penanggung jawab", a.name))
+        else:
+            lines.append(("Nama", a.name))
+        lines.append(("NIK", a.nik_masked))
+        address = ", ".join(p for p in (a.address, a.desa, f"Kec. {a.kecamatan}" if a.kecamatan else "", a.kabupaten) if p)
+        lines.append(("Alamat", address))
+        if a.phone:
+            lines.append(("Telepon", a.phone))
+        if detail.member_count:
+            lines.append(("Jumlah anggota", f"{detail.member_count} orang"))
+        return lines
+
+    def _staff_name(self, session: SessionInfo) -> str:
+        return session.full_name
+
+    def _render_slip(self, session: SessionInfo, detail: CaseDetail) -> DocumentInfo:
+        today = self._today()
+        stamp = self.now().strftime("%H%M%S")
+        path = self._doc_path("slip", f"slip-berkas{detail.id}-{today.isoformat()}-{stamp}.pdf", today)
+        notes = [f"{m.text}: {m.note}" for m in detail.missing if m.note]
+        docs.render_slip(
+            path, kop=self._kop(), service_name=detail.service.name,
+            applicant=self._applicant_lines(detail), missing=[m.text for m in detail.missing], notes=notes,
+            date=today, officer=self._staff_name(session), reference=f"Nomor berkas: {detail.id}",
+            return_note=(f"Silakan lengkapi berkas di atas dan kembali ke loket dengan menunjukkan slip ini. "
+                         f"Sebutkan nomor berkas {detail.id} atau NIK Anda kepada petugas."),
+        )
+        with self.db.atomic():
+            doc = Document.create(case=detail.id, kind="slip", title="Slip kekurangan berkas", path=str(path),
+                                  created_by=session.staff_id, created_at=self._utc())
+            self._audit(session, "cetak", "document", doc.id, jenis="slip", berkas=detail.id)
+        return self._doc_info(doc)
+
+    @_connected
+    def print_product(self, session: SessionInfo, case_id: int) -> DocumentInfo:
+        """Print the service's product: its letter, or a tanda terima berkas.
+
+        A letter gets its number (atomically, per office and year) and a verification code the
+        first time; printing again reprints the same number.
+        """
+        detail = self._detail(case_id)
+        if detail.status not in ("diproses", "selesai"):
+            raise DeskError("Surat hanya dapat dicetak untuk berkas yang sudah lengkap.")
+        svc = self.catalog.get(detail.service.code)
+        if svc.letter is None or svc.letter.template == "tanda_terima":
+            return self._render_receipt(session, detail)
+        return self._render_letter(session, detail, svc)
+
+    def _render_receipt(self, session: SessionInfo, detail: CaseDetail) -> DocumentInfo:
+        today = self._today()
+        path = self._doc_path("tanda-terima", f"tanda-terima-{detail.register_no}.pdf", today)
+        due_text = "-"
+        if detail.due_at:
+            due_text = f"{format_tanggal(detail.due_at.date())} ({detail.service.jangka_waktu})"
+        docs.render_receipt(
+            path, kop=self._kop(), service_name=detail.service.name, register_no=detail.register_no,
+            applicant=self._applicant_lines(detail),
+            received=[line.text for line in detail.checklist if line.received],
+            date=today, due_text=due_text, officer=self._staff_name(session),
+        )
+        with self.db.atomic():
+            doc = Document.create(case=detail.id, kind="tanda_terima", title="Tanda terima berkas", path=str(path),
+                                  created_by=session.staff_id, created_at=self._utc())
+            self._audit(session, "cetak", "document", doc.id, jenis="tanda_terima", berkas=detail.id)
+        return self._doc_info(doc)
+
+    def _render_letter(self, session: SessionInfo, detail: CaseDetail, svc: CatalogService) -> DocumentInfo:
+        letter = svc.letter
+        assert letter is not None
+        today = self._today()
+        with self.db.atomic():
+            existing = (Document.select()
+                        .where((Document.case == detail.id) & (Document.kind == letter.template)
+                               & Document.number.is_null(False))
+                        .first())
+            if existing is not None:
+                number, code = existing.number, existing.verification_code
+                issued = self._local(existing.created_at).date()
+            else:
+                seq = numbering.allocate(f"surat:{self.office_id}", str(today.year))
+                number = self.settings.letter_number_pattern.format(
+                    klasifikasi=letter.klasifikasi, nomor=seq, unit=self.settings.unit_code, tahun=today.year,
+                    bulan_romawi=_ROMAN[today.month],
+                )
+                code = _verification_code()
+                issued = today
+                existing = Document.create(case=detail.id, kind=letter.template, title=letter.hal, number=number,
+                                           path="", verification_code=code, created_by=session.staff_id,
+                                           created_at=self._utc())
+            self._audit(session, "cetak", "document", existing.id, jenis=letter.template, nomor=number)
+        a = detail.applicant
+        values = _SafeDict(
+            nama_pemohon=a.org_name or a.name,
+            alamat_pemohon=", ".join(p for p in (a.address, a.desa, a.kecamatan, a.kabupaten) if p),
+            tanggal_lengkap=format_tanggal(detail.complete_at.date()) if detail.complete_at else "-",
+            nomor_register=detail.register_no, nama_layanan=detail.service.name,
+            kabupaten=self.settings.kabupaten,
+        )
+        blocks: list = []
+        for paragraph in letter.body:
+            if paragraph.strip() == "{identitas_pemohon}":
+                blocks.append(self._applicant_lines(detail))
+            else:
+                blocks.append(paragraph.format_map(values))
+        path = self._doc_path("surat", f"surat-{detail.register_no}-{existing.id}.pdf", issued)
+        s = self.settings
+        docs.render_letter(
+            path, kop=self._kop(),
+            signatory=docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
+                                     nip=s.kepala_nip),
+            number=number, date=issued, sifat=letter.sifat, lampiran="-", hal=letter.hal,
+            addressee=(letter.addressee or a.org_name or a.name).format_map(values),
+            title=letter.title, blocks=blocks, closing=letter.closing, tembusan=list(letter.tembusan),
+            verification_code=code,
+        )
+        with self.db.atomic():
+            Document.update(path=str(path)).where(Document.id == existing.id).execute()
+        return self._doc_info(Document.get_by_id(existing.id))
+
+    # ------------------------------------------------------------------ search
+    @_connected
+    def search(self, query: str, limit: int = 50) -> list[CaseSummary]:
+        """Find cases by NIK, register number, case number or part of a name."""
+        q = (query or "").strip()
+        if not q:
+            return []
+        digits = re.sub(r"[\s.]", "", q)
+        cond = (Case.register_no == q.upper()) | (Applicant.name.contains(q)) | (Applicant.org_name.contains(q))
+        if digits.isdigit():
+            cond = cond | (Applicant.nik == digits)
+            if len(digits) <= 9:
+                cond = cond | (Case.id == int(digits))
+        rows = (Case.select(Case, Applicant, Service).join(Applicant).switch(Case).join(Service)
+                .where((Case.office == self.office_id) & cond)
+                .order_by(Case.updated_at.desc()).limit(limit))
+        out = []
+        for r in rows:
+            svc = self.catalog.services.get(r.service.code)
+            name = r.applicant.name if not r.applicant.org_name else f"{r.applicant.org_name} (u.p. {r.applicant.name})"
+            out.append(CaseSummary(
+                id=r.id, register_no=r.register_no or "", service_code=r.service.code,
+                service_name=svc.short_name if svc else r.service.name, applicant_name=name,
+                nik_masked=mask_nik(r.applicant.nik), status=r.status,
+                status_label=CASE_STATUSES.get(r.status, r.status), updated_at=self._local(r.updated_at),
+            ))
+        return out
+
+    # ------------------------------------------------------------------ detail
+    def _detail(self, case_id: int) -> CaseDetail:
+        row = self._case_row(case_id)
+        svc = self.catalog.get(row.service.code)
+        conditions = json.loads(row.conditions or "{}")
+        answers = {a.item_id: a for a in ChecklistAnswer.select().where(ChecklistAnswer.case == row.id)}
+        required_ids = {it.id for it in svc.required_items(conditions)}
+        checklist = tuple(
+            ChecklistLine(
+                item_id=it.id, text=it.text, kind=it.kind, required=it.id in required_ids,
+                received=bool(answers[it.id].received) if it.id in answers else False,
+                note=answers[it.id].note if it.id in answers else "",
+                condition=it.condition, per_member=it.per_member, group=it.group,
+            )
+            for it in svc.persyaratan
+        )
+        runs = {r.step_no: r for r in StepRun.select().where(StepRun.case == row.id)}
+        staff_names = dict(Staff.select(Staff.id, Staff.full_name).tuples())
+        steps = []
+        for st in svc.steps:
+            run = runs.get(st.no)
+            status = "belum" if run is None else ("berjalan" if run.ended_at is None else "selesai")
+            started = self._local(run.started_at) if run else None
+            due = self._local(run.due_at) if run else None
+            steps.append(StepLine(
+                no=st.no, uraian=st.uraian, pelaksana=", ".join(st.pelaksana),
+                waktu_label=st.waktu.label() if st.waktu else "", output=st.output, loket=st.loket,
+                status=status, started_at=started, ended_at=self._local(run.ended_at) if run else None,
+                due_at=due,
+                standard_seconds=int((due - started).total_seconds()) if (due and started) else None,
+                started_by=staff_names.get(run.started_by_id, "") if run else "",
+                ended_by=staff_names.get(run.ended_by_id, "") if run and run.ended_by_id else "",
+            ))
+        documents = tuple(self._doc_info(d) for d in
+                          Document.select().where((Document.case == row.id) & (Document.path != "")).order_by(Document.id))
+        applicant = self._applicant_info(row.applicant)
+        warnings = tuple(check_eligibility(
+            svc, age=applicant.age, sex=applicant.sex, kabupaten=applicant.kabupaten, member_count=row.member_count,
+        ))
+        ticket_code = Ticket.select(Ticket.code).where(Ticket.id == row.ticket_id).scalar() if row.ticket_id else ""
+        return CaseDetail(
+            id=row.id, status=row.status, status_label=CASE_STATUSES.get(row.status, row.status),
+            service=self._service_info(svc), applicant=applicant, created_at=self._local(row.created_at),
+            register_no=row.register_no or "", ticket_code=ticket_code or "", member_count=row.member_count,
+            complete_at=self._local(row.complete_at), due_at=self._local(row.due_at), checklist=checklist,
+            conditions=tuple(ConditionLine(id=c.id, question=c.question, value=bool(conditions.get(c.id, False)))
+                             for c in svc.conditions),
+            steps=tuple(steps), documents=documents, warnings=warnings,
+        )
+
+    # ------------------------------------------------------------------ reporting helpers for the CLI
+    @_connected
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables (for `desk status`)."""
+        return {
+            "tiket_hari_ini": Ticket.select().where((Ticket.office == self.office_id) & (Ticket.day == self._today())).count(),
+            "berkas": Case.select().where(Case.office == self.office_id).count(),
+            "menunggu_berkas": Case.select().where((Case.office == self.office_id) & (Case.status == "menunggu_berkas")).count(),
+            "diproses": Case.select().where((Case.office == self.office_id) & (Case.status == "diproses")).count(),
+            "petugas": Staff.select().where(Staff.office == self.office_id).count(),
+            "dokumen": Document.select().count(),
+        }
+
+    @_connected
+    def staff_count(self) -> int:
+        """Number of staff accounts of the office."""
+        return Staff.select(fn.COUNT(Staff.id)).where(Staff.office == self.office_id).scalar() or 0
+
+
+_ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def _verification_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+class _SafeDict(dict):
+    """format_map mapping that leaves unknown placeholders visible instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def default_output_dir(data_dir: Path) -> Path:
+    """Where PDFs go when the settings name no folder."""
+    return Path(os.path.expanduser(str(data_dir))) / "dokumen"

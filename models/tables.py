@@ -1,0 +1,242 @@
+"""peewee tables of the desk.
+
+The models are bound to :data:`database`, a :class:`peewee.DatabaseProxy` initialised at start-up
+by :func:`models.db.open_database`; nothing connects at import. All datetimes are stored as naive
+UTC; the domain services convert them to the office's time zone.
+
+Schema changes go through numbered migrations in ``models/migrations`` (see README).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+#: The database every table is bound to (initialised by models.db.open_database).
+database = DatabaseProxy()
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time as naive UTC (the storage convention)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    """Base of all tables."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Office(BaseModel):
+    """A Dinas Sosial office (kantor) running the desk."""
+
+    id = AutoField()
+    code = CharField(max_length=40, unique=True)
+    name = CharField(max_length=200)
+    kabupaten = CharField(max_length=120, default="")
+    timezone = CharField(max_length=60, default="Asia/Jakarta")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Counter(BaseModel):
+    """A loket of an office."""
+
+    id = AutoField()
+    office = ForeignKeyField(Office, backref="counters", on_delete="CASCADE")
+    number = IntegerField()
+    name = CharField(max_length=80, default="")
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("office", "number"), True),)
+
+
+class Staff(BaseModel):
+    """An operator or supervisor who logs in."""
+
+    id = AutoField()
+    office = ForeignKeyField(Office, backref="staff", on_delete="CASCADE")
+    username = CharField(max_length=60, unique=True)
+    full_name = CharField(max_length=120)
+    role = CharField(max_length=20, default="petugas")  # petugas, supervisor, admin
+    nip = CharField(max_length=30, default="")
+    password_hash = CharField(max_length=200)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Service(BaseModel):
+    """A jenis layanan as offered by an office; the definition lives in the catalog files."""
+
+    id = AutoField()
+    code = CharField(max_length=40, unique=True)
+    name = CharField(max_length=300)
+    prefix = CharField(max_length=4)
+    active = BooleanField(default=True)
+    catalog_hash = CharField(max_length=64, default="")
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Sequence(BaseModel):
+    """Counters for tickets, register and letter numbers, allocated atomically."""
+
+    scope = CharField(max_length=120)
+    period = CharField(max_length=20)
+    value = IntegerField(default=0)
+
+    class Meta:
+        primary_key = False
+        indexes = ((("scope", "period"), True),)
+
+
+class Ticket(BaseModel):
+    """A walk-in queue ticket."""
+
+    id = AutoField()
+    office = ForeignKeyField(Office, backref="tickets", on_delete="CASCADE")
+    service = ForeignKeyField(Service, backref="tickets")
+    day = DateField()
+    number = IntegerField()
+    code = CharField(max_length=12)
+    priority = BooleanField(default=False)
+    status = CharField(max_length=16, default="menunggu", index=True)
+    issued_at = DateTimeField(default=utcnow)
+    called_at = DateTimeField(null=True)
+    call_count = IntegerField(default=0)
+    counter = ForeignKeyField(Counter, null=True, backref="tickets")
+    staff = ForeignKeyField(Staff, null=True, backref="tickets")
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("office", "day", "code"), True),)
+
+
+class Applicant(BaseModel):
+    """A person, or an organisation / group represented by a person."""
+
+    id = AutoField()
+    kind = CharField(max_length=16, default="perorangan")
+    nik = CharField(max_length=16, index=True)
+    name = CharField(max_length=200)
+    sex = CharField(max_length=1, default="")
+    birth_date = DateField(null=True)
+    address = TextField(default="")
+    desa = CharField(max_length=120, default="")
+    kecamatan = CharField(max_length=120, default="")
+    kabupaten = CharField(max_length=120, default="")
+    phone = CharField(max_length=20, default="")
+    org_name = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Case(BaseModel):
+    """A permohonan: one applicant's berkas for one service."""
+
+    id = AutoField()
+    office = ForeignKeyField(Office, backref="cases", on_delete="CASCADE")
+    service = ForeignKeyField(Service, backref="cases")
+    applicant = ForeignKeyField(Applicant, backref="cases")
+    ticket = ForeignKeyField(Ticket, null=True, backref="cases")
+    register_no = CharField(max_length=40, null=True, unique=True)
+    status = CharField(max_length=20, default="verifikasi", index=True)
+    member_count = IntegerField(null=True)
+    conditions = TextField(default="{}")  # JSON: condition id -> bool
+    created_by = ForeignKeyField(Staff, backref="cases_created")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    complete_at = DateTimeField(null=True)
+    due_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "service_case"  # "case" is an SQL keyword
+
+
+class ChecklistAnswer(BaseModel):
+    """Whether one persyaratan item of a case was received, with a note."""
+
+    id = AutoField()
+    case = ForeignKeyField(Case, backref="answers", on_delete="CASCADE")
+    item_id = CharField(max_length=80)
+    received = BooleanField(default=False)
+    note = TextField(default="")
+    updated_by = ForeignKeyField(Staff, null=True)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("case", "item_id"), True),)
+
+
+class StepRun(BaseModel):
+    """The timing of one SOP step of a case."""
+
+    id = AutoField()
+    case = ForeignKeyField(Case, backref="step_runs", on_delete="CASCADE")
+    step_no = IntegerField()
+    started_at = DateTimeField()
+    due_at = DateTimeField(null=True)
+    ended_at = DateTimeField(null=True)
+    started_by = ForeignKeyField(Staff, backref="steps_started")
+    ended_by = ForeignKeyField(Staff, null=True, backref="steps_ended")
+
+    class Meta:
+        indexes = ((("case", "step_no"), True),)
+
+
+class Document(BaseModel):
+    """A document the desk produced: ticket, slip, receipt or letter."""
+
+    id = AutoField()
+    case = ForeignKeyField(Case, null=True, backref="documents", on_delete="CASCADE")
+    ticket = ForeignKeyField(Ticket, null=True, backref="documents")
+    kind = CharField(max_length=30)
+    title = CharField(max_length=200)
+    number = CharField(max_length=80, null=True, unique=True)
+    path = TextField()
+    verification_code = CharField(max_length=20, default="", index=True)
+    created_by = ForeignKeyField(Staff, null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class AuditLog(BaseModel):
+    """Who did what to which record, when (PDP: every processing of personal data)."""
+
+    id = AutoField()
+    at = DateTimeField(default=utcnow, index=True)
+    staff = ForeignKeyField(Staff, null=True)
+    action = CharField(max_length=40)
+    entity = CharField(max_length=40)
+    entity_id = IntegerField(null=True)
+    detail = TextField(default="")
+
+
+#: Every table, in dependency order.
+ALL_TABLES = [
+    Office,
+    Counter,
+    Staff,
+    Service,
+    Sequence,
+    Ticket,
+    Applicant,
+    Case,
+    ChecklistAnswer,
+    StepRun,
+    Document,
+    AuditLog,
+]

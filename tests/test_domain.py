@@ -1,0 +1,202 @@
+"""The domain flow without the UI: queue, intake, checklist, decision, steps, documents, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from models.dto import ApplicantInput, AuthError, DeskError, ValidationError
+
+ORG = ApplicantInput(
+    kind="organisasi", nik="6403051507800003", name="Budi Santoso", address="Jl. Mulawarman No. 12",
+    desa="Timbau", kecamatan="Tenggarong", kabupaten="Kutai Kartanegara", phone="081234567890",
+    org_name="Yayasan Peduli Sesama",
+)
+
+
+def pdf_text(path: str) -> str:
+    """All text of a PDF."""
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_login_rejects_wrong_password_and_unknown_loket(desk_service):
+    with pytest.raises(AuthError, match="salah"):
+        desk_service.login("petugas", "salah-sandi", 1)
+    with pytest.raises(AuthError, match="Loket 9"):
+        desk_service.login("petugas", "petugas123", 9)
+    s = desk_service.login("PETUGAS", "petugas123", 2)
+    assert s.full_name == "Rina Wulandari" and s.counter_no == 2
+
+
+def test_tickets_are_numbered_per_prefix_and_day(desk_service, clock):
+    a = desk_service.issue_ticket("REK-PUB")
+    b = desk_service.issue_ticket("REK-PUB")
+    c = desk_service.issue_ticket("REK-LKS")
+    assert (a.code, b.code) == ("H-001", "H-002")
+    assert c.code == "G-001"
+    clock.advance(days=1)
+    assert desk_service.issue_ticket("REK-PUB").code == "H-001"
+
+
+def test_call_next_priority_first_then_order(desk_service, session):
+    first = desk_service.issue_ticket("REK-PUB")
+    desk_service.issue_ticket("REK-LKS")
+    prio = desk_service.issue_ticket("REK-PUB", priority=True)
+    called = desk_service.call_next(session)
+    assert called.id == prio.id and called.counter_no == 1 and called.status == "dipanggil"
+    # calling again marks the unserved one tidak hadir and takes the oldest waiting
+    called2 = desk_service.call_next(session)
+    assert called2.id == first.id
+    codes = [t.code for t in desk_service.queue(session)]
+    assert codes[0] == called2.code and "G-001" in codes and prio.code not in codes
+
+
+def test_two_loket_never_get_the_same_ticket(desk_service):
+    for _ in range(3):
+        desk_service.issue_ticket("REK-PUB")
+    s1 = desk_service.login("petugas", "petugas123", 1)
+    s2 = desk_service.login("petugas2", "petugas123", 2)
+    got = {desk_service.call_next(s1).id, desk_service.call_next(s2).id, desk_service.call_next(s1).id}
+    assert len(got) == 3
+    assert desk_service.call_next(s2) is None
+
+
+def test_intake_rejects_bad_input_per_field(desk_service, session):
+    bad = ApplicantInput(kind="organisasi", nik="64030515O7800003", name="", kecamatan="", org_name="")
+    with pytest.raises(ValidationError) as err:
+        desk_service.open_case(session, "REK-PUB", bad)
+    assert {"nik", "name", "kecamatan", "org_name"} <= set(err.value.errors)
+    assert "angka" in err.value.errors["nik"]
+
+
+def test_incomplete_berkas_gets_slip_listing_exactly_the_missing_items(desk_service, session):
+    ticket = desk_service.issue_ticket("REK-PUB")
+    desk_service.call_next(session)
+    case = desk_service.open_case(session, "REK-PUB", ORG, ticket_id=ticket.id)
+    assert case.status == "verifikasi" and case.ticket_code == "H-001"
+    received = case.checklist[:2]
+    for line in received:
+        case = desk_service.set_item(session, case.id, line.item_id, True)
+    case = desk_service.set_note(session, case.id, case.checklist[3].item_id, "fotokopi tidak terbaca")
+    result = desk_service.decide(session, case.id)
+    assert not result.lengkap
+    assert result.case.status == "menunggu_berkas" and result.case.register_no == ""
+    assert [m.item_id for m in result.missing] == [line.item_id for line in case.checklist[2:]]
+    text = pdf_text(result.document.path)
+    assert "Budi Santoso" in text and "Yayasan Peduli Sesama" in text
+    flat = " ".join(text.split())
+    for line in result.missing:
+        assert " ".join(line.text.split())[:40] in flat
+    for line in received:
+        assert " ".join(line.text.split())[:40] not in flat
+    assert "fotokopi tidak terbaca" in flat
+    # the ticket is finished, the case is findable by NIK and by its number
+    assert all(t.id != ticket.id for t in desk_service.queue(session))
+    found = desk_service.search("6403051507800003")
+    assert [c.id for c in found] == [case.id] and found[0].status == "menunggu_berkas"
+    assert desk_service.search(str(case.id))[0].id == case.id
+
+
+def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service, session, clock):
+    case = desk_service.open_case(session, "REK-PUB", ORG)
+    desk_service.set_item(session, case.id, case.checklist[0].item_id, True)
+    assert not desk_service.decide(session, case.id).lengkap
+    clock.advance(days=3)  # the applicant returns with the rest
+    resumed = desk_service.case(case.id)
+    assert resumed.checklist[0].received and resumed.status == "menunggu_berkas"
+    for line in resumed.missing:
+        desk_service.set_item(session, case.id, line.item_id, True)
+    result = desk_service.decide(session, case.id)
+    assert result.lengkap
+    done = result.case
+    assert done.status == "diproses" and done.register_no == "REK-PUB/2026/00001"
+    # 2 hari kerja from Thursday 26 Nov 2026 09:00 -> Monday 30 Nov 09:00
+    assert done.due_at.date() == dt.date(2026, 11, 30)
+    step = done.current_step
+    assert step is not None and step.no == done.steps[0].no and step.started_at == clock().astimezone(step.started_at.tzinfo)
+    with pytest.raises(DeskError):
+        desk_service.set_item(session, case.id, done.checklist[0].item_id, False)
+    clock.advance(minutes=4)
+    after = desk_service.finish_step(session, case.id)
+    assert after.steps[0].status == "selesai" and after.steps[0].elapsed_seconds(clock()) == 240
+    assert after.current_step.no == after.steps[1].no
+    letter = desk_service.print_product(session, case.id)
+    assert letter.number == "400.9.7/0001/Dinsos/2026"
+    text = pdf_text(letter.path)
+    assert "Yayasan Peduli Sesama" in text and "400.9.7/0001/Dinsos/2026" in text
+    again = desk_service.print_product(session, case.id)
+    assert again.number == letter.number  # reprint keeps the number
+    second = desk_service.open_case(session, "REK-LKS", ORG)
+    for line in second.checklist:
+        desk_service.set_item(session, second.id, line.item_id, True)
+    desk_service.decide(session, second.id)
+    assert desk_service.print_product(session, second.id).number.split("/")[1] == "0002"
+
+
+def test_steps_run_to_the_end_and_timer_measures_against_mutu_baku(desk_service, session, clock):
+    case = desk_service.open_case(session, "KUBE", ApplicantInput(
+        kind="kelompok", nik="3520011203850001", name="Sutrisno", address="Dsn. Krajan", desa="Sukowidi",
+        kecamatan="Kartoharjo", kabupaten="Magetan", org_name="KUBE Maju Bersama", member_count="10",
+    ))
+    for line in case.checklist:
+        desk_service.set_item(session, case.id, line.item_id, True)
+    detail = desk_service.decide(session, case.id).case
+    assert len(detail.steps) == 11
+    while detail.status == "diproses":
+        clock.advance(minutes=10)
+        detail = desk_service.finish_step(session, case.id)
+    assert detail.status == "selesai" and all(s.status == "selesai" for s in detail.steps)
+    step2 = detail.steps[1]
+    assert step2.standard_seconds == 5 * 60 and step2.overdue(clock())  # 10 min against 5 menit
+    step3 = detail.steps[2]
+    assert step3.standard_seconds == 15 * 24 * 3600 and not step3.overdue(clock())
+    receipt = desk_service.print_product(session, case.id)
+    assert receipt.kind in ("surat_keterangan", "tanda_terima")
+
+
+def test_conditional_item_becomes_required_only_when_condition_holds(desk_service, session):
+    case = desk_service.open_case(session, "KUBE", ApplicantInput(
+        kind="kelompok", nik="3520011203850001", name="Sutrisno", address="Dsn. Krajan", desa="Sukowidi",
+        kecamatan="Kartoharjo", org_name="KUBE Maju Bersama", member_count="12",
+    ))
+    conditional = [line for line in case.checklist if line.kind == "bersyarat"]
+    assert conditional and not any(line.required for line in conditional)
+    cond = case.conditions[0]
+    case = desk_service.set_condition(session, case.id, cond.id, True)
+    assert all(line.required for line in case.checklist if line.kind == "bersyarat")
+    assert any(line.item_id == conditional[0].item_id for line in case.missing)
+
+
+def test_eligibility_warnings_from_nik(desk_service, session):
+    # male NIK for the women-only WRSE Kukar service
+    case = desk_service.open_case(session, "WRSE-KKR", ApplicantInput(
+        nik="6403051507800003", name="Budi", address="Jl. A", desa="Timbau", kecamatan="Tenggarong",
+        kabupaten="Kutai Kartanegara",
+    ))
+    assert any("perempuan" in w.lower() for w in case.warnings)
+
+
+def test_every_change_is_audited(desk_service, session):
+    from models.tables import AuditLog
+
+    case = desk_service.open_case(session, "REK-PUB", ORG)
+    desk_service.set_item(session, case.id, case.checklist[0].item_id, True)
+    desk_service.decide(session, case.id)
+    with desk_service.db.connection_context():
+        actions = [a.action for a in AuditLog.select().where(AuditLog.entity == "case").order_by(AuditLog.id)]
+        nik_logs = [json.loads(a.detail).get("nik") for a in AuditLog.select().where(AuditLog.entity == "applicant")]
+    assert actions == ["buka_berkas", "centang", "tidak_lengkap"]
+    assert nik_logs == ["6403********0003"]  # the audit trail itself never stores the full NIK
+
+
+def test_markup_like_names_are_stored_and_printed_literally(desk_service, session):
+    person = ApplicantInput(nik="6403055507900002", name="[b]Siti[/]", address="a [/x] b", desa="Timbau",
+                            kecamatan="Tenggarong", kabupaten="Kutai Kartanegara")
+    case = desk_service.open_case(session, "VETERAN", person)
+    assert case.applicant.name == "[b]Siti[/]" and case.applicant.sex == "P"
+    result = desk_service.decide(session, case.id)
+    assert "[b]Siti[/]" in pdf_text(result.document.path)
+    assert desk_service.search("[b]Siti")[0].applicant_name == "[b]Siti[/]"

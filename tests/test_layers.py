@@ -1,0 +1,61 @@
+"""Architecture rules: the layers (DEVELOPERS.md rule 1) and nothing touches disk at import (rule 2)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FORBIDDEN = {
+    "models": {"textual", "rich", "screens", "desk"},
+    "forms": {"textual", "rich", "screens", "desk", "models", "peewee", "playhouse"},
+    "output": {"textual", "rich", "screens", "desk", "models", "peewee", "playhouse"},
+    "screens": {"peewee", "playhouse"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_respects_its_layer(package):
+    offenders = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        bad = _imports(path) & FORBIDDEN[package]
+        if bad:
+            offenders.append(f"{path.relative_to(ROOT)} imports {', '.join(sorted(bad))}")
+    assert not offenders, "layer rule broken:\n" + "\n".join(offenders)
+
+
+def test_import_linter_contracts_hold():
+    """The same rule through import-linter, which also follows indirect imports."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; "
+                               "sys.exit(lint_imports(no_cache=True))"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "BROKEN" not in result.stdout
+
+
+def test_importing_the_app_touches_neither_disk_nor_database(tmp_path):
+    env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), DESK_DB="postgresql://nobody@127.0.0.1:1/none")
+    code = ("import desk.cli, desk.app, desk.config, desk.wiring, models.desk, models.tables, screens, "
+            "output.documents, forms.loader")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+    assert not any(tmp_path.rglob("*")), "import created files"
