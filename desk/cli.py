@@ -148,6 +148,8 @@ def cli(ctx: click.Context, db: str | None, config_file: str | None, data_dir: s
     """The root group: stores global options; without a subcommand runs the TUI."""
     obj = ctx.ensure_object(dict)
     obj.update(db=db, config_file=config_file, data_dir=data_dir)
+    if ctx.invoked_subcommand in ("katalog", "catalog"):
+        _config(ctx)  # the catalog commands read the office's extra catalog folders from it
     if ctx.invoked_subcommand is None:
         _run_tui(_service(ctx))
 

@@ -1,0 +1,66 @@
+"""Warnings when an applicant falls outside a service's criteria."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from forms.eligibility import check_eligibility
+from forms.loader import load_catalog
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def check(service, age=None, sex="", kabupaten="", member_count=None):
+    return check_eligibility(service, age=age, sex=sex, kabupaten=kabupaten,
+                             member_count=member_count)
+
+
+def test_kube_age_and_group_size(catalog):
+    kube = catalog.get("KUBE")
+    assert check(kube, age=58, member_count=10) == []
+    assert check(kube, age=61) == ["Usia 61 tahun di luar kriteria layanan (maksimum 58 tahun)"]
+    assert check(kube, member_count=7) == ["Jumlah anggota 7 kurang dari minimal 10 orang"]
+
+
+def test_wrse_kukar_women_18_to_59(catalog):
+    wrse = catalog.get("WRSE-KKR")
+    assert check(wrse, age=30, sex="P", kabupaten="Kab. Kutai Kartanegara") == []
+    assert "Layanan ini untuk perempuan (NIK menunjukkan laki-laki)" in check(wrse, age=30, sex="L")
+    assert check(wrse, age=60, sex="P") == ["Usia 60 tahun di luar kriteria layanan (18-59 tahun)"]
+    assert check(wrse, age=17, sex="P") == ["Usia 17 tahun di luar kriteria layanan (18-59 tahun)"]
+
+
+def test_domicile_only_when_given(catalog):
+    wrse = catalog.get("WRSE-KKR")
+    warnings = check(wrse, age=30, sex="P", kabupaten="Magetan")
+    assert len(warnings) == 1 and "Kutai Kartanegara" in warnings[0] and "Magetan" in warnings[0]
+    assert check(wrse, age=30, sex="P", kabupaten="") == []
+    assert check(wrse, age=30, sex="P", kabupaten="KABUPATEN kutai  kartanegara") == []
+
+
+def test_unknown_facts_give_no_warning(catalog):
+    for service in catalog:
+        assert check(service) == [], service.code
+
+
+def test_kukar_idaman_warns_only_when_no_category_fits(catalog):
+    idaman = catalog.get("KUKAR-IDAMAN")
+    # Penyandang Disabilitas has no age limit, so any age fits some category.
+    assert check(idaman, age=30) == []
+    ages_only = replace(idaman, kriteria=tuple(c for c in idaman.kriteria if c.kind == "usia"))
+    assert check(ages_only, age=65) == []
+    assert check(ages_only, age=8) == []
+    warnings = check(ages_only, age=30)
+    assert len(warnings) == 1
+    assert "Lanjut Usia Telantar" in warnings[0] and "Anak Telantar" in warnings[0]
+
+
+def test_alat_bantu_minimum_age(catalog):
+    svc = catalog.get("ALAT-BANTU")
+    assert check(svc, age=5) == ["Usia 5 tahun di luar kriteria layanan (minimal 6 tahun)"]
+    assert check(svc, age=6) == []
