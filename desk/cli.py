@@ -25,6 +25,14 @@ class IndonesianFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         super().write_heading(_HEADINGS.get(heading, heading))
 
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        translated = [
+            (first, second.replace("[required]", "[wajib]").replace("[default: ", "[bawaan: ")
+             .replace("[env var: ", "[env: "))
+            for first, second in rows
+        ]
+        super().write_dl(translated, col_max, col_spacing)
+
 
 class DeskContext(click.Context):
     """Context using the Indonesian help formatter."""
@@ -32,10 +40,26 @@ class DeskContext(click.Context):
     formatter_class = IndonesianFormatter
 
 
+class DeskCommand(click.Command):
+    """A command with Indonesian usage metavars."""
+
+    context_class = DeskContext
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        super().__init__(*args, **kwargs)
+
+
 class AliasedGroup(click.Group):
     """A group whose commands also answer to English aliases, with Indonesian errors."""
 
     context_class = DeskContext
+    command_class = DeskCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARG]...")
+        super().__init__(*args, **kwargs)
 
     #: alias -> command name
     aliases: dict[str, str] = {
@@ -220,12 +244,12 @@ def petugas() -> None:
 
 
 @petugas.command("tambah")
-@click.argument("username")
-@click.option("--nama", required=True, help="Nama lengkap petugas.")
+@click.argument("username", metavar="NAMA_PENGGUNA")
+@click.option("--nama", required=True, metavar="NAMA", help="Nama lengkap petugas.")
 @click.option("--peran", type=click.Choice(["petugas", "supervisor", "admin"]), default="petugas",
               show_default=True, help="Peran petugas.")
-@click.option("--nip", default="", help="NIP (opsional).")
-@click.option("--sandi", prompt="Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi",
+@click.option("--nip", default="", metavar="NIP", help="NIP (opsional).")
+@click.option("--sandi", metavar="SANDI", prompt="Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi",
               help="Kata sandi (ditanyakan bila tidak diberikan).")
 @_help_option
 @click.pass_context
@@ -281,15 +305,54 @@ def konfigurasi_contoh() -> None:
 def _register_katalog() -> None:
     from desk.cli_katalog import katalog
 
+    katalog.options_metavar = "[OPSI]"
+    katalog.subcommand_metavar = "PERINTAH [ARG]..."
+    katalog.context_class = DeskContext
+    for command in katalog.commands.values():
+        command.context_class = DeskContext
+        command.options_metavar = "[OPSI]"
     cli.add_command(katalog)
 
 
 _register_katalog()
 
 
+_CLICK_MESSAGES = (
+    (r"^Missing argument '(.+)'\.$", r"Argumen '\1' belum diberikan."),
+    (r"^Missing option '(.+)'\.$", r"Opsi '\1' wajib diisi."),
+    (r"^No such option: (.+)$", r"Opsi tidak dikenal: \1"),
+    (r"^Got unexpected extra arguments? \((.+)\)$", r"Argumen berlebih: \1"),
+    (r"^Option '(.+)' requires an argument\.$", r"Opsi '\1' memerlukan nilai."),
+)
+
+
+def _indonesian(message: str) -> str:
+    """Translate click's common usage errors."""
+    import re
+
+    for pattern, replacement in _CLICK_MESSAGES:
+        if re.match(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="desk", obj={})
+    """Console-script entry point: runs the CLI, printing errors in Indonesian."""
+    try:
+        code = cli.main(prog_name="desk", obj={}, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Dibatalkan.", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"Coba '{exc.ctx.command_path} --help' untuk bantuan.", err=True)
+        click.echo(f"Galat: {_indonesian(exc.format_message())}", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"Galat: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

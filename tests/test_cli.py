@@ -1,0 +1,77 @@
+"""The `desk` command line: help in Indonesian, init, demo preparation, staff, status, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from desk.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(args, **kwargs):
+    """Invoke the CLI in-process."""
+    return CliRunner().invoke(cli, args, obj={}, prog_name="desk", catch_exceptions=False, **kwargs)
+
+
+@pytest.fixture
+def base_args(tmp_path, db_url):
+    return ["--db", db_url, "--data-dir", str(tmp_path)]
+
+
+def test_help_is_indonesian_for_every_command():
+    root = run(["--help"])
+    assert root.exit_code == 0 and "Penggunaan: desk" in root.output and "Perintah:" in root.output
+    for cmd in (["jalankan"], ["init"], ["demo"], ["petugas", "tambah"], ["status"], ["katalog", "daftar"],
+                ["katalog", "lihat"], ["katalog", "periksa"], ["konfigurasi", "contoh"]):
+        out = run([*cmd, "--help"]).output
+        assert "Penggunaan:" in out and "Tampilkan bantuan ini" in out, cmd
+        assert "Show this message" not in out and "Usage:" not in out, cmd
+
+
+def test_version():
+    assert run(["--version"]).output.strip() == "desk 0.1.0"
+
+
+def test_init_then_demo_then_status(base_args, tmp_path):
+    first = run([*base_args, "init"])
+    assert first.exit_code == 0, first.output
+    assert "Migrasi diterapkan: 0001_initial" in first.output and "14 jenis layanan" in first.output
+    assert "Skema sudah terbaru." in run([*base_args, "init"]).output
+    demo = run([*base_args, "demo", "--siapkan-saja"])
+    assert demo.exit_code == 0 and "petugas / petugas123" in demo.output
+    status = run([*base_args, "status"])
+    assert "Petugas         : 4" in status.output and "Tiket hari ini" in status.output
+
+
+def test_add_staff_then_login_works(base_args, tmp_path, db_url):
+    out = run([*base_args, "petugas", "tambah", "dewi", "--nama", "Dewi Lestari", "--peran", "supervisor"],
+              input="rahasia99\nrahasia99\n")
+    assert out.exit_code == 0 and "Petugas 'dewi' (supervisor) tersimpan." in out.output
+    bad = run([*base_args, "staff", "add", "x", "--nama", "X", "--sandi", "123456"])
+    assert bad.exit_code == 1 and "Nama pengguna 3-60 karakter" in bad.output
+
+
+def test_unreachable_database_gives_a_clear_message(tmp_path):
+    out = CliRunner().invoke(cli, ["--db", "postgresql://nobody@127.0.0.1:1/none", "--data-dir", str(tmp_path),
+                                   "init"], obj={})
+    assert out.exit_code == 1 and "Tidak dapat membuka basis data" in out.output
+    assert "Traceback" not in out.output
+
+
+def test_bad_config_file_is_reported_at_its_key(tmp_path):
+    cfg = tmp_path / "desk.toml"
+    cfg.write_text('[kantor]\ntimezone = "Mars/Olympus"\n', encoding="utf-8")
+    out = CliRunner().invoke(cli, ["--config", str(cfg), "--data-dir", str(tmp_path), "status"], obj={})
+    assert out.exit_code == 1 and "[kantor].timezone" in out.output and "Mars/Olympus" in out.output
+
+
+def test_console_script_prints_indonesian_usage_errors():
+    result = subprocess.run([sys.executable, "-m", "desk", "tidak-ada"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Galat: Perintah 'tidak-ada' tidak dikenal" in result.stderr
