@@ -1,0 +1,375 @@
+"""The case screen: register number, SOP steps with a live timer, letters and documents."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header
+
+from models.dto import CaseDetail, DocumentInfo, StepLine
+from screens.base import DeskScreen
+from screens.dialogs import ConfirmDialog
+from screens.widgets import PlainStatic, fmt_datetime, fmt_elapsed, sync_table
+
+#: Column keys, headers and widths of the steps table (fits 80 columns).
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("no", "No", 2),
+    ("uraian", "Uraian", 19),
+    ("pelaksana", "Pelaksana", 11),
+    ("mutu", "Mutu baku", 9),
+    ("status", "Status", 10),
+    ("mulai", "Mulai", 5),
+    ("selesai", "Selesai", 7),
+)
+
+#: Standards of at least this many seconds are shown as a deadline rather than a stopwatch.
+DAY_SCALE_SECONDS = 8 * 3600
+
+#: Step status labels.
+STEP_STATUS: dict[str, str] = {"belum": "belum", "berjalan": "berjalan", "selesai": "selesai"}
+
+
+def short_moment(value: dt.datetime | None, today: dt.date) -> str:
+    """A 5-character moment: the time today, the date (DD/MM) on other days.
+
+    Args:
+        value: The moment or None.
+        today: Today in office time.
+
+    Returns:
+        ``"10.05"``, ``"25/11"`` or ``"-"``.
+    """
+    if value is None:
+        return "-"
+    if value.date() == today:
+        return f"{value.hour:02d}.{value.minute:02d}"
+    return f"{value.day:02d}/{value.month:02d}"
+
+
+def step_timer(step: StepLine, now: dt.datetime) -> Text:
+    """The live timer of a running step against its mutu baku waktu.
+
+    Args:
+        step: The running step.
+        now: The current office time.
+
+    Returns:
+        e.g. ``"00:03:12 / 5 menit"``, ``"00:03:12 · batas: 26 Nov 2026 10.00"``,
+        ``"00:03:12 · tanpa mutu baku waktu"``; red with ``TERLAMBAT`` when over.
+    """
+    elapsed = step.elapsed_seconds(now)
+    overdue = step.overdue(now) or (
+        step.standard_seconds is not None and step.due_at is None
+        and elapsed > step.standard_seconds
+    )
+    text = Text(fmt_elapsed(elapsed), style="bold red" if overdue else "bold")
+    if step.standard_seconds is None:
+        text.append(" · tanpa mutu baku waktu", style="dim")
+    elif step.standard_seconds >= DAY_SCALE_SECONDS and step.due_at is not None:
+        text.append(" · batas: ")
+        text.append(fmt_datetime(step.due_at), style="bold")
+    else:
+        text.append(" / ")
+        text.append(step.waktu_label or fmt_elapsed(step.standard_seconds))
+    if overdue:
+        text.append("  TERLAMBAT", style="bold white on red")
+    return text
+
+
+class CaseScreen(DeskScreen):
+    """A case in process: its SOP steps, the running step's timer, letters."""
+
+    HELP_TITLE: ClassVar[str] = "Proses berkas"
+    HELP_TEXT: ClassVar[str] = (
+        "Berkas lengkap dan sudah bernomor register. Tabel menampilkan langkah-langkah SOP "
+        "layanan; langkah yang sedang berjalan ditandai dan waktunya dihitung terhadap mutu "
+        "baku waktu (merah/TERLAMBAT bila melewati batas).\n\n"
+        "s atau F6 menyelesaikan langkah yang berjalan dan memulai langkah berikutnya; setelah "
+        "langkah terakhir berkas berstatus selesai.\n"
+        "p atau F7 mencetak surat layanan (atau tanda terima berkas bila layanan tidak "
+        "menghasilkan surat). Dokumen yang sudah dicetak tampil di bagian bawah.\n"
+        "Esc kembali."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s,f6", "finish_step", "Selesaikan langkah", id="case.finish_step"),
+        Binding("p,f7", "print_letter", "Cetak surat", id="case.print_letter"),
+        Binding("p,f7", "print_receipt", "Cetak tanda terima", id="case.print_receipt"),
+        Binding("escape", "back", "Kembali", id="case.back"),
+    ]
+    """s / F6 ends the running step, p / F7 prints the letter (its description becomes
+    "Cetak <letter_title>") or the receipt, Escape goes back."""
+
+    def __init__(self, case: CaseDetail) -> None:
+        """Create the screen.
+
+        Args:
+            case: The case (diproses or selesai).
+        """
+        super().__init__()
+        self.case = case
+        title = case.service.letter_title.strip()
+        if title:
+            for key, bindings in self._bindings.key_to_bindings.items():
+                self._bindings.key_to_bindings[key] = [
+                    dataclasses.replace(b, description=f"Cetak {title}")
+                    if b.action == "print_letter" else b
+                    for b in bindings
+                ]
+
+    def compose(self) -> ComposeResult:
+        """Build the screen."""
+        yield Header()
+        yield PlainStatic(id="case-header")
+        yield PlainStatic(id="case-timer")
+        table: DataTable[Text] = DataTable(id="case-steps", cursor_type="row")
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield PlainStatic(id="case-step-detail")
+        with VerticalScroll(id="case-docs"):
+            yield PlainStatic(id="case-docs-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Show the case and start the one-second timer."""
+        self.show_case(self.case)
+        self.query_one("#case-steps", DataTable).focus()
+        self._move_to_current()
+        self.set_interval(1.0, self._tick)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the letter or the receipt key, whichever the service prints.
+
+        Args:
+            action: The action name.
+            parameters: Its parameters.
+
+        Returns:
+            False hides and disables the binding.
+        """
+        if action == "print_letter":
+            return self.case.service.has_letter
+        if action == "print_receipt":
+            return not self.case.service.has_letter
+        if action == "finish_step":
+            return True if self.case.current_step is not None else None
+        return True
+
+    # -- display --------------------------------------------------------------------------------
+
+    def _now(self) -> dt.datetime:
+        """The office time (the facade's clock; no database access)."""
+        return self.desk.now()
+
+    def show_case(self, case: CaseDetail) -> None:
+        """Show a (fresh) case.
+
+        Args:
+            case: The case.
+        """
+        self.case = case
+        now = self._now()
+        header = Text()
+        header.append("Register ", style="bold")
+        header.append(case.register_no or "-", style="bold reverse")
+        header.append("  ·  ")
+        header.append(case.status_label, style="bold green" if case.status == "selesai" else "bold")
+        header.append("\n")
+        header.append(case.service.short_name or case.service.name)
+        header.append("\nPemohon: ")
+        header.append(case.applicant.display_name, style="bold")
+        header.append("  NIK ")
+        header.append(case.applicant.nik_masked)
+        header.append("\nJangka waktu: ")
+        header.append(case.service.jangka_waktu or "-")
+        if case.due_at is not None:
+            header.append(" · selesai paling lambat ")
+            late = case.status != "selesai" and now > case.due_at
+            header.append(fmt_datetime(case.due_at), style="bold red" if late else "bold")
+            if late:
+                header.append(" TERLAMBAT", style="bold white on red")
+        self.query_one("#case-header", PlainStatic).set_text(header)
+
+        today = now.date()
+        rows = [(str(step.no), self._step_cells(step, now, today)) for step in case.steps]
+        table = self.query_one("#case-steps", DataTable)
+        with self.app.batch_update():
+            sync_table(table, rows, [key for key, _, _ in COLUMNS])
+        self._show_documents(case.documents)
+        self._tick()
+        self._show_step_detail()
+        self.refresh_bindings()
+
+    def _step_cells(self, step: StepLine, now: dt.datetime, today: dt.date) -> list[Text]:
+        """Cells of a step row."""
+        running = step.status == "berjalan"
+        late = step.overdue(now)
+        if running:
+            style = "bold red" if late else "bold yellow"
+        elif step.status == "selesai":
+            style = "green"
+        else:
+            style = "dim"
+        status = Text(STEP_STATUS.get(step.status, step.status), style=style)
+        if running:
+            status = Text("▶ berjalan", style=style)
+        return [
+            Text(str(step.no), style=style if running else ""),
+            Text(step.uraian, style="bold" if running else "", no_wrap=True,
+                 overflow="ellipsis"),
+            Text(step.pelaksana, no_wrap=True, overflow="ellipsis"),
+            Text(step.waktu_label or "-", no_wrap=True, overflow="ellipsis"),
+            status,
+            Text(short_moment(step.started_at, today)),
+            Text(short_moment(step.ended_at, today), style="red" if late and step.ended_at else ""),
+        ]
+
+    def _tick(self) -> None:
+        """Update the running step's timer (every second)."""
+        step = self.case.current_step
+        timer = self.query_one("#case-timer", PlainStatic)
+        if step is None:
+            if self.case.status == "selesai":
+                timer.set_text(Text("Semua langkah selesai.", style="bold green"))
+            else:
+                timer.set_text(Text("Tidak ada langkah yang berjalan.", style="dim"))
+            return
+        text = Text(f"Langkah {step.no} berjalan: ", style="bold")
+        text.append_text(step_timer(step, self._now()))
+        timer.set_text(text)
+
+    def _show_step_detail(self) -> None:
+        """The full text of the highlighted step."""
+        table = self.query_one("#case-steps", DataTable)
+        detail = self.query_one("#case-step-detail", PlainStatic)
+        if not table.row_count:
+            detail.set_text("")
+            return
+        key = table.ordered_rows[table.cursor_row].key.value
+        step = next((s for s in self.case.steps if str(s.no) == key), None)
+        if step is None:
+            return
+        text = Text(f"{step.no}. ", style="bold")
+        text.append(step.uraian)
+        text.append("\nPelaksana: ", style="dim")
+        text.append(step.pelaksana)
+        if step.output:
+            text.append(" · Output: ", style="dim")
+            text.append(step.output)
+        if step.started_at is not None:
+            text.append("\nMulai ", style="dim")
+            text.append(fmt_datetime(step.started_at))
+            if step.started_by:
+                text.append(" (")
+                text.append(step.started_by)
+                text.append(")")
+        if step.ended_at is not None:
+            text.append(" · selesai ", style="dim")
+            text.append(fmt_datetime(step.ended_at))
+        detail.set_text(text)
+
+    @on(DataTable.RowHighlighted, "#case-steps")
+    def _highlighted(self) -> None:
+        """Follow the cursor."""
+        self._show_step_detail()
+
+    def _move_to_current(self) -> None:
+        """Put the cursor on the running step."""
+        step = self.case.current_step
+        table = self.query_one("#case-steps", DataTable)
+        if step is not None and str(step.no) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(step.no)))
+
+    def _show_documents(self, documents: tuple[DocumentInfo, ...]) -> None:
+        """The documents issued for this case."""
+        text = Text("Dokumen:", style="bold")
+        if not documents:
+            text.append(" belum ada", style="dim")
+        for document in documents:
+            text.append("\n• ")
+            text.append(document.title)
+            if document.number:
+                text.append(" No. ")
+                text.append(document.number)
+            text.append(" — ", style="dim")
+            text.append(document.path, style="dim")
+        self.query_one("#case-docs-text", PlainStatic).set_text(text)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_finish_step(self) -> None:
+        """Finish the running step (after confirmation)."""
+        step = self.case.current_step
+        if step is None:
+            self.notify("Tidak ada langkah yang berjalan.", severity="warning", markup=False)
+            return
+        last = step.no == max(s.no for s in self.case.steps)
+        message = f"Selesaikan langkah {step.no}: {step.uraian}?"
+        if last:
+            message += "\nIni langkah terakhir: berkas akan berstatus selesai."
+        case_id = self.case.id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.finish_step(case_id)
+
+        self.app.push_screen(ConfirmDialog(message, title="Selesaikan langkah"), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-step",
+          description="Menyelesaikan langkah")
+    def finish_step(self, case_id: int) -> None:
+        """Finish the running step (thread worker).
+
+        Args:
+            case_id: The case.
+        """
+        case = self.desk.finish_step(self.session, case_id)
+        self.app.call_from_thread(self._step_finished, case)
+
+    def _step_finished(self, case: CaseDetail) -> None:
+        """Show the new state."""
+        self.show_case(case)
+        self._move_to_current()
+        step = case.current_step
+        if step is not None:
+            self.notify(f"Langkah {step.no} dimulai.", markup=False)
+        elif case.status == "selesai":
+            self.notify("Semua langkah selesai. Berkas selesai.", markup=False)
+
+    def action_print_letter(self) -> None:
+        """Print the service's letter."""
+        self.print_product(self.case.id)
+
+    def action_print_receipt(self) -> None:
+        """Print the tanda terima berkas."""
+        self.print_product(self.case.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-print",
+          description="Mencetak dokumen")
+    def print_product(self, case_id: int) -> None:
+        """Render the product document, then re-read the case (thread worker).
+
+        Args:
+            case_id: The case.
+        """
+        document = self.desk.print_product(self.session, case_id)
+        case = self.desk.case(case_id)
+        self.app.call_from_thread(self._printed, document, case)
+
+    def _printed(self, document: DocumentInfo, case: CaseDetail) -> None:
+        """Say where the document is and list it."""
+        self.show_case(case)
+        self.notify(f"{document.title} dicetak: {document.path}", title="Cetak", markup=False,
+                    timeout=10)
+
+    def action_back(self) -> None:
+        """Back to the previous screen."""
+        self.app.pop_screen()

@@ -1,0 +1,412 @@
+"""The checklist screen: which persyaratan the applicant brought, and the lengkap decision."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header
+
+from models.dto import CaseDetail, ChecklistLine, ConditionLine, DecisionResult
+from screens.base import DeskScreen
+from screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
+from screens.widgets import PlainStatic, sync_table
+
+#: Column keys, headers and widths of the checklist table (fits 80 columns).
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("mark", "", 7),
+    ("text", "Persyaratan", 43),
+    ("tags", "Keterangan", 20),
+)
+
+#: An operation on the case: a facade call returning a result, and what to do with it.
+Operation = tuple[Callable[[], Any], Callable[[Any], None] | None]
+
+
+def item_tags(line: ChecklistLine, conditions: dict[str, str]) -> str:
+    """The short tags of a checklist line, e.g. ``"[wajib] [per anggota]"``.
+
+    Args:
+        line: The line.
+        conditions: Condition id -> question, to name the condition of a bersyarat item.
+
+    Returns:
+        The tags as plain text.
+    """
+    if line.kind == "bersyarat":
+        condition = conditions.get(line.condition, line.condition)
+        tags = [f"[bersyarat: {condition}]" if condition else "[bersyarat]"]
+    elif line.kind == "opsional" or not line.required:
+        tags = ["[opsional]"]
+    else:
+        tags = ["[wajib]"]
+    if line.per_member:
+        tags.append("[per anggota]")
+    if line.note:
+        tags.append("[catatan]")
+    return " ".join(tags)
+
+
+class ChecklistScreen(DeskScreen):
+    """Tick the persyaratan received, answer the conditions, then decide lengkap or not."""
+
+    HELP_TITLE: ClassVar[str] = "Kelengkapan berkas"
+    HELP_TEXT: ClassVar[str] = (
+        "Periksa berkas yang dibawa pemohon satu per satu. Pilih baris dengan panah, tekan "
+        "Spasi (atau Enter) untuk menandai [x] diterima / [ ] belum. Baris \"Kondisi\" di atas "
+        "adalah pertanyaan yang menentukan persyaratan bersyarat: Spasi mengubah Ya/Tidak.\n\n"
+        "n menambah catatan pada persyaratan (mis. \"fotokopi belum dilegalisir\"). Teks "
+        "lengkap baris yang dipilih tampil di bawah tabel.\n\n"
+        "F9 atau p memutuskan: bila ada persyaratan wajib yang kurang, desk mencetak slip "
+        "kekurangan berkas untuk pemohon dan berkas menunggu kelengkapan (dapat dilanjutkan "
+        "lewat Cari berkas). Bila lengkap, berkas mendapat nomor register dan proses SOP dimulai."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle", "Centang", id="checklist.toggle"),
+        Binding("n", "note", "Catatan", id="checklist.note"),
+        Binding("f9,p", "decide", "Putuskan", id="checklist.decide"),
+        Binding("escape", "back", "Kembali", id="checklist.back"),
+    ]
+    """Space ticks, n edits the note, F9 / p decides, Escape goes back."""
+
+    def __init__(self, case: CaseDetail) -> None:
+        """Create the screen.
+
+        Args:
+            case: The case being verified.
+        """
+        super().__init__()
+        self.case = case
+        self._ops: deque[Operation] = deque()
+        self._ops_lock = threading.Lock()
+        self._draining = False
+
+    def compose(self) -> ComposeResult:
+        """Build the screen."""
+        yield Header()
+        yield PlainStatic(id="cl-header")
+        yield PlainStatic(id="cl-warnings")
+        table: DataTable[Text] = DataTable(id="cl-table", cursor_type="row")
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield PlainStatic(id="cl-detail")
+        yield PlainStatic(id="cl-summary")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Show the case."""
+        self.show_case(self.case)
+        table = self.query_one("#cl-table", DataTable)
+        table.focus()
+        first_item = next(
+            (i for i, row in enumerate(table.ordered_rows) if row.key.value.startswith("i:")), 0
+        )
+        table.move_cursor(row=first_item)
+
+    # -- display --------------------------------------------------------------------------------
+
+    def show_case(self, case: CaseDetail) -> None:
+        """Show a (fresh) case: header, warnings, rows by key, summary.
+
+        Args:
+            case: The case.
+        """
+        self.case = case
+        header = Text()
+        if case.ticket_code:
+            header.append("Tiket ")
+            header.append(case.ticket_code, style="bold")
+            header.append("  ·  ")
+        header.append(case.service.short_name or case.service.name, style="bold")
+        header.append("  ·  ")
+        header.append(case.status_label)
+        header.append("\nPemohon: ")
+        header.append(case.applicant.display_name, style="bold")
+        header.append("  NIK ")
+        header.append(case.applicant.nik_masked)
+        if case.member_count:
+            header.append(f"  ·  {case.member_count} anggota")
+        self.query_one("#cl-header", PlainStatic).set_text(header)
+
+        warnings = self.query_one("#cl-warnings", PlainStatic)
+        if case.warnings:
+            text = Text(style="bold yellow")
+            for index, warning in enumerate(case.warnings):
+                if index:
+                    text.append("\n")
+                text.append("⚠ ")
+                text.append(warning)
+            warnings.set_text(text)
+        warnings.display = bool(case.warnings)
+
+        table = self.query_one("#cl-table", DataTable)
+        questions = {c.id: c.question for c in case.conditions}
+        rows: list[tuple[str, list[Text]]] = []
+        for condition in case.conditions:
+            rows.append((f"c:{condition.id}", self._condition_cells(condition)))
+        for line in case.checklist:
+            rows.append((f"i:{line.item_id}", self._item_cells(line, questions)))
+        with self.app.batch_update():
+            sync_table(table, rows, [key for key, _, _ in COLUMNS])
+        self._show_summary()
+        self._show_detail()
+
+    def _condition_cells(self, condition: ConditionLine) -> list[Text]:
+        """Cells of a condition row."""
+        mark = Text("[Ya]   " if condition.value else "[Tidak]",
+                    style="bold cyan" if condition.value else "cyan")
+        return [
+            mark,
+            Text(condition.question, no_wrap=True, overflow="ellipsis"),
+            Text("[kondisi]", style="cyan"),
+        ]
+
+    def _item_cells(self, line: ChecklistLine, questions: dict[str, str]) -> list[Text]:
+        """Cells of a checklist row."""
+        if line.received:
+            mark = Text("[x]", style="bold green")
+        elif line.required:
+            mark = Text("[ ]", style="bold red")
+        else:
+            mark = Text("[ ]", style="dim")
+        style = "" if line.required or line.received else "dim"
+        return [
+            mark,
+            Text(line.text, style=style, no_wrap=True, overflow="ellipsis"),
+            Text(item_tags(line, questions), style="dim" if not line.required else "",
+                 no_wrap=True, overflow="ellipsis"),
+        ]
+
+    def _show_summary(self) -> None:
+        """The live count of required items received."""
+        required = [line for line in self.case.checklist if line.required]
+        received = sum(1 for line in required if line.received)
+        missing = len(required) - received
+        text = Text()
+        text.append(f"Lengkap: {received}/{len(required)} wajib", style="bold")
+        if missing:
+            text.append(f"  ·  kurang {missing}", style="bold red")
+        else:
+            text.append("  ·  semua persyaratan wajib ada", style="bold green")
+        optional = [line for line in self.case.checklist if not line.required]
+        if optional:
+            got = sum(1 for line in optional if line.received)
+            text.append(f"  ·  lainnya {got}/{len(optional)}")
+        self.query_one("#cl-summary", PlainStatic).set_text(text)
+
+    def _row_key(self) -> str | None:
+        """The key of the highlighted row."""
+        table = self.query_one("#cl-table", DataTable)
+        if not table.row_count:
+            return None
+        return table.ordered_rows[table.cursor_row].key.value
+
+    def _line(self, key: str | None) -> ChecklistLine | ConditionLine | None:
+        """The checklist line or condition of a row key."""
+        if key is None:
+            return None
+        kind, _, ident = key.partition(":")
+        if kind == "i":
+            return next((l for l in self.case.checklist if l.item_id == ident), None)
+        return next((c for c in self.case.conditions if c.id == ident), None)
+
+    def _show_detail(self) -> None:
+        """The full text of the highlighted row, wrapped."""
+        line = self._line(self._row_key())
+        text = Text()
+        if isinstance(line, ChecklistLine):
+            questions = {c.id: c.question for c in self.case.conditions}
+            text.append(line.text)
+            if line.note:
+                text.append("\nCatatan: ", style="bold")
+                text.append(line.note)
+            text.append("\n")
+            text.append(item_tags(line, questions), style="dim")
+            if line.group:
+                text.append("  ·  ", style="dim")
+                text.append(line.group, style="dim")
+        elif isinstance(line, ConditionLine):
+            text.append("Kondisi: ", style="bold")
+            text.append(line.question)
+            text.append("\nJawaban: ")
+            text.append("Ya" if line.value else "Tidak", style="bold")
+            text.append("  (Spasi mengubah; menentukan persyaratan bersyarat)", style="dim")
+        self.query_one("#cl-detail", PlainStatic).set_text(text)
+
+    @on(DataTable.RowHighlighted, "#cl-table")
+    def _highlighted(self) -> None:
+        """Follow the cursor in the detail pane."""
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#cl-table")
+    def _selected(self) -> None:
+        """Enter toggles like Space."""
+        self.action_toggle()
+
+    # -- changes (serialised through one worker) ------------------------------------------------
+
+    def _enqueue(self, call: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
+        """Queue a facade call; calls run one after another, in order, in a thread worker.
+
+        Args:
+            call: The facade call.
+            done: Called on the UI thread with the call's result (None: the result is a
+                CaseDetail shown once the queue is empty).
+        """
+        with self._ops_lock:
+            self._ops.append((call, done))
+            if self._draining:
+                return
+            self._draining = True
+        self.run_operations()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checklist-save",
+          description="Menyimpan kelengkapan berkas")
+    def run_operations(self) -> None:
+        """Run the queued facade calls in order (thread worker)."""
+        latest: CaseDetail | None = None
+        try:
+            while True:
+                with self._ops_lock:
+                    if not self._ops:
+                        self._draining = False
+                        break
+                    call, done = self._ops.popleft()
+                result = call()
+                if done is not None:
+                    self.app.call_from_thread(done, result)
+                elif isinstance(result, CaseDetail):
+                    latest = result
+        except BaseException:
+            with self._ops_lock:
+                self._ops.clear()
+                self._draining = False
+            self.reload()
+            raise
+        if latest is not None:
+            self.app.call_from_thread(self._apply, latest)
+
+    def _apply(self, case: CaseDetail) -> None:
+        """Show the stored state after the changes (unless more are queued)."""
+        if self.is_attached and not self._ops:
+            self.show_case(case)
+
+    def reload(self) -> None:
+        """Re-read the case after a failed change (call from a worker thread)."""
+        try:
+            case = self.desk.case(self.case.id)
+        except Exception:  # noqa: BLE001 - the original error is reported instead
+            return
+        self.app.call_from_thread(self._apply, case)
+
+    def action_toggle(self) -> None:
+        """Toggle the highlighted item (received) or condition (Ya/Tidak)."""
+        key = self._row_key()
+        line = self._line(key)
+        session, case_id = self.session, self.case.id
+        if isinstance(line, ChecklistLine):
+            new = dataclasses.replace(line, received=not line.received)
+            self.case = dataclasses.replace(
+                self.case,
+                checklist=tuple(new if l.item_id == line.item_id else l
+                                for l in self.case.checklist),
+            )
+            questions = {c.id: c.question for c in self.case.conditions}
+            table = self.query_one("#cl-table", DataTable)
+            table.update_cell(key, "mark", self._item_cells(new, questions)[0])
+            self._show_summary()
+            self._enqueue(lambda: self.desk.set_item(session, case_id, line.item_id,
+                                                     new.received))
+        elif isinstance(line, ConditionLine):
+            new_condition = dataclasses.replace(line, value=not line.value)
+            self.case = dataclasses.replace(
+                self.case,
+                conditions=tuple(new_condition if c.id == line.id else c
+                                 for c in self.case.conditions),
+            )
+            table = self.query_one("#cl-table", DataTable)
+            table.update_cell(key, "mark", self._condition_cells(new_condition)[0])
+            self._enqueue(lambda: self.desk.set_condition(session, case_id, line.id,
+                                                          new_condition.value))
+        self._show_detail()
+
+    def action_note(self) -> None:
+        """Edit the note of the highlighted item."""
+        line = self._line(self._row_key())
+        if not isinstance(line, ChecklistLine):
+            self.notify("Pilih salah satu persyaratan untuk diberi catatan.",
+                        severity="warning", markup=False)
+            return
+        session, case_id = self.session, self.case.id
+
+        def typed(note: str | None) -> None:
+            if note is None or note == line.note:
+                return
+            self._enqueue(lambda: self.desk.set_note(session, case_id, line.item_id, note))
+
+        self.app.push_screen(
+            InputDialog("Catatan persyaratan", line.text, line.note,
+                        placeholder="mis. fotokopi belum dilegalisir"),
+            typed,
+        )
+
+    # -- decision -------------------------------------------------------------------------------
+
+    def action_decide(self) -> None:
+        """Re-read the case (after pending changes), then confirm the outcome."""
+        case_id = self.case.id
+        self._enqueue(lambda: self.desk.case(case_id), self._confirm_decision)
+
+    def _confirm_decision(self, case: CaseDetail) -> None:
+        """Ask, stating the outcome, then decide."""
+        if not self.is_attached:
+            return
+        self.show_case(case)
+        missing = case.missing
+        required = [line for line in case.checklist if line.required]
+        if missing:
+            message = (f"Tidak lengkap: {len(missing)} berkas kurang. "
+                       "Cetak slip kekurangan?")
+            title = "Berkas tidak lengkap"
+        else:
+            message = (f"Berkas lengkap ({len(required)}/{len(required)} wajib). "
+                       "Terbitkan nomor register dan mulai proses layanan?")
+            title = "Berkas lengkap"
+        session, case_id = self.session, case.id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._enqueue(lambda: self.desk.decide(session, case_id), self._decided)
+
+        self.app.push_screen(ConfirmDialog(message, title=title), answered)
+
+    def _decided(self, result: DecisionResult) -> None:
+        """Show the outcome: the slip and back to the queue, or the case screen."""
+        if result.lengkap:
+            from screens.case import CaseScreen
+
+            self.notify(f"Berkas lengkap. Nomor register {result.case.register_no}.",
+                        title="Lengkap", markup=False)
+            self.app.switch_screen(CaseScreen(result.case))
+            return
+        missing = [line.text for line in (result.missing or result.case.missing)]
+        path = result.document.path if result.document is not None else "-"
+        message = (f"Berkas belum lengkap; status: {result.case.status_label}.\n"
+                   f"Slip kekurangan berkas: {path}\n\nPersyaratan yang kurang:")
+        self.app.push_screen(
+            MessageDialog("Slip kekurangan berkas", message, missing),
+            lambda _: self.desk_app.back_to_queue(),
+        )
+
+    def action_back(self) -> None:
+        """Back to the previous screen (the case stays in verification)."""
+        self.app.pop_screen()

@@ -1,0 +1,279 @@
+"""Modal dialogs: confirm, message, text input and the service picker.
+
+Each dialog is a ``ModalScreen[T]`` that returns its answer through ``dismiss``. User data is
+always shown literally (``markup=False`` / rich ``Text``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from models.dto import ServiceInfo
+from screens.widgets import PlainStatic
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask a yes/no question; returns True for *Ya*."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Ya", id="confirm.yes"),
+        Binding("t,escape", "answer(False)", "Tidak", id="confirm.no"),
+        Binding("left,right", "switch", "Pindah", show=False, id="confirm.switch"),
+    ]
+    """y = yes, t / Escape = no; Enter presses the focused button."""
+
+    def __init__(self, message: str, *, title: str = "Konfirmasi", yes: str = "Ya",
+                 no: str = "Tidak", default_yes: bool = True) -> None:
+        """Create the dialog.
+
+        Args:
+            message: The question (plain text).
+            title: The dialog's title.
+            yes: Label of the yes button.
+            no: Label of the no button.
+            default_yes: Focus the yes button first (else the no button).
+        """
+        super().__init__(classes="dialog")
+        self._message = message
+        self._title = title
+        self._yes = yes
+        self._no = no
+        self._default_yes = default_yes
+
+    def compose(self) -> ComposeResult:
+        """Build the dialog."""
+        with Vertical(classes="dialog-box"):
+            yield Label(self._title, classes="dialog-title", markup=False)
+            yield PlainStatic(self._message, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self._yes} (y)", id="yes", variant="primary")
+                yield Button(f"{self._no} (t)", id="no")
+
+    def on_mount(self) -> None:
+        """Focus the default answer."""
+        self.query_one("#yes" if self._default_yes else "#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        """Answer with the pressed button."""
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        """Answer the question.
+
+        Args:
+            value: The answer.
+        """
+        self.dismiss(value)
+
+    def action_switch(self) -> None:
+        """Move focus between the two buttons."""
+        yes = self.query_one("#yes", Button)
+        (self.query_one("#no", Button) if yes.has_focus else yes).focus()
+
+
+class MessageDialog(ModalScreen[None]):
+    """Show a message (and optionally a list of lines) until the user presses Enter or Escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "close", "Tutup", id="message.close"),
+    ]
+    """Enter or Escape closes the dialog."""
+
+    def __init__(self, title: str, message: str, lines: Sequence[str] = (),
+                 *, error: bool = False) -> None:
+        """Create the dialog.
+
+        Args:
+            title: The dialog's title.
+            message: The main message (plain text).
+            lines: Extra lines shown as a bulleted list (plain text).
+            error: Style the dialog as an error.
+        """
+        super().__init__(classes="dialog -error" if error else "dialog")
+        self._title = title
+        self._message = message
+        self._lines = tuple(lines)
+
+    def compose(self) -> ComposeResult:
+        """Build the dialog."""
+        with Vertical(classes="dialog-box"):
+            yield Label(self._title, classes="dialog-title", markup=False)
+            with VerticalScroll(classes="dialog-scroll"):
+                yield PlainStatic(self._message, classes="dialog-body")
+                if self._lines:
+                    body = Text()
+                    for number, line in enumerate(self._lines, start=1):
+                        if number > 1:
+                            body.append("\n")
+                        body.append(f"{number}. ")
+                        body.append(line)
+                    yield PlainStatic(body, classes="dialog-list")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Tutup (Enter)", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        """Focus the close button."""
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self) -> None:
+        """Close."""
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        """Close the dialog."""
+        self.dismiss(None)
+
+
+class InputDialog(ModalScreen[str | None]):
+    """Ask for one line of text; returns it, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Batal", id="input.cancel"),
+    ]
+    """Enter saves (in the input), Escape cancels."""
+
+    def __init__(self, title: str, prompt: str, value: str = "", *,
+                 placeholder: str = "") -> None:
+        """Create the dialog.
+
+        Args:
+            title: The dialog's title.
+            prompt: What to type (plain text).
+            value: The initial value.
+            placeholder: Placeholder of the input.
+        """
+        super().__init__(classes="dialog")
+        self._title = title
+        self._prompt = prompt
+        self._value = value
+        self._placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        """Build the dialog."""
+        with Vertical(classes="dialog-box"):
+            yield Label(self._title, classes="dialog-title", markup=False)
+            yield PlainStatic(self._prompt, classes="dialog-body")
+            yield Input(self._value, placeholder=self._placeholder, id="dialog-input")
+            yield Label("Enter: simpan   Escape: batal", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        """Focus the input."""
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Return the typed text."""
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
+class ServicePicker(ModalScreen[tuple[str, bool] | None]):
+    """Choose a jenis layanan (and, for tickets, the priority line).
+
+    Returns ``(service_code, priority)`` or None when cancelled. Typing a service's queue
+    prefix letter chooses it at once.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Batal", id="picker.cancel"),
+        Binding("f4", "toggle_priority", "Prioritas", id="picker.priority"),
+    ]
+    """Enter chooses, a prefix letter chooses its service, F4 toggles prioritas, Escape cancels."""
+
+    def __init__(self, services: Sequence[ServiceInfo], *, title: str = "Pilih layanan",
+                 allow_priority: bool = True) -> None:
+        """Create the picker.
+
+        Args:
+            services: The services to offer.
+            title: The dialog's title.
+            allow_priority: Offer the priority line (tickets only).
+        """
+        super().__init__(classes="dialog")
+        self._services = tuple(services)
+        self._title = title
+        self._allow_priority = allow_priority
+
+    def compose(self) -> ComposeResult:
+        """Build the dialog."""
+        with Vertical(classes="dialog-box picker-box"):
+            yield Label(self._title, classes="dialog-title", markup=False)
+            options = []
+            for service in self._services:
+                prompt = Text()
+                prompt.append(f" {service.prefix or '-'} ", style="bold reverse")
+                prompt.append("  ")
+                prompt.append(service.short_name or service.name)
+                options.append(Option(prompt, id=service.code))
+            yield OptionList(*options, id="picker-list")
+            if self._allow_priority:
+                yield Checkbox("Prioritas (F4): lansia, disabilitas, ibu hamil",
+                               id="picker-priority")
+            yield Label("Ketik huruf layanan atau pilih dengan panah lalu Enter.",
+                        classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Focus the list."""
+        option_list = self.query_one(OptionList)
+        option_list.focus()
+        if self._services:
+            option_list.highlighted = 0
+
+    def on_key(self, event: events.Key) -> None:
+        """Choose a service by its prefix letter."""
+        if not event.character or not event.character.isalpha() or len(event.character) != 1:
+            return
+        letter = event.character.upper()
+        matches = [i for i, s in enumerate(self._services) if s.prefix.upper() == letter]
+        if not matches:
+            return
+        event.stop()
+        event.prevent_default()
+        if len(matches) == 1:
+            self._choose(self._services[matches[0]].code)
+        else:
+            option_list = self.query_one(OptionList)
+            current = option_list.highlighted
+            later = [i for i in matches if current is None or i > current]
+            option_list.highlighted = (later or matches)[0]
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        """Choose the selected option."""
+        event.stop()
+        if event.option.id:
+            self._choose(event.option.id)
+
+    def _choose(self, code: str) -> None:
+        """Return the chosen service code and the priority flag."""
+        priority = False
+        if self._allow_priority:
+            priority = self.query_one("#picker-priority", Checkbox).value
+        self.dismiss((code, priority))
+
+    def action_toggle_priority(self) -> None:
+        """Toggle the priority checkbox."""
+        if self._allow_priority:
+            checkbox = self.query_one("#picker-priority", Checkbox)
+            checkbox.value = not checkbox.value
+
+    def action_cancel(self) -> None:
+        """Cancel."""
+        self.dismiss(None)

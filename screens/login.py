@@ -1,0 +1,164 @@
+"""The login screen: username, password and loket."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.widgets import Button, Footer, Header, Input, Label, Select
+from textual.worker import Worker
+
+from models.dto import AuthError, CounterInfo, DeskError, ValidationError
+from screens.base import DeskScreen
+from screens.widgets import FieldError, PlainStatic
+
+
+class LoginScreen(DeskScreen):
+    """Sign in a staff member at a loket."""
+
+    HELP_TITLE: ClassVar[str] = "Masuk"
+    HELP_TEXT: ClassVar[str] = (
+        "Masukkan nama pengguna dan kata sandi Anda, lalu pilih nomor loket tempat Anda "
+        "bertugas hari ini. Tekan Enter di kolom kata sandi (atau tombol Masuk) untuk masuk. "
+        "Bila nama pengguna atau kata sandi salah, pesannya muncul di bawah formulir."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f10,ctrl+s", "submit", "Masuk", id="login.submit"),
+        Binding("ctrl+q", "app.quit_app", "Keluar", id="login.quit"),
+    ]
+    """F10 / Ctrl+S signs in (Enter in a field works too); Ctrl+Q quits."""
+
+    def __init__(self, counters: list[CounterInfo], office_name: str = "") -> None:
+        """Create the screen.
+
+        Args:
+            counters: The office's lokets for the loket choice.
+            office_name: Shown above the form.
+        """
+        super().__init__()
+        self._counters = counters
+        self._office_name = office_name
+
+    def compose(self) -> ComposeResult:
+        """Build the form."""
+        yield Header()
+        with Center():
+            with Vertical(id="login-box"):
+                yield PlainStatic(self._office_name or "Dinas Sosial", id="login-office")
+                yield Label("Nama pengguna", classes="field-label")
+                yield Input(id="username", placeholder="mis. petugas")
+                yield FieldError(id="e-username")
+                yield Label("Kata sandi", classes="field-label")
+                yield Input(id="password", password=True)
+                yield FieldError(id="e-password")
+                yield Label("Loket", classes="field-label")
+                if self._counters:
+                    options = [
+                        (Text(c.name or f"Loket {c.number}"), c.number)
+                        for c in self._counters
+                    ]
+                    yield Select(options, value=self._counters[0].number, allow_blank=False,
+                                 id="counter")
+                else:
+                    yield Input("1", id="counter", restrict=r"[0-9]*", max_length=3)
+                yield FieldError(id="e-counter")
+                yield FieldError(id="login-error")
+                yield Button("Masuk", id="login-button", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Title the form and focus the username."""
+        self.query_one("#login-box").border_title = "Masuk"
+        self.query_one("#username", Input).focus()
+
+    @on(Input.Submitted, "#username")
+    def _next_field(self) -> None:
+        """Enter in the username moves to the password."""
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password, #counter")
+    @on(Button.Pressed, "#login-button")
+    def _submit_event(self) -> None:
+        """Enter in the password (or the button) signs in."""
+        self.action_submit()
+
+    def _counter_no(self) -> int | None:
+        """The chosen loket number, or None when blank."""
+        widget = self.query_one("#counter")
+        if isinstance(widget, Select):
+            value = widget.value
+            return value if isinstance(value, int) else None
+        text = widget.value.strip() if isinstance(widget, Input) else ""
+        return int(text) if text.isdigit() else None
+
+    def action_submit(self) -> None:
+        """Validate the obvious and sign in through the facade."""
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        self._clear_errors()
+        if not username:
+            self.query_one("#e-username", FieldError).show("Nama pengguna wajib diisi.")
+            self.query_one("#username", Input).focus()
+            return
+        if not password:
+            self.query_one("#e-password", FieldError).show("Kata sandi wajib diisi.")
+            self.query_one("#password", Input).focus()
+            return
+        self.query_one("#login-button", Button).disabled = True
+        self.login(username, password, self._counter_no())
+
+    def _clear_errors(self) -> None:
+        """Hide all messages of the form."""
+        for error in self.query(FieldError):
+            error.show("")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="login",
+          description="Masuk")
+    def login(self, username: str, password: str, counter_no: int | None) -> None:
+        """Sign in (thread worker).
+
+        Args:
+            username: The username.
+            password: The password.
+            counter_no: The loket number.
+        """
+        try:
+            session = self.desk.login(username, password, counter_no)
+        finally:
+            self.app.call_from_thread(self._enable_button)
+        self.app.call_from_thread(self.desk_app.logged_in, session)
+
+    def _enable_button(self) -> None:
+        """Re-enable the button after an attempt."""
+        self.query_one("#login-button", Button).disabled = False
+
+    def show_desk_error(self, error: DeskError, worker: Worker[Any]) -> bool:
+        """Show login errors at the form.
+
+        Args:
+            error: The error.
+            worker: The failed worker.
+
+        Returns:
+            True: the login form shows every domain error itself.
+        """
+        if isinstance(error, ValidationError):
+            for field, message in error.errors.items():
+                target = {"username": "#e-username", "password": "#e-password",
+                          "counter_no": "#e-counter", "counter": "#e-counter"}.get(field)
+                if target:
+                    self.query_one(target, FieldError).show(message)
+                else:
+                    self.query_one("#login-error", FieldError).show(message)
+            return True
+        self.query_one("#login-error", FieldError).show(str(error))
+        if isinstance(error, AuthError):
+            password = self.query_one("#password", Input)
+            password.value = ""
+            password.focus()
+        return True

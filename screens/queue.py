@@ -1,0 +1,426 @@
+"""The queue screen: the main screen after login (tickets, calling, serving)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import DataTable, Digits, Footer, Header
+
+from models.dto import CaseDetail, TicketInfo
+from screens.base import DeskScreen, screen_for_case
+from screens.dialogs import ConfirmDialog, ServicePicker
+from screens.widgets import PlainStatic, fmt_time, sync_table
+
+#: Seconds between automatic refreshes of the queue.
+REFRESH_SECONDS = 4.0
+
+#: Column keys and headers of the queue table, with fixed widths for 80 columns.
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("code", "Kode", 7),
+    ("service", "Layanan", 35),
+    ("status", "Status", 11),
+    ("issued", "Ambil", 5),
+    ("counter", "Loket", 5),
+)
+
+#: Row styles per ticket status.
+STATUS_STYLES: dict[str, str] = {
+    "menunggu": "",
+    "dipanggil": "bold yellow",
+    "dilayani": "bold green",
+    "selesai": "dim",
+    "lewat": "dim",
+}
+
+
+class QueueScreen(DeskScreen):
+    """Today's queue at this loket: take tickets, call, recall, skip and serve."""
+
+    HELP_TITLE: ClassVar[str] = "Antrean"
+    HELP_TEXT: ClassVar[str] = (
+        "Layar utama loket. Tabel menampilkan tiket hari ini yang masih menunggu, serta tiket "
+        "yang sedang dipanggil atau dilayani di loket ini, urut prioritas lalu nomor.\n\n"
+        "1. Pemohon datang: tekan t (atau F2) untuk mengambilkan tiket; pilih layanan dengan "
+        "mengetik huruf layanannya (F4 untuk antrean prioritas). Tiket dicetak ke PDF.\n"
+        "2. Tekan n (F5) untuk memanggil nomor berikutnya ke loket ini; u memanggil ulang, "
+        "x menandai pemohon tidak hadir.\n"
+        "3. Pemohon di depan loket: tekan Enter atau l untuk melayani (isi data pemohon).\n"
+        "Tanpa tiket: tekan b untuk membuat berkas baru. Berkas lama: c (F3) untuk mencari.\n"
+        "Antrean diperbarui otomatis setiap beberapa detik."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t,f2", "take_ticket", "Ambil tiket", id="queue.ticket",
+                tooltip="Ambilkan tiket antrean untuk pemohon"),
+        Binding("n,f5", "call_next", "Panggil", id="queue.call",
+                tooltip="Panggil berikutnya ke loket ini"),
+        Binding("u", "recall", "Ulang panggil", id="queue.recall", show=False),
+        Binding("x", "skip", "Tidak hadir", id="queue.skip", show=False),
+        Binding("l", "serve", "Layani", id="queue.serve", show=False,
+                tooltip="Layani tiket yang dipanggil (juga Enter)"),
+        Binding("c,f3", "search", "Cari berkas", id="queue.search"),
+        Binding("b", "new_case", "Berkas baru", id="queue.new_case",
+                tooltip="Berkas baru tanpa tiket"),
+        Binding("r", "refresh_queue", "Muat ulang", show=False, id="queue.refresh"),
+        Binding("q", "app.quit_app", "Keluar", id="queue.quit"),
+    ]
+    """The counter's keys; Enter on a row serves it. u / x / l are shown in the call panel."""
+
+    def __init__(self) -> None:
+        """Create the screen (the session is the app's)."""
+        super().__init__()
+        self._tickets: dict[str, TicketInfo] = {}
+        self.current: TicketInfo | None = None
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        """Build the screen."""
+        yield Header()
+        yield PlainStatic(id="queue-info")
+        with Horizontal(id="call-panel"):
+            yield PlainStatic(id="call-prefix")
+            yield Digits("", id="call-digits")
+            with Vertical(id="call-text"):
+                yield PlainStatic(id="call-title")
+                yield PlainStatic(id="call-detail")
+        table: DataTable[Text] = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Start the refresh timer and load the queue."""
+        self._show_call()
+        self._show_info()
+        self._timer = self.set_interval(REFRESH_SECONDS, self.action_refresh_queue)
+        self.action_refresh_queue()
+
+    def on_screen_suspend(self) -> None:
+        """Stop refreshing while another screen is on top."""
+        if self._timer is not None:
+            self._timer.pause()
+
+    def on_screen_resume(self) -> None:
+        """Refresh at once and resume the timer."""
+        if self._timer is not None:
+            self._timer.resume()
+            self.action_refresh_queue()
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def action_refresh_queue(self) -> None:
+        """Reload the queue in the background."""
+        self.load_queue()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-refresh",
+          description="Memuat antrean")
+    def load_queue(self) -> None:
+        """Read the queue (thread worker)."""
+        tickets = self.desk.queue(self.session)
+        self.app.call_from_thread(self.show_queue, tickets)
+
+    def show_queue(self, tickets: list[TicketInfo]) -> None:
+        """Update the table row by row (no clearing) and the call panel.
+
+        Args:
+            tickets: The queue in call order.
+        """
+        self._tickets = {str(t.id): t for t in tickets}
+        table = self.query_one("#queue-table", DataTable)
+        rows = [(str(t.id), self._cells(t)) for t in tickets]
+        with self.app.batch_update():
+            sync_table(table, rows, [key for key, _, _ in COLUMNS], order_column="code")
+        mine = [
+            t for t in tickets
+            if t.status in ("dipanggil", "dilayani") and t.counter_no == self.session.counter_no
+        ]
+        fresh = {t.id: t for t in mine}
+        if self.current is not None and self.current.id in fresh:
+            self.current = fresh[self.current.id]
+        elif mine:
+            self.current = max(mine, key=lambda t: t.called_at or t.issued_at)
+        else:
+            self.current = None
+        self._show_call()
+        self._show_info()
+
+    def _cells(self, ticket: TicketInfo) -> list[Text]:
+        """The cells of one ticket's row (rich Text: never parsed as markup)."""
+        style = STATUS_STYLES.get(ticket.status, "")
+        code = Text(ticket.code, style="bold" if ticket.priority else "")
+        if ticket.priority:
+            code.append(" P", style="bold magenta")
+        counter = str(ticket.counter_no) if ticket.counter_no is not None else "-"
+        return [
+            code,
+            Text(ticket.service_name, style=style, overflow="ellipsis", no_wrap=True),
+            Text(ticket.status_label, style=style),
+            Text(fmt_time(ticket.issued_at)),
+            Text(counter, justify="center"),
+        ]
+
+    def _show_info(self) -> None:
+        """The line under the header: staff, loket, counts."""
+        session = self.session
+        waiting = sum(1 for t in self._tickets.values() if t.status == "menunggu")
+        info = Text()
+        info.append(session.full_name, style="bold")
+        if session.counter_no is not None:
+            info.append(f"  ·  Loket {session.counter_no}")
+            if session.counter_name and session.counter_name != f"Loket {session.counter_no}":
+                info.append(" (")
+                info.append(session.counter_name)
+                info.append(")")
+        info.append(f"  ·  {waiting} menunggu")
+        self.query_one("#queue-info", PlainStatic).set_text(info)
+
+    def _show_call(self) -> None:
+        """Show the ticket called to this loket, prominently."""
+        ticket = self.current
+        prefix = self.query_one("#call-prefix", PlainStatic)
+        digits = self.query_one("#call-digits", Digits)
+        title = self.query_one("#call-title", PlainStatic)
+        detail = self.query_one("#call-detail", PlainStatic)
+        panel = self.query_one("#call-panel")
+        prefix.display = digits.display = ticket is not None
+        if ticket is None:
+            panel.set_class(False, "-calling")
+            title.set_text(Text("Belum ada panggilan", style="bold"))
+            detail.set_text("Tekan n untuk memanggil antrean berikutnya ke loket ini.")
+            return
+        panel.set_class(True, "-calling")
+        letter, _, number = ticket.code.partition("-")
+        prefix.set_text(Text(f"\n{letter}", style="bold", justify="center"))
+        digits.update(number if number.isdigit() else "")
+        verb = "Dilayani" if ticket.status == "dilayani" else "Memanggil"
+        heading = Text(f"{verb} ", style="bold")
+        heading.append(ticket.code, style="bold reverse")
+        if self.session.counter_no is not None:
+            heading.append(f" — Loket {self.session.counter_no}", style="bold")
+        title.set_text(heading)
+        line = Text(ticket.service_name, overflow="ellipsis", no_wrap=True)
+        if ticket.priority:
+            line.append("  (prioritas)", style="magenta")
+        line.append("\nEnter/l: layani   u: ulang panggil   x: tidak hadir", style="dim")
+        detail.set_text(line)
+
+    # -- the highlighted / called ticket -------------------------------------------------------
+
+    def _highlighted(self) -> TicketInfo | None:
+        """The ticket under the table cursor."""
+        table = self.query_one("#queue-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.ordered_rows[table.cursor_row].key.value
+        return self._tickets.get(key or "")
+
+    def _target(self) -> TicketInfo | None:
+        """The ticket the call keys act on: the highlighted one if called here, else current."""
+        ticket = self._highlighted()
+        if (
+            ticket is not None
+            and ticket.status in ("dipanggil", "dilayani")
+            and ticket.counter_no == self.session.counter_no
+        ):
+            return ticket
+        return self.current
+
+    # -- tickets --------------------------------------------------------------------------------
+
+    def action_take_ticket(self) -> None:
+        """Pick a service and issue a ticket."""
+
+        def picked(choice: tuple[str, bool] | None) -> None:
+            if choice is not None:
+                self.issue_ticket(*choice)
+
+        self.app.push_screen(
+            ServicePicker(self.desk_app.services, title="Ambil tiket: pilih layanan"), picked
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-ticket",
+          description="Mengambil tiket")
+    def issue_ticket(self, service_code: str, priority: bool) -> None:
+        """Issue a ticket (thread worker).
+
+        Args:
+            service_code: The service.
+            priority: Priority line.
+        """
+        ticket = self.desk.issue_ticket(service_code, priority=priority, session=self.session)
+        self.app.call_from_thread(self._ticket_issued, ticket)
+
+    def _ticket_issued(self, ticket: TicketInfo) -> None:
+        """Say so, refresh and print the ticket."""
+        self.notify(f"Tiket {ticket.code} diambil", title="Tiket", markup=False)
+        self.action_refresh_queue()
+        self.print_ticket(ticket.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-print",
+          description="Mencetak tiket")
+    def print_ticket(self, ticket_id: int) -> None:
+        """Render the ticket PDF (thread worker).
+
+        Args:
+            ticket_id: The ticket.
+        """
+        document = self.desk.print_ticket(ticket_id)
+        self.app.call_from_thread(
+            self.notify, f"Tiket dicetak: {document.path}", title="Cetak", markup=False
+        )
+
+    # -- calling --------------------------------------------------------------------------------
+
+    def action_call_next(self) -> None:
+        """Call the next ticket to this loket."""
+        self.call_next_ticket()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-call",
+          description="Memanggil antrean")
+    def call_next_ticket(self) -> None:
+        """Call the next ticket (thread worker)."""
+        ticket = self.desk.call_next(self.session)
+        self.app.call_from_thread(self._called, ticket, False)
+
+    def _called(self, ticket: TicketInfo | None, again: bool) -> None:
+        """Show a call (or that the queue is empty)."""
+        if ticket is None:
+            self.notify("Tidak ada antrean yang menunggu.", title="Antrean kosong", markup=False)
+            return
+        self.current = ticket
+        self._show_call()
+        loket = f" — Loket {self.session.counter_no}" if self.session.counter_no else ""
+        verb = "Panggil ulang" if again else "Memanggil"
+        self.notify(f"{verb} {ticket.code}{loket}", title="Panggilan", markup=False)
+        self.app.bell()
+        self.action_refresh_queue()
+
+    def action_recall(self) -> None:
+        """Call the current ticket again."""
+        ticket = self._target()
+        if ticket is None:
+            self.notify("Belum ada tiket yang dipanggil.", severity="warning", markup=False)
+            return
+        self.recall(ticket.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-call",
+          description="Memanggil ulang")
+    def recall(self, ticket_id: int) -> None:
+        """Recall a ticket (thread worker).
+
+        Args:
+            ticket_id: The ticket.
+        """
+        ticket = self.desk.recall(self.session, ticket_id)
+        self.app.call_from_thread(self._called, ticket, True)
+
+    def action_skip(self) -> None:
+        """Mark the called applicant as absent (after confirmation)."""
+        ticket = self._target()
+        if ticket is None:
+            self.notify("Belum ada tiket yang dipanggil.", severity="warning", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.skip(ticket.id)
+
+        self.app.push_screen(
+            ConfirmDialog(f"Tandai {ticket.code} tidak hadir?", title="Tidak hadir"), answered
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-call",
+          description="Menandai tidak hadir")
+    def skip(self, ticket_id: int) -> None:
+        """Mark a ticket absent (thread worker).
+
+        Args:
+            ticket_id: The ticket.
+        """
+        ticket = self.desk.skip_ticket(self.session, ticket_id)
+        self.app.call_from_thread(self._skipped, ticket)
+
+    def _skipped(self, ticket: TicketInfo) -> None:
+        """Forget the skipped ticket."""
+        if self.current is not None and self.current.id == ticket.id:
+            self.current = None
+        self._show_call()
+        self.notify(f"{ticket.code} ditandai tidak hadir.", markup=False)
+        self.action_refresh_queue()
+
+    # -- serving --------------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def _row_selected(self) -> None:
+        """Enter on a row serves it."""
+        self.action_serve()
+
+    def action_serve(self) -> None:
+        """Serve the called ticket: intake for its service (or its open case)."""
+        ticket = self._target()
+        if ticket is None:
+            highlighted = self._highlighted()
+            if highlighted is not None and highlighted.status == "menunggu":
+                self.notify(
+                    f"Tiket {highlighted.code} belum dipanggil. Tekan n untuk memanggil.",
+                    severity="warning", markup=False,
+                )
+            else:
+                self.notify("Belum ada tiket yang dipanggil.", severity="warning", markup=False)
+            return
+        if ticket.case_id is not None:
+            self.load_case(ticket.case_id)
+            return
+        service = self.desk_app.service(ticket.service_code)
+        if service is None:
+            self.notify("Layanan tiket ini tidak ada di katalog.", severity="error", markup=False)
+            return
+        from screens.intake import IntakeScreen
+
+        self.app.push_screen(IntakeScreen(service, ticket))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-case",
+          description="Membuka berkas")
+    def load_case(self, case_id: int) -> None:
+        """Open an existing case (thread worker).
+
+        Args:
+            case_id: The case.
+        """
+        case = self.desk.case(case_id)
+        self.app.call_from_thread(self._open_case, case)
+
+    def _open_case(self, case: CaseDetail) -> None:
+        """Show the case where it stopped."""
+        self.app.push_screen(screen_for_case(case))
+
+    def action_new_case(self) -> None:
+        """Start a berkas without a ticket: pick the service, then intake."""
+
+        def picked(choice: tuple[str, bool] | None) -> None:
+            if choice is None:
+                return
+            service = self.desk_app.service(choice[0])
+            if service is not None:
+                from screens.intake import IntakeScreen
+
+                self.app.push_screen(IntakeScreen(service, None))
+
+        self.app.push_screen(
+            ServicePicker(self.desk_app.services, title="Berkas baru: pilih layanan",
+                          allow_priority=False),
+            picked,
+        )
+
+    def action_search(self) -> None:
+        """Open the search screen."""
+        from screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())

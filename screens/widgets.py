@@ -1,0 +1,221 @@
+"""Small widgets and formatting helpers shared by the screens.
+
+Everything here renders user data literally: labels are built with ``markup=False`` and rich
+``Text`` objects, never by formatting strings into console markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable, Label, Static
+
+#: Indonesian month abbreviations, January first.
+MONTHS_SHORT: tuple[str, ...] = (
+    "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+)
+
+
+def fmt_time(value: dt.datetime | None) -> str:
+    """Format a time of day the Indonesian way.
+
+    Args:
+        value: An aware datetime in office time, or None.
+
+    Returns:
+        ``"10.05"``, or ``"-"`` when there is no value.
+    """
+    if value is None:
+        return "-"
+    return f"{value.hour:02d}.{value.minute:02d}"
+
+
+def fmt_date(value: dt.date | dt.datetime | None) -> str:
+    """Format a date as ``"26 Nov 2026"``.
+
+    Args:
+        value: A date or datetime, or None.
+
+    Returns:
+        The formatted date, or ``"-"``.
+    """
+    if value is None:
+        return "-"
+    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year}"
+
+
+def fmt_datetime(value: dt.datetime | None) -> str:
+    """Format a moment as ``"26 Nov 2026 10.00"``.
+
+    Args:
+        value: An aware datetime in office time, or None.
+
+    Returns:
+        The formatted moment, or ``"-"``.
+    """
+    if value is None:
+        return "-"
+    return f"{fmt_date(value)} {fmt_time(value)}"
+
+
+def fmt_moment(value: dt.datetime | None, today: dt.date | None) -> str:
+    """Format a moment compactly: only the time when it is today.
+
+    Args:
+        value: The moment, or None.
+        today: Today's date in office time (None: always show the date).
+
+    Returns:
+        ``"10.05"`` for today, ``"25 Nov 10.05"`` otherwise, ``"-"`` for None.
+    """
+    if value is None:
+        return "-"
+    if today is not None and value.date() == today:
+        return fmt_time(value)
+    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {fmt_time(value)}"
+
+
+def fmt_elapsed(seconds: int) -> str:
+    """Format a duration as ``HH:MM:SS``, with days in front when needed.
+
+    Args:
+        seconds: Non-negative number of seconds.
+
+    Returns:
+        ``"00:03:12"`` or ``"2 hari 01:00:00"``.
+    """
+    seconds = max(0, int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return f"{days} hari {clock}" if days else clock
+
+
+class FieldError(Label):
+    """A message shown under a form field; hidden while empty. Never parses markup."""
+
+    DEFAULT_CSS = """
+    FieldError {
+        color: $error;
+        display: none;
+        width: 100%;
+        padding: 0 0 0 1;
+    }
+    FieldError.-shown {
+        display: block;
+    }
+    """
+    """Red text, hidden until there is something to say."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        """Create an empty, hidden error label.
+
+        Args:
+            id: The widget id.
+            classes: Extra CSS classes.
+        """
+        super().__init__("", id=id, classes=classes, markup=False)
+
+    def show(self, message: str) -> None:
+        """Show ``message`` (literally), or hide the label when it is empty.
+
+        Args:
+            message: The Indonesian message, or ``""`` to clear.
+        """
+        self.update(Text(message))
+        self.set_class(bool(message), "-shown")
+
+
+class PlainStatic(Static):
+    """A Static that never parses markup, whatever it is given."""
+
+    def __init__(
+        self,
+        content: str | Text = "",
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """Create the widget.
+
+        Args:
+            content: Plain text or a rich Text.
+            id: The widget id.
+            classes: Extra CSS classes.
+        """
+        super().__init__(content, id=id, classes=classes, markup=False)
+
+    def set_text(self, content: str | Text) -> None:
+        """Replace the content; plain strings are shown literally.
+
+        Args:
+            content: Plain text or a rich Text.
+        """
+        self.update(Text(content) if isinstance(content, str) else content)
+
+
+def labelled(label: str, value: str, label_style: str = "bold") -> Text:
+    """Build ``"Label: value"`` as a Text, the value literal.
+
+    Args:
+        label: The (trusted) label.
+        value: The (untrusted) value.
+        label_style: Rich style of the label.
+
+    Returns:
+        The combined Text.
+    """
+    text = Text()
+    text.append(label, style=label_style)
+    text.append(": ")
+    text.append(value)
+    return text
+
+
+def sync_table(
+    table: DataTable[Any],
+    rows: list[tuple[str, list[Text]]],
+    column_keys: list[str],
+    order_column: str | None = None,
+) -> None:
+    """Bring a DataTable to ``rows`` by row key, without clearing it (no flicker).
+
+    Rows no longer wanted are removed, changed cells are updated, new rows are added; when
+    ``order_column`` (a column with unique values) is given, rows are then sorted into the order
+    of ``rows``. The cursor stays on the same row key where it still exists.
+
+    Args:
+        table: The table (columns already added with ``column_keys``).
+        rows: ``(row_key, cells)`` in the wanted order.
+        column_keys: The table's column keys, in order.
+        order_column: Key of a column whose plain values are unique, used to reorder.
+    """
+    cursor_key: str | None = None
+    if table.row_count and 0 <= table.cursor_row < table.row_count:
+        cursor_key = table.ordered_rows[table.cursor_row].key.value
+    wanted = {key for key, _ in rows}
+    for row in list(table.ordered_rows):
+        if row.key.value not in wanted:
+            table.remove_row(row.key)
+    for key, cells in rows:
+        if key in table.rows:
+            old = table.get_row(key)
+            for column, new, previous in zip(column_keys, cells, old):
+                if new != previous:
+                    table.update_cell(key, column, new)
+        else:
+            table.add_row(*cells, key=key)
+    if order_column is not None and rows:
+        wanted_order = [key for key, _ in rows]
+        current_order = [row.key.value for row in table.ordered_rows]
+        if current_order != wanted_order:
+            index = column_keys.index(order_column)
+            position = {str(cells[index]): i for i, (_, cells) in enumerate(rows)}
+            table.sort(order_column, key=lambda cell: position.get(str(cell), len(position)))
+    if cursor_key is not None and cursor_key in table.rows:
+        new_index = table.get_row_index(cursor_key)
+        if new_index != table.cursor_row:
+            table.move_cursor(row=new_index)

@@ -1,0 +1,337 @@
+"""The counter's day, driven by keyboard through the real facade at 80x24.
+
+login -> ticket -> call -> intake -> checklist (incomplete: slip) -> search -> resume ->
+complete -> case screen (register number, running step) -> finish step -> print letter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from screens.case import CaseScreen
+from screens.checklist import ChecklistScreen
+from screens.dialogs import ConfirmDialog, MessageDialog, ServicePicker
+from screens.intake import IntakeScreen
+from screens.login import LoginScreen
+from screens.queue import QueueScreen
+from screens.search import SearchScreen
+from screens.widgets import FieldError, PlainStatic
+
+SIZE = (80, 24)
+NIK = "6402044507800001"
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until the workers are done and the screen has caught up."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def pdf_text(path: str | Path) -> str:
+    """All text of a PDF, whitespace collapsed."""
+    reader = PdfReader(str(path))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def shown(widget: PlainStatic) -> str:
+    """The plain text a PlainStatic shows."""
+    return str(widget.render())
+
+
+def notifications(app) -> list[str]:
+    """Messages of the notifications shown so far."""
+    return [n.message for n in app._notifications]  # noqa: SLF001
+
+
+async def login(pilot: Pilot, password: str = "petugas123") -> None:
+    """Type the demo petugas' credentials at loket 1."""
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LoginScreen)
+    await pilot.press(*"petugas", "enter", *password, "enter")
+    await settle(pilot)
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    """Focus an input, clear it and type."""
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def test_wrong_password_message_at_form(make_app) -> None:
+    """A wrong password says so under the form and stays on the login screen."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, password="salah")
+        assert isinstance(app.screen, LoginScreen)
+        error = app.screen.query_one("#login-error", FieldError)
+        assert "Nama pengguna atau kata sandi salah." in str(error.render())
+        assert error.display
+
+
+async def test_full_walk_through(make_app, live_desk_service) -> None:
+    """A REK-PUB case from ticket to letter, with an incomplete first visit."""
+    desk = live_desk_service
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert "Rina Wulandari" in shown(app.screen.query_one("#queue-info", PlainStatic))
+
+        # a ticket for REK-PUB: t, then its prefix letter
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ServicePicker)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert "Tiket H-001 diambil" in notifications(app)
+        assert any(m.startswith("Tiket dicetak: ") for m in notifications(app))
+        table = app.screen.query_one("#queue-table", DataTable)
+        assert table.row_count == 1
+
+        # call it to loket 1
+        await pilot.press("n")
+        await settle(pilot)
+        title = shown(app.screen.query_one("#call-title", PlainStatic))
+        assert "Memanggil H-001 — Loket 1" in title
+
+        # serve: intake
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        await type_into(pilot, "#f-org_name", "Yayasan Maju Bersama")
+        await type_into(pilot, "#f-nik", NIK)
+        await pilot.press("enter")
+        await type_into(pilot, "#f-name", "Siti Aminah")
+        await type_into(pilot, "#f-address", "Jl. Mulawarman No. 5")
+        await type_into(pilot, "#f-desa", "Timbau")
+        await type_into(pilot, "#f-kecamatan", "Tenggarong")
+        await type_into(pilot, "#f-kabupaten", "Kutai Kartanegara")
+        await type_into(pilot, "#f-phone", "081234567890")
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen), [
+            str(e.render()) for e in app.screen.query(FieldError)
+        ]
+        checklist = app.screen
+        case_id = checklist.case.id
+        required = [line for line in checklist.case.checklist if line.required]
+        assert len(required) >= 3
+        header = shown(checklist.query_one("#cl-header", PlainStatic))
+        assert "Yayasan Maju Bersama" in header and "H-001" in header
+        assert NIK not in header  # masked
+
+        # (a) tick only the first two items, decide: incomplete
+        items = [row.key.value for row in checklist.query_one("#cl-table", DataTable).ordered_rows]
+        first_item = items.index(f"i:{required[0].item_id}")
+        table = checklist.query_one("#cl-table", DataTable)
+        table.move_cursor(row=first_item)
+        await pilot.press("space", "down", "space")
+        await settle(pilot)
+        summary = shown(checklist.query_one("#cl-summary", PlainStatic))
+        assert f"Lengkap: 2/{len(required)} wajib" in summary
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "berkas kurang" in app.screen._message  # noqa: SLF001
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog)
+        case = desk.case(case_id)
+        assert case.status == "menunggu_berkas"
+        slips = [d for d in case.documents if Path(d.path).exists()]
+        assert slips, case.documents
+        slip_text = pdf_text(slips[-1].path)
+        missing = [line for line in case.checklist if line.required and not line.received]
+        assert len(missing) == len(required) - 2
+        for line in missing:
+            assert " ".join(line.text.split()[:3]) in slip_text, line.text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        # the ticket is finished: it left the queue
+        assert app.screen.query_one("#queue-table", DataTable).row_count == 0
+
+        # later: search by NIK, resume, tick the rest
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*NIK, "enter")
+        await settle(pilot)
+        results = app.screen.query_one("#search-results", DataTable)
+        assert results.row_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        checklist = app.screen
+        table = checklist.query_one("#cl-table", DataTable)
+        for line in checklist.case.checklist:
+            if line.required and not line.received:
+                table.move_cursor(row=table.get_row_index(f"i:{line.item_id}"))
+                await pilot.press("space")
+        await settle(pilot)
+        assert desk.case(case_id).missing == ()
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "lengkap" in app.screen._message.lower()  # noqa: SLF001
+        await pilot.press("y")
+        await settle(pilot)
+
+        # the case screen: register number and a running step
+        assert isinstance(app.screen, CaseScreen)
+        case = desk.case(case_id)
+        assert case.register_no
+        assert case.status == "diproses"
+        header = shown(app.screen.query_one("#case-header", PlainStatic))
+        assert case.register_no in header
+        running = case.current_step
+        assert running is not None
+        timer = shown(app.screen.query_one("#case-timer", PlainStatic))
+        assert f"Langkah {running.no} berjalan" in timer
+
+        # finish the running step
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        after = desk.case(case_id)
+        finished = next(s for s in after.steps if s.no == running.no)
+        assert finished.status == "selesai"
+
+        # print the letter
+        await pilot.press("p")
+        await settle(pilot)
+        printed = [n for n in notifications(app) if "dicetak: " in n and "tiket" not in n]
+        assert printed
+        letters = [d for d in desk.case(case_id).documents if d.kind not in ("slip",)]
+        letter = next(d for d in reversed(letters) if Path(d.path).exists())
+        assert "Yayasan Maju Bersama" in pdf_text(letter.path) or "Siti Aminah" in pdf_text(
+            letter.path
+        )
+        docs = shown(app.screen.query_one("#case-docs-text", PlainStatic))
+        assert letter.path in docs
+
+        # back to the queue: the ticket is done
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, (QueueScreen, SearchScreen))
+
+
+async def test_bad_nik_is_shown_at_the_field(make_app) -> None:
+    """NIK with letters, or 15 digits: a message under the NIK, no crash, no case."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        for bad in ("64020445078abc01", "640204450780000"):
+            await type_into(pilot, "#f-org_name", "Yayasan Maju")
+            await type_into(pilot, "#f-nik", bad)
+            await type_into(pilot, "#f-name", "Siti")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, IntakeScreen)
+            error = app.screen.query_one("#e-nik", FieldError)
+            assert error.display and str(error.render()).strip(), bad
+            assert app.focused is app.screen.query_one("#f-nik", Input)
+        # escape asks, then goes back
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_queue_refreshes_by_itself(make_app, live_desk_service) -> None:
+    """A ticket taken elsewhere (kiosk, another loket) appears without a key press."""
+    from screens.queue import REFRESH_SECONDS
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        table = app.screen.query_one("#queue-table", DataTable)
+        assert table.row_count == 0
+        live_desk_service.issue_ticket("REK-LKS")
+        live_desk_service.issue_ticket("REK-PUB", priority=True)
+        await pilot.pause(REFRESH_SECONDS + 0.5)
+        await settle(pilot)
+        codes = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert codes == ["H-001 P", "G-001"]
+
+
+async def test_help_lists_the_screen_keys(make_app) -> None:
+    """F1 shows the queue's keys with their Indonesian descriptions."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        from screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query(PlainStatic))
+        for words in ("Ambil tiket", "Panggil", "Tidak hadir", "Cari berkas", "Keluar"):
+            assert words in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+
+
+def test_step_timer_labels() -> None:
+    """The running step's timer: stopwatch, deadline, no standard, and TERLAMBAT."""
+    import datetime as dt
+
+    from models.dto import StepLine
+    from screens.case import step_timer
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    start = dt.datetime(2026, 11, 24, 10, 0, tzinfo=tz)
+    minutes = StepLine(2, "Verifikasi", "Petugas", "5 menit", "", True, "berjalan",
+                       started_at=start, due_at=start + dt.timedelta(minutes=5),
+                       standard_seconds=300)
+    assert str(step_timer(minutes, start + dt.timedelta(minutes=3, seconds=12))) == (
+        "00:03:12 / 5 menit"
+    )
+    late = step_timer(minutes, start + dt.timedelta(minutes=6))
+    assert "TERLAMBAT" in str(late) and any("red" in str(span.style) for span in late.spans)
+    days = StepLine(3, "Proses", "Bidang", "2 hari kerja", "", False, "berjalan",
+                    started_at=start, due_at=dt.datetime(2026, 11, 26, 10, 0, tzinfo=tz),
+                    standard_seconds=2 * 86400)
+    assert "batas: 26 Nov 2026 10.00" in str(step_timer(days, start))
+    free = StepLine(1, "Datang", "Pemohon", "", "", True, "berjalan", started_at=start)
+    assert "tanpa mutu baku waktu" in str(step_timer(free, start))
+
+
+async def test_start_up_failure_is_a_message_not_a_traceback() -> None:
+    """If the database cannot be opened, the app says so and quits with code 1."""
+    from desk.app import create_app
+
+    class BrokenDesk:
+        """Fails like a locked database."""
+
+        def open(self) -> None:
+            raise RuntimeError("database is locked")
+
+    app = create_app(BrokenDesk())  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog)
+        text = " ".join(str(w.render()) for w in app.screen.query(PlainStatic))
+        assert "database is locked" in text and "Traceback" not in text
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 1

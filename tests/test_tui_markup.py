@@ -1,0 +1,111 @@
+"""User data that looks like console markup is shown literally and never crashes a screen.
+
+Regression guard in the spirit of Dolphie issue #118 (``[/usr/local]`` read as markup).
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from screens.case import CaseScreen
+from screens.checklist import ChecklistScreen
+from screens.intake import IntakeScreen
+from screens.queue import QueueScreen
+from screens.search import SearchScreen
+from screens.widgets import PlainStatic
+
+SIZE = (80, 24)
+
+#: (organisation, person, NIK): markup-looking names.
+CASES = [
+    ("Yayasan [b]Siti[/]", "[b]Siti[/]", "6402044507800002"),
+    ("Panti a [/x] b", "a [/x] b", "6402041507800003"),
+]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for workers and refreshes."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    """Focus an input, clear it and type."""
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+def shown(widget: PlainStatic) -> str:
+    """The plain text of a PlainStatic."""
+    return str(widget.render())
+
+
+@pytest.mark.parametrize(("org", "person", "nik"), CASES)
+async def test_markup_names_are_literal(make_app, live_desk_service, org, person, nik) -> None:
+    """Checklist header, case screen and search results show the names as typed."""
+    desk = live_desk_service
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"petugas", "enter", *"petugas123", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+
+        # intake without ticket for REK-PUB
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        await type_into(pilot, "#f-org_name", org)
+        await type_into(pilot, "#f-nik", nik)
+        await type_into(pilot, "#f-name", person)
+        await type_into(pilot, "#f-address", "Jl. [red]Merah[/red] 1")
+        await type_into(pilot, "#f-desa", "Timbau")
+        await type_into(pilot, "#f-kecamatan", "Tenggarong")
+        await type_into(pilot, "#f-kabupaten", "Kutai Kartanegara")
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        header = shown(app.screen.query_one("#cl-header", PlainStatic))
+        assert org in header and person in header
+
+        # complete the berkas: tick every required item and decide
+        checklist = app.screen
+        table = checklist.query_one("#cl-table", DataTable)
+        for line in checklist.case.checklist:
+            if line.required:
+                table.move_cursor(row=table.get_row_index(f"i:{line.item_id}"))
+                await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        case_header = shown(app.screen.query_one("#case-header", PlainStatic))
+        assert org in case_header and person in case_header
+        assert desk.case(app.screen.case.id).applicant.name == person
+
+        # search by name part: the results show it literally
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*nik, "enter")
+        await settle(pilot)
+        results = app.screen.query_one("#search-results", DataTable)
+        assert results.row_count >= 1
+        names = [str(results.get_row_at(i)[2]) for i in range(results.row_count)]
+        assert any(org in name or person in name for name in names), names
+        detail = shown(app.screen.query_one("#search-detail", PlainStatic))
+        assert org in detail and person in detail
+        # the screenshot renders without markup errors
+        assert app.export_screenshot()
