@@ -519,7 +519,7 @@ class DeskService:
             case = Case.create(
                 office=self.office_id, service=row, applicant=person, ticket=ticket,
                 member_count=cleaned.get("member_count"), created_by=session.staff_id,
-                created_at=now, updated_at=now,
+                created_at=now, updated_at=now, verify_started_at=now,
             )
             ChecklistAnswer.insert_many(
                 [{"case": case.id, "item_id": it.id, "received": False, "updated_at": now} for it in svc.persyaratan]
@@ -529,9 +529,18 @@ class DeskService:
         return self._detail(case.id)
 
     @_connected
-    def case(self, case_id: int) -> CaseDetail:
-        """Return everything about a case."""
-        return self._detail(case_id)
+    def case(self, case_id: int, session: SessionInfo | None = None) -> CaseDetail:
+        """Return everything about a case.
+
+        Args:
+            case_id: The case.
+            session: Who is looking; when given, the view is recorded in the audit trail (PDP).
+        """
+        detail = self._detail(case_id)
+        if session is not None:
+            with self.db.atomic():
+                self._audit(session, "lihat", "case", case_id)
+        return detail
 
     def _case_row(self, case_id: int) -> Case:
         row = Case.get_or_none(Case.id == case_id)
@@ -539,17 +548,22 @@ class DeskService:
             raise DeskError(f"Berkas nomor {case_id} tidak ditemukan.")
         return row
 
-    def _editable(self, case_id: int) -> tuple[Case, CatalogService]:
+    def _editable(self, session: SessionInfo, case_id: int) -> tuple[Case, CatalogService]:
+        """Return a case whose checklist may change; a waiting case is resumed (back to verifikasi)."""
         row = self._case_row(case_id)
         if row.status not in ("verifikasi", "menunggu_berkas"):
             raise DeskError("Berkas sudah diputuskan lengkap; daftar persyaratan tidak dapat diubah lagi.")
+        if row.status == "menunggu_berkas":
+            row.status, row.verify_started_at = "verifikasi", self._utc()
+            row.save()
+            self._audit(session, "lanjutkan", "case", row.id)
         return row, self.catalog.get(row.service.code)
 
     @_connected
     def set_item(self, session: SessionInfo, case_id: int, item_id: str, received: bool) -> CaseDetail:
         """Mark a persyaratan item as received (or not)."""
         with self.db.atomic():
-            row, svc = self._editable(case_id)
+            row, svc = self._editable(session, case_id)
             svc.item(item_id)  # KeyError for unknown ids is a programming error
             self._upsert_answer(session, row, item_id, received=bool(received))
             self._audit(session, "centang" if received else "hapus_centang", "case", row.id, item=item_id)
@@ -562,7 +576,7 @@ class DeskService:
         if len(note) > 500:
             raise DeskError("Catatan terlalu panjang (maksimal 500 karakter).")
         with self.db.atomic():
-            row, svc = self._editable(case_id)
+            row, svc = self._editable(session, case_id)
             svc.item(item_id)
             self._upsert_answer(session, row, item_id, note=note)
             self._audit(session, "catatan", "case", row.id, item=item_id)
@@ -580,7 +594,7 @@ class DeskService:
     def set_condition(self, session: SessionInfo, case_id: int, condition_id: str, value: bool) -> CaseDetail:
         """Answer one of the service's condition questions (makes bersyarat items required)."""
         with self.db.atomic():
-            row, svc = self._editable(case_id)
+            row, svc = self._editable(session, case_id)
             if condition_id not in {c.id for c in svc.conditions}:
                 raise DeskError("Kondisi tidak dikenal untuk layanan ini.")
             answers = json.loads(row.conditions or "{}")
@@ -630,8 +644,7 @@ class DeskService:
             row.due_at = due.astimezone(dt.timezone.utc).replace(tzinfo=None) if due else None
             row.updated_at = now
             row.save()
-            if svc.steps:
-                self._start_step(session, row, svc, svc.steps[0].no, local_now)
+            self._start_after_verification(session, row, svc, local_now)
             self._finish_ticket(case_id, now)
             self._audit(session, "lengkap", "case", case_id, register=register_no)
         return DecisionResult(lengkap=True, case=self._detail(case_id))
@@ -642,8 +655,33 @@ class DeskService:
             (Ticket.update(status="selesai", finished_at=now)
              .where((Ticket.id == ticket_id) & (Ticket.status.in_(["dipanggil", "dilayani"]))).execute())
 
+    def _start_after_verification(self, session: SessionInfo, case: Case, svc: CatalogService,
+                                  local_now: dt.datetime) -> None:
+        """Record the counter steps up to the lengkap decision and start the next step.
+
+        Where the flowchart has a lengkap / tidak lengkap decision after step N, steps up to N
+        happened at the counter: the applicant handed in the berkas (recorded at the moment the
+        verification began) and the verification itself (timed from then until now). The first
+        step after N starts now. Without such a decision the first step starts now.
+        """
+        decision = next((d for d in svc.decisions if d.kind == "kelengkapan"), None)
+        numbers = [st.no for st in svc.steps]
+        if not numbers:
+            return
+        done = [n for n in numbers if decision is not None and n <= decision.after_step]
+        began = (case.verify_started_at or case.created_at).replace(tzinfo=dt.timezone.utc).astimezone(self.tz)
+        for index, no in enumerate(done):
+            last = index == len(done) - 1
+            self._start_step(session, case, svc, no, began, ended_at=local_now if last else began)
+        following = [n for n in numbers if n not in done]
+        if following:
+            self._start_step(session, case, svc, following[0], local_now)
+        else:  # the whole procedure ended at the counter
+            case.status, case.finished_at = "selesai", local_now.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            case.save()
+
     def _start_step(self, session: SessionInfo, case: Case, svc: CatalogService, step_no: int,
-                    local_now: dt.datetime) -> None:
+                    local_now: dt.datetime, *, ended_at: dt.datetime | None = None) -> None:
         step = svc.step(step_no)
         due = None
         if step.waktu is not None:
@@ -654,6 +692,8 @@ class DeskService:
             started_at=local_now.astimezone(dt.timezone.utc).replace(tzinfo=None),
             due_at=due.astimezone(dt.timezone.utc).replace(tzinfo=None) if due else None,
             started_by=session.staff_id,
+            ended_at=ended_at.astimezone(dt.timezone.utc).replace(tzinfo=None) if ended_at else None,
+            ended_by=session.staff_id if ended_at else None,
         )
 
     @_connected
@@ -701,7 +741,7 @@ class DeskService:
         a = detail.applicant
         lines: list[tuple[str, str]] = []
         if a.org_name:
-            lines.append(("Nama lembaga/kelompok", a.org_name))
+            lines.append(("Lembaga/kelompok", a.org_name))
             lines.append(("Penanggung jawab", a.name))
         else:
             lines.append(("Nama", a.name))
@@ -721,11 +761,11 @@ class DeskService:
         today = self._today()
         stamp = self.now().strftime("%H%M%S")
         path = self._doc_path("slip", f"slip-berkas{detail.id}-{today.isoformat()}-{stamp}.pdf", today)
-        notes = [f"{m.text}: {m.note}" for m in detail.missing if m.note]
+        notes = [m.note for m in detail.missing]  # notes[i] belongs to missing[i]
         docs.render_slip(
             path, kop=self._kop(), service_name=detail.service.name,
             applicant=self._applicant_lines(detail), missing=[m.text for m in detail.missing], notes=notes,
-            date=today, officer=self._staff_name(session), reference=f"Nomor berkas: {detail.id}",
+            date=today, officer=self._staff_name(session), reference=str(detail.id),
             return_note=(f"Silakan lengkapi berkas di atas dan kembali ke loket dengan menunjukkan slip ini. "
                          f"Sebutkan nomor berkas {detail.id} atau NIK Anda kepada petugas."),
         )
@@ -823,11 +863,22 @@ class DeskService:
 
     # ------------------------------------------------------------------ search
     @_connected
-    def search(self, query: str, limit: int = 50) -> list[CaseSummary]:
-        """Find cases by NIK, register number, case number or part of a name."""
+    def search(self, query: str, limit: int = 50, session: SessionInfo | None = None) -> list[CaseSummary]:
+        """Find cases by NIK, register number, case number or part of a name.
+
+        Args:
+            query: What the operator typed.
+            limit: Most rows returned.
+            session: Who searches; when given, the search is recorded in the audit trail (the
+                query is stored masked when it is a NIK).
+        """
         q = (query or "").strip()
         if not q:
             return []
+        if session is not None:
+            shown = mask_nik(q) if re.fullmatch(r"\d{16}", q) else q[:60]
+            with self.db.atomic():
+                self._audit(session, "cari", "case", None, kueri=shown)
         digits = re.sub(r"[\s.]", "", q)
         cond = (Case.register_no == q.upper()) | (Applicant.name.contains(q)) | (Applicant.org_name.contains(q))
         if digits.isdigit():

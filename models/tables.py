@@ -162,6 +162,9 @@ class Case(BaseModel):
     complete_at = DateTimeField(null=True)
     due_at = DateTimeField(null=True)
     finished_at = DateTimeField(null=True)
+    #: When the current round of berkas verification at the counter began (intake, or the
+    #: applicant's return with the missing documents); times the counter steps.
+    verify_started_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "service_case"  # "case" is an SQL keyword

@@ -107,22 +107,31 @@ def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service
     clock.advance(days=3)  # the applicant returns with the rest
     resumed = desk_service.case(case.id)
     assert resumed.checklist[0].received and resumed.status == "menunggu_berkas"
-    for line in resumed.missing:
+    resumed_at = clock()
+    desk_service.set_item(session, case.id, resumed.missing[0].item_id, True)
+    assert desk_service.case(case.id).status == "verifikasi"  # resumed
+    clock.advance(minutes=6)
+    for line in desk_service.case(case.id).missing:
         desk_service.set_item(session, case.id, line.item_id, True)
     result = desk_service.decide(session, case.id)
     assert result.lengkap
     done = result.case
     assert done.status == "diproses" and done.register_no == "REK-PUB/2026/00001"
-    # 2 hari kerja from Thursday 26 Nov 2026 09:00 -> Monday 30 Nov 09:00
+    # 2 hari kerja from Thursday 26 Nov 2026 09:06 -> Monday 30 Nov
     assert done.due_at.date() == dt.date(2026, 11, 30)
+    # steps 1-2 (hand in, verification) happened at the counter: verification is timed from the
+    # applicant's return (the first tick after resuming) until the decision
+    hand_in, verify, issue = done.steps[0], done.steps[1], done.steps[2]
+    assert hand_in.status == verify.status == "selesai"
+    assert verify.started_at == resumed_at and verify.ended_at == clock()
     step = done.current_step
-    assert step is not None and step.no == done.steps[0].no and step.started_at == clock().astimezone(step.started_at.tzinfo)
+    assert step is not None and step.no == issue.no and step.started_at == clock()
     with pytest.raises(DeskError):
         desk_service.set_item(session, case.id, done.checklist[0].item_id, False)
     clock.advance(minutes=4)
     after = desk_service.finish_step(session, case.id)
-    assert after.steps[0].status == "selesai" and after.steps[0].elapsed_seconds(clock()) == 240
-    assert after.current_step.no == after.steps[1].no
+    assert after.steps[2].status == "selesai" and after.steps[2].elapsed_seconds(clock()) == 240
+    assert after.current_step.no == after.steps[3].no
     letter = desk_service.print_product(session, case.id)
     assert letter.number == "400.9.7/0001/Dinsos/2026"
     text = pdf_text(letter.path)

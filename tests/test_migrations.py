@@ -1,0 +1,24 @@
+"""Schema upgrades: an older database is upgraded in place without losing data."""
+
+from __future__ import annotations
+
+from playhouse.migrations import Runner
+
+from models import db as dbmod
+
+
+def test_database_at_first_migration_upgrades_and_keeps_its_rows(db_url):
+    db = dbmod.make_database(db_url)
+    dbmod.bind(db)
+    with db.connection_context():
+        Runner(db, str(dbmod.MIGRATIONS_DIR)).up(target="0001_initial")
+        db.execute_sql("INSERT INTO office (code, name, kabupaten, timezone, created_at) "
+                       "VALUES ('LAMA', 'Kantor Lama', 'Magetan', 'Asia/Jakarta', '2025-01-02 03:04:05')")
+        assert "0002_case_verify_started_at" in dbmod.pending_migrations(db)
+        applied = dbmod.migrate(db)
+        assert applied and applied[0] == "0002_case_verify_started_at"
+        assert dbmod.pending_migrations(db) == []
+        columns = {c.name for c in db.get_columns("service_case")}
+        assert "verify_started_at" in columns
+        assert db.execute_sql("SELECT name FROM office WHERE code = 'LAMA'").fetchone()[0] == "Kantor Lama"
+        assert dbmod.migrate(db) == []  # idempotent
