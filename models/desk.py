@@ -65,12 +65,18 @@ from models.tables import (
     utcnow,
 )
 from models.worktime import due_at
-from output import documents as docs
 from output.words import format_tanggal
 
 log = logging.getLogger(__name__)
 
 PBKDF2_ROUNDS = 120_000
+
+
+def _docs():
+    """The PDF module, imported on first use (fpdf2 takes ~0.4 s to import; start-up needs none)."""
+    from output import documents
+
+    return documents
 
 
 def hash_password(password: str, *, salt: str | None = None) -> str:
@@ -368,7 +374,7 @@ class DeskService:
         )
         path = self._doc_path("tiket", f"tiket-{t.day.isoformat()}-{t.code}.pdf", t.day)
         info = self._ticket_info(t)
-        docs.render_ticket(path, kop=self._kop(), code=t.code, service_name=info.service_name,
+        _docs().render_ticket(path, kop=self._kop(), code=t.code, service_name=info.service_name,
                            issued_at=info.issued_at, waiting_ahead=ahead, priority=t.priority)
         with self.db.atomic():
             doc = Document.create(ticket=t, kind="tiket", title=f"Tiket {t.code}", path=str(path), created_at=self._utc())
@@ -724,9 +730,9 @@ class DeskService:
         return self._detail(case_id)
 
     # ------------------------------------------------------------------ documents
-    def _kop(self) -> docs.Kop:
+    def _kop(self):
         s = self.settings
-        return docs.Kop(pemerintah=s.pemerintah, dinas=s.dinas, alamat=s.alamat, telepon=s.telepon,
+        return _docs().Kop(pemerintah=s.pemerintah, dinas=s.dinas, alamat=s.alamat, telepon=s.telepon,
                         email=s.email, website=s.website, kode_pos=s.kode_pos, kota=s.kota)
 
     def _doc_path(self, kind: str, filename: str, day: dt.date) -> Path:
@@ -762,7 +768,7 @@ class DeskService:
         stamp = self.now().strftime("%H%M%S")
         path = self._doc_path("slip", f"slip-berkas{detail.id}-{today.isoformat()}-{stamp}.pdf", today)
         notes = [m.note for m in detail.missing]  # notes[i] belongs to missing[i]
-        docs.render_slip(
+        _docs().render_slip(
             path, kop=self._kop(), service_name=detail.service.name,
             applicant=self._applicant_lines(detail), missing=[m.text for m in detail.missing], notes=notes,
             date=today, officer=self._staff_name(session), reference=str(detail.id),
@@ -796,7 +802,7 @@ class DeskService:
         due_text = "-"
         if detail.due_at:
             due_text = f"{format_tanggal(detail.due_at.date())} ({detail.service.jangka_waktu})"
-        docs.render_receipt(
+        _docs().render_receipt(
             path, kop=self._kop(), service_name=detail.service.name, register_no=detail.register_no,
             applicant=self._applicant_lines(detail),
             received=[line.text for line in detail.checklist if line.received],
@@ -848,9 +854,9 @@ class DeskService:
                 blocks.append(paragraph.format_map(values))
         path = self._doc_path("surat", f"surat-{detail.register_no}-{existing.id}.pdf", issued)
         s = self.settings
-        docs.render_letter(
+        _docs().render_letter(
             path, kop=self._kop(),
-            signatory=docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
+            signatory=_docs().Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
                                      nip=s.kepala_nip),
             number=number, date=issued, sifat=letter.sifat, lampiran="-", hal=letter.hal,
             addressee=(letter.addressee or a.org_name or a.name).format_map(values),

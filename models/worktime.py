@@ -12,13 +12,13 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from forms.catalog import Duration
 
 
 @lru_cache(maxsize=64)
 def _holidays(year: int, with_cuti_bersama: bool) -> frozenset[dt.date]:
+    import holidays  # imported on first use: ~0.15 s that start-up does not need
+
     categories = ("public", "government") if with_cuti_bersama else ("public",)
     try:
         days = holidays.country_holidays("ID", years=year, categories=categories)
