@@ -71,6 +71,7 @@ class AliasedGroup(click.Group):
         "show": "lihat",
         "check": "periksa",
         "config": "konfigurasi",
+        "verify": "verifikasi",
     }
 
     def get_command(self, ctx: click.Context, cmd_name: str):
@@ -284,6 +285,31 @@ def status(ctx: click.Context) -> None:
               "diproses": "Diproses", "petugas": "Petugas", "dokumen": "Dokumen"}
     for key, value in service.counts().items():
         click.echo(f"{labels[key]:<16}: {value}")
+
+
+@cli.command("verifikasi")
+@click.argument("kode", metavar="KODE")
+@_help_option
+@click.pass_context
+def verifikasi(ctx: click.Context, kode: str) -> None:
+    """Periksa keaslian surat dari kode verifikasi atau isi kode QR-nya (alias: verify).
+
+    Contoh: desk verifikasi GCRX-EQUJ
+    """
+    from output.words import format_tanggal
+
+    service = _service(ctx)
+    letter = service.verify_letter(kode)
+    if letter is None:
+        raise click.ClickException(f"Kode verifikasi '{kode}' tidak dikenal: surat ini TIDAK tercatat "
+                                   "diterbitkan oleh desk kantor ini.")
+    click.echo("Surat ASLI, tercatat di desk:")
+    click.echo(f"  Nomor surat  : {letter.number}")
+    click.echo(f"  Perihal      : {letter.title}")
+    click.echo(f"  Tanggal      : {format_tanggal(letter.issued_at.date())}")
+    click.echo(f"  Layanan      : {letter.service_name}")
+    click.echo(f"  Pemohon      : {letter.applicant_name}")
+    click.echo(f"  Register     : {letter.register_no} ({letter.status_label})")
 
 
 @cli.group("konfigurasi", cls=AliasedGroup)

@@ -158,4 +158,5 @@ letter_number_pattern = "{klasifikasi}/{nomor:04d}/{unit}/{tahun}"
 register_pattern = "{kode}/{tahun}/{nomor:05d}"
 cuti_bersama_libur = true
 # services = ["REK-LKS", "REK-PUB"]  # kosong = semua layanan di katalog
+# print_command = "lp -d loket1"       # cetak otomatis; {file} = path PDF (kosong = hanya disimpan)
 '''

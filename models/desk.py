@@ -17,6 +17,8 @@ import logging
 import os
 import re
 import secrets
+import shlex
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -48,6 +50,7 @@ from models.dto import (
     StepLine,
     TicketInfo,
     ValidationError,
+    VerifiedLetter,
 )
 from models.settings import OfficeSettings
 from models.tables import (
@@ -378,7 +381,7 @@ class DeskService:
                            issued_at=info.issued_at, waiting_ahead=ahead, priority=t.priority)
         with self.db.atomic():
             doc = Document.create(ticket=t, kind="tiket", title=f"Tiket {t.code}", path=str(path), created_at=self._utc())
-        return self._doc_info(doc)
+        return self._issued(doc)
 
     @_connected
     def queue(self, session: SessionInfo) -> list[TicketInfo]:
@@ -739,9 +742,26 @@ class DeskService:
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)
         return self.output_dir / str(day.year) / f"{day.month:02d}" / kind / safe
 
-    def _doc_info(self, d: Document) -> DocumentInfo:
+    def _doc_info(self, d: Document, *, printed: bool = False, print_error: str = "") -> DocumentInfo:
         return DocumentInfo(id=d.id, kind=d.kind, title=d.title, path=d.path, created_at=self._local(d.created_at),
-                            number=d.number or "", verification_code=d.verification_code or "")
+                            number=d.number or "", verification_code=d.verification_code or "",
+                            printed=printed, print_error=print_error)
+
+    def _issued(self, d: Document) -> DocumentInfo:
+        """Send a freshly rendered document to the printer (if configured) and describe it."""
+        command = self.settings.print_command.strip()
+        if not command:
+            return self._doc_info(d)
+        args = shlex.split(command)
+        args = [a.replace("{file}", d.path) for a in args] if "{file}" in command else [*args, d.path]
+        try:
+            result = subprocess.run(args, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return self._doc_info(d, print_error=f"Gagal mencetak ({args[0]}): {exc}")
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            return self._doc_info(d, print_error=f"Gagal mencetak ({args[0]}): {detail[-1] if detail else result.returncode}")
+        return self._doc_info(d, printed=True)
 
     def _applicant_lines(self, detail: CaseDetail) -> list[tuple[str, str]]:
         a = detail.applicant
@@ -779,7 +799,7 @@ class DeskService:
             doc = Document.create(case=detail.id, kind="slip", title="Slip kekurangan berkas", path=str(path),
                                   created_by=session.staff_id, created_at=self._utc())
             self._audit(session, "cetak", "document", doc.id, jenis="slip", berkas=detail.id)
-        return self._doc_info(doc)
+        return self._issued(doc)
 
     @_connected
     def print_product(self, session: SessionInfo, case_id: int) -> DocumentInfo:
@@ -812,7 +832,7 @@ class DeskService:
             doc = Document.create(case=detail.id, kind="tanda_terima", title="Tanda terima berkas", path=str(path),
                                   created_by=session.staff_id, created_at=self._utc())
             self._audit(session, "cetak", "document", doc.id, jenis="tanda_terima", berkas=detail.id)
-        return self._doc_info(doc)
+        return self._issued(doc)
 
     def _render_letter(self, session: SessionInfo, detail: CaseDetail, svc: CatalogService) -> DocumentInfo:
         letter = svc.letter
@@ -865,7 +885,31 @@ class DeskService:
         )
         with self.db.atomic():
             Document.update(path=str(path)).where(Document.id == existing.id).execute()
-        return self._doc_info(Document.get_by_id(existing.id))
+        return self._issued(Document.get_by_id(existing.id))
+
+    @_connected
+    def verify_letter(self, code: str) -> VerifiedLetter | None:
+        """Look up a letter by the verification code printed on it (and in its QR code).
+
+        Args:
+            code: The code, e.g. ``"GCRX-EQUJ"`` or the QR content ``"DESK-VERIFIKASI:GCRX-EQUJ"``.
+
+        Returns:
+            What the letter says, or None when no letter has this code (not genuine).
+        """
+        cleaned = code.strip().upper().removeprefix("DESK-VERIFIKASI:").replace(" ", "")
+        if len(cleaned) == 8 and "-" not in cleaned:
+            cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
+        doc = (Document.select().where((Document.verification_code == cleaned) & Document.number.is_null(False))
+               .first())
+        if doc is None or doc.case_id is None:
+            return None
+        detail = self._detail(doc.case_id)
+        return VerifiedLetter(
+            number=doc.number, title=doc.title, issued_at=self._local(doc.created_at),
+            register_no=detail.register_no, service_name=detail.service.name,
+            applicant_name=detail.applicant.display_name, status_label=detail.status_label,
+        )
 
     # ------------------------------------------------------------------ search
     @_connected

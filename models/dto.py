@@ -218,6 +218,23 @@ class DocumentInfo:
     created_at: dt.datetime
     number: str = ""
     verification_code: str = ""
+    #: Sent to the printer (settings.print_command) without error.
+    printed: bool = False
+    #: Why printing failed (Indonesian), when a print command is configured and failed.
+    print_error: str = ""
+
+
+@dataclass(frozen=True)
+class VerifiedLetter:
+    """What `desk verifikasi` tells about a letter's verification code."""
+
+    number: str
+    title: str
+    issued_at: dt.datetime
+    register_no: str
+    service_name: str
+    applicant_name: str
+    status_label: str
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ class OfficeSettings:
         cuti_bersama_libur: Whether cuti bersama days are not working days ([open] in DOMAIN.md).
         services: Service codes this office offers; empty = the whole catalog.
         output_dir: Where PDFs are written ("" = the data dir's "dokumen" folder).
+        print_command: Command that prints a PDF, e.g. ``"lp -d loket"``; ``{file}`` is replaced
+            by the PDF's path (appended when absent). Empty: documents are only saved.
     """
 
     code: str = "DINSOS-KKR"
@@ -53,3 +55,4 @@ class OfficeSettings:
     cuti_bersama_libur: bool = True
     services: tuple[str, ...] = ()
     output_dir: str = ""
+    print_command: str = ""

@@ -75,3 +75,25 @@ def test_console_script_prints_indonesian_usage_errors():
     result = subprocess.run([sys.executable, "-m", "desk", "tidak-ada"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert "Galat: Perintah 'tidak-ada' tidak dikenal" in result.stderr
+
+
+def test_verifikasi_tells_genuine_from_unknown_codes(base_args, config):
+    from desk.wiring import make_service
+    from models.dto import ApplicantInput
+
+    assert run([*base_args, "demo", "--siapkan-saja"]).exit_code == 0
+    service = make_service(config)
+    service.open()
+    session = service.login("petugas", "petugas123", 1)
+    case = service.open_case(session, "REK-LKS", ApplicantInput(
+        nik="6403051507800003", name="Budi Santoso", address="Jl. A", desa="Timbau", kecamatan="Tenggarong",
+        org_name="LKS Harapan"))
+    for line in case.checklist:
+        service.set_item(session, case.id, line.item_id, True)
+    service.decide(session, case.id)
+    letter = service.print_product(session, case.id)
+    ok = run([*base_args, "verifikasi", letter.verification_code])
+    assert ok.exit_code == 0 and "Surat ASLI" in ok.output and letter.number in ok.output
+    assert "LKS Harapan" in ok.output
+    bad = CliRunner().invoke(cli, [*base_args, "verify", "AAAA-BBBB"], obj={})
+    assert bad.exit_code == 1 and "TIDAK tercatat" in bad.output

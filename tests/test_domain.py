@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from pathlib import Path
 from pypdf import PdfReader
 
 from models.dto import ApplicantInput, AuthError, DeskError, ValidationError
@@ -209,3 +210,36 @@ def test_markup_like_names_are_stored_and_printed_literally(desk_service, sessio
     result = desk_service.decide(session, case.id)
     assert "[b]Siti[/]" in pdf_text(result.document.path)
     assert desk_service.search("[b]Siti")[0].applicant_name == "[b]Siti[/]"
+
+
+def _complete_rek_pub(desk_service, session):
+    case = desk_service.open_case(session, "REK-PUB", ORG)
+    for line in case.checklist:
+        desk_service.set_item(session, case.id, line.item_id, True)
+    desk_service.decide(session, case.id)
+    return case
+
+
+def test_letter_verification_code_identifies_the_letter(desk_service, session):
+    case = _complete_rek_pub(desk_service, session)
+    letter = desk_service.print_product(session, case.id)
+    verified = desk_service.verify_letter(f"DESK-VERIFIKASI:{letter.verification_code}")
+    assert verified.number == letter.number and "Yayasan Peduli Sesama" in verified.applicant_name
+    assert desk_service.verify_letter(letter.verification_code.lower()).number == letter.number
+    assert desk_service.verify_letter("ZZZZ-ZZZZ") is None
+
+
+def test_configured_print_command_receives_the_pdf(desk_service, session, tmp_path):
+    import dataclasses
+
+    log = tmp_path / "printed.txt"
+    script = tmp_path / "fake-lp"
+    script.write_text(f"#!/bin/sh\necho \"$@\" >> {log}\n")
+    script.chmod(0o755)
+    desk_service.settings = dataclasses.replace(desk_service.settings, print_command=f"{script} -d loket1")
+    ticket = desk_service.print_ticket(desk_service.issue_ticket("REK-PUB").id)
+    assert ticket.printed and log.read_text().strip() == f"-d loket1 {ticket.path}"
+    desk_service.settings = dataclasses.replace(desk_service.settings, print_command="/nonexistent/lp")
+    failed = desk_service.print_ticket(desk_service.issue_ticket("REK-PUB").id)
+    assert not failed.printed and "Gagal mencetak" in failed.print_error
+    assert Path(failed.path).exists()  # the PDF is kept even when the printer fails
