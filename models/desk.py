@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from peewee import Database, IntegrityError, fn
+from peewee import JOIN, Database, IntegrityError, fn
 
 from forms.catalog import Catalog
 from forms.catalog import Service as CatalogService
@@ -330,18 +330,34 @@ class DeskService:
         return row
 
     # ------------------------------------------------------------------ queue
-    def _ticket_info(self, t: Ticket) -> TicketInfo:
-        case_id = Case.select(Case.id).where(Case.ticket == t.id).order_by(Case.id.desc()).scalar()
-        counter_no = Counter.select(Counter.number).where(Counter.id == t.counter_id).scalar() if t.counter_id else None
-        staff_name = Staff.select(Staff.full_name).where(Staff.id == t.staff_id).scalar() if t.staff_id else ""
-        svc = self.catalog.services.get(t.service.code)
-        return TicketInfo(
-            id=t.id, code=t.code, number=t.number, service_code=t.service.code,
-            service_name=svc.short_name if svc else t.service.name,
-            status=t.status, status_label=TICKET_STATUSES.get(t.status, t.status),
-            priority=t.priority, issued_at=self._local(t.issued_at), called_at=self._local(t.called_at),
-            counter_no=counter_no, staff_name=staff_name or "", case_id=case_id,
+    def _ticket_infos(self, where) -> list[TicketInfo]:
+        """Tickets matching ``where`` with service, loket, staff and case in two queries."""
+        rows = list(
+            Ticket.select(Ticket, Service, Counter, Staff)
+            .join(Service).switch(Ticket)
+            .join(Counter, JOIN.LEFT_OUTER).switch(Ticket)
+            .join(Staff, JOIN.LEFT_OUTER)
+            .where(where)
         )
+        cases: dict[int, int] = {}
+        if rows:
+            query = Case.select(Case.id, Case.ticket).where(Case.ticket.in_([t.id for t in rows])).order_by(Case.id)
+            cases = {ticket_id: case_id for case_id, ticket_id in query.tuples()}
+        out = []
+        for t in rows:
+            svc = self.catalog.services.get(t.service.code)
+            out.append(TicketInfo(
+                id=t.id, code=t.code, number=t.number, service_code=t.service.code,
+                service_name=svc.short_name if svc else t.service.name,
+                status=t.status, status_label=TICKET_STATUSES.get(t.status, t.status),
+                priority=t.priority, issued_at=self._local(t.issued_at), called_at=self._local(t.called_at),
+                counter_no=t.counter.number if t.counter_id else None,
+                staff_name=t.staff.full_name if t.staff_id else "", case_id=cases.get(t.id),
+            ))
+        return out
+
+    def _ticket_info(self, t: Ticket) -> TicketInfo:
+        return self._ticket_infos(Ticket.id == t.id)[0]
 
     @_connected
     def issue_ticket(self, service_code: str, priority: bool = False, session: SessionInfo | None = None) -> TicketInfo:
@@ -388,12 +404,9 @@ class DeskService:
         """Today's waiting tickets, plus the ones called to or served at this loket, in call order."""
         day = self._today()
         mine = (Ticket.status.in_(["dipanggil", "dilayani"])) & (Ticket.counter == session.counter_id)
-        rows = (
-            Ticket.select()
-            .where((Ticket.office == self.office_id) & (Ticket.day == day) & ((Ticket.status == "menunggu") | mine))
-            .order_by(Ticket.status.desc(), Ticket.priority.desc(), Ticket.id)
+        tickets = self._ticket_infos(
+            (Ticket.office == self.office_id) & (Ticket.day == day) & ((Ticket.status == "menunggu") | mine)
         )
-        tickets = [self._ticket_info(t) for t in rows]
         active = [t for t in tickets if t.status != "menunggu"]
         waiting = [t for t in tickets if t.status == "menunggu"]
         waiting.sort(key=lambda t: (not t.priority, t.id))
