@@ -719,8 +719,19 @@ class DeskService:
         )
 
     @_connected
-    def finish_step(self, session: SessionInfo, case_id: int) -> CaseDetail:
-        """End the running SOP step and start the next one (the last one finishes the case)."""
+    def finish_step(self, session: SessionInfo, case_id: int, outcome: bool | None = None) -> CaseDetail:
+        """End the running SOP step and start the next one (the last one finishes the case).
+
+        Args:
+            session: Who finishes the step.
+            case_id: The case.
+            outcome: For a step followed by a memenuhi/tidak memenuhi syarat or layak/tidak layak
+                decision (StepLine.decision_question): True continues, False ends the case as
+                ditolak with the flowchart's negative branch as the reason. Ignored otherwise.
+
+        Raises:
+            DeskError: when no step runs, or the step needs an outcome and none was given.
+        """
         with self.db.atomic():
             row = self._case_row(case_id)
             if row.status != "diproses":
@@ -730,19 +741,29 @@ class DeskService:
                    .order_by(StepRun.step_no).first())
             if run is None:
                 raise DeskError("Tidak ada langkah yang sedang berjalan pada berkas ini.")
+            decision = _decision_after(svc, run.step_no)
+            if decision is not None and outcome is None:
+                raise DeskError(f"Langkah ini diakhiri keputusan '{decision.question}': pilih "
+                                f"{decision.yes} atau {decision.no}.")
             local_now = self.now()
             now = self._utc()
             run.ended_at, run.ended_by = now, session.staff_id
             run.save()
             numbers = [s.no for s in svc.steps]
             position = numbers.index(run.step_no) if run.step_no in numbers else len(numbers) - 1
-            if position + 1 < len(numbers):
+            if decision is not None and outcome is False:
+                row.status, row.finished_at = "ditolak", now
+                row.outcome = f"{decision.no}: {decision.on_no}" if decision.on_no else decision.no
+            elif position + 1 < len(numbers):
                 self._start_step(session, row, svc, numbers[position + 1], local_now)
             else:
                 row.status, row.finished_at = "selesai", now
             row.updated_at = now
             row.save()
-            self._audit(session, "selesai_langkah", "case", row.id, langkah=run.step_no)
+            detail = {"langkah": run.step_no}
+            if decision is not None:
+                detail["keputusan"] = decision.yes if outcome else decision.no
+            self._audit(session, "selesai_langkah", "case", row.id, **detail)
         return self._detail(case_id)
 
     # ------------------------------------------------------------------ documents
@@ -984,6 +1005,7 @@ class DeskService:
         steps = []
         for st in svc.steps:
             run = runs.get(st.no)
+            decision = _decision_after(svc, st.no)
             status = "belum" if run is None else ("berjalan" if run.ended_at is None else "selesai")
             started = self._local(run.started_at) if run else None
             due = self._local(run.due_at) if run else None
@@ -995,6 +1017,9 @@ class DeskService:
                 standard_seconds=int((due - started).total_seconds()) if (due and started) else None,
                 started_by=staff_names.get(run.started_by_id, "") if run else "",
                 ended_by=staff_names.get(run.ended_by_id, "") if run and run.ended_by_id else "",
+                decision_question=decision.question if decision else "",
+                decision_yes=decision.yes if decision else "",
+                decision_no=decision.no if decision else "",
             ))
         documents = tuple(self._doc_info(d) for d in
                           Document.select().where((Document.case == row.id) & (Document.path != "")).order_by(Document.id))
@@ -1007,6 +1032,7 @@ class DeskService:
             id=row.id, status=row.status, status_label=CASE_STATUSES.get(row.status, row.status),
             service=self._service_info(svc), applicant=applicant, created_at=self._local(row.created_at),
             register_no=row.register_no or "", ticket_code=ticket_code or "", member_count=row.member_count,
+            outcome=row.outcome or "",
             complete_at=self._local(row.complete_at), due_at=self._local(row.due_at), checklist=checklist,
             conditions=tuple(ConditionLine(id=c.id, question=c.question, value=bool(conditions.get(c.id, False)))
                              for c in svc.conditions),
@@ -1030,6 +1056,14 @@ class DeskService:
     def staff_count(self) -> int:
         """Number of staff accounts of the office."""
         return Staff.select(fn.COUNT(Staff.id)).where(Staff.office == self.office_id).scalar() or 0
+
+
+def _decision_after(svc: CatalogService, step_no: int):
+    """The syarat / kelayakan decision that follows ``step_no``, if any (kelengkapan is decided at the counter)."""
+    for decision in svc.decisions:
+        if decision.after_step == step_no and decision.kind != "kelengkapan":
+            return decision
+    return None
 
 
 _ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]

@@ -15,6 +15,7 @@ CASE_STATUSES: dict[str, str] = {
     "menunggu_berkas": "Menunggu kelengkapan berkas",
     "diproses": "Diproses",
     "selesai": "Selesai",
+    "ditolak": "Tidak memenuhi syarat / tidak layak",
     "batal": "Dibatalkan",
 }
 
@@ -192,6 +193,11 @@ class StepLine:
     standard_seconds: int | None = None
     started_by: str = ""
     ended_by: str = ""
+    #: A memenuhi-syarat / kelayakan decision that ends this step ("" when none): finishing the
+    #: step needs an outcome (decision_yes / decision_no).
+    decision_question: str = ""
+    decision_yes: str = ""
+    decision_no: str = ""
 
     def elapsed_seconds(self, now: dt.datetime) -> int:
         """Seconds the step has run (until ``now`` while it runs)."""
@@ -257,6 +263,8 @@ class CaseDetail:
     steps: tuple[StepLine, ...] = ()
     documents: tuple[DocumentInfo, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: Why the case ended as ditolak (the flowchart's negative branch), else "".
+    outcome: str = ""
 
     @property
     def missing(self) -> tuple[ChecklistLine, ...]:

@@ -165,6 +165,8 @@ class Case(BaseModel):
     #: When the current round of berkas verification at the counter began (intake, or the
     #: applicant's return with the missing documents); times the counter steps.
     verify_started_at = DateTimeField(null=True)
+    #: Why the case ended as ditolak (tidak memenuhi syarat / tidak layak).
+    outcome = TextField(default="")
 
     class Meta:
         table_name = "service_case"  # "case" is an SQL keyword

@@ -157,7 +157,9 @@ def test_steps_run_to_the_end_and_timer_measures_against_mutu_baku(desk_service,
     assert len(detail.steps) == 11
     while detail.status == "diproses":
         clock.advance(minutes=10)
-        detail = desk_service.finish_step(session, case.id)
+        running = detail.current_step
+        outcome = True if running.decision_question else None  # layak at the monitoring step
+        detail = desk_service.finish_step(session, case.id, outcome=outcome)
     assert detail.status == "selesai" and all(s.status == "selesai" for s in detail.steps)
     step2 = detail.steps[1]
     assert step2.standard_seconds == 5 * 60 and step2.overdue(clock())  # 10 min against 5 menit
@@ -243,3 +245,24 @@ def test_configured_print_command_receives_the_pdf(desk_service, session, tmp_pa
     failed = desk_service.print_ticket(desk_service.issue_ticket("REK-PUB").id)
     assert not failed.printed and "Gagal mencetak" in failed.print_error
     assert Path(failed.path).exists()  # the PDF is kept even when the printer fails
+
+
+def test_tidak_layak_at_a_decision_step_ends_the_case_as_ditolak(desk_service, session):
+    case = desk_service.open_case(session, "KUBE", ApplicantInput(
+        kind="kelompok", nik="3520011203850001", name="Sutrisno", address="Dsn. Krajan", desa="Sukowidi",
+        kecamatan="Kartoharjo", org_name="KUBE Maju Bersama", member_count="10",
+    ))
+    for line in case.checklist:
+        desk_service.set_item(session, case.id, line.item_id, True)
+    detail = desk_service.decide(session, case.id).case
+    while not detail.current_step.decision_question:
+        detail = desk_service.finish_step(session, case.id)
+    step = detail.current_step
+    assert (step.decision_yes, step.decision_no) == ("layak", "tidak layak")
+    with pytest.raises(DeskError, match="pilih layak atau tidak layak"):
+        desk_service.finish_step(session, case.id)
+    ended = desk_service.finish_step(session, case.id, outcome=False)
+    assert ended.status == "ditolak" and ended.outcome.startswith("tidak layak")
+    assert ended.current_step is None
+    with pytest.raises(DeskError):
+        desk_service.finish_step(session, case.id, outcome=True)
