@@ -118,6 +118,18 @@ class DeskApp(App[None]):
         self.sub_title = self.session_line()
         self.switch_screen(QueueScreen())
 
+    def logout(self) -> None:
+        """Sign the staff member out and show the login screen (for the next one)."""
+        from screens.queue import QueueScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, QueueScreen):
+            self.pop_screen()
+        self.session = None
+        self.sub_title = self.office_name
+        self.switch_screen(LoginScreen(self.counters, self.office_name))
+        self.notify("Anda sudah keluar akun. Petugas berikutnya silakan masuk.",
+                    title="Keluar akun", markup=False)
+
     def session_line(self) -> str:
         """The office, staff member and loket as one line.
 

@@ -15,18 +15,18 @@ from textual.widgets import DataTable, Footer, Header
 
 from models.dto import CaseDetail, DocumentInfo, StepLine
 from screens.base import DeskScreen
-from screens.dialogs import ConfirmDialog
-from screens.widgets import PlainStatic, fmt_datetime, fmt_elapsed, sync_table
+from screens.dialogs import ChoiceDialog, ConfirmDialog
+from screens.widgets import PlainStatic, clip, fmt_datetime, fmt_elapsed, fmt_moment, sync_table
 
 #: Column keys, headers and widths of the steps table (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("no", "No", 2),
-    ("uraian", "Uraian", 19),
-    ("pelaksana", "Pelaksana", 11),
+    ("uraian", "Uraian", 18),
+    ("pelaksana", "Pelaksana", 10),
     ("mutu", "Mutu baku", 9),
     ("status", "Status", 10),
     ("mulai", "Mulai", 5),
-    ("selesai", "Selesai", 7),
+    ("durasi", "Durasi", 9),
 )
 
 #: Standards of at least this many seconds are shown as a deadline rather than a stopwatch.
@@ -53,6 +53,60 @@ def short_moment(value: dt.datetime | None, today: dt.date) -> str:
     return f"{value.day:02d}/{value.month:02d}"
 
 
+def short_duration(seconds: int) -> str:
+    """A duration in at most 9 characters: ``"00:03:12"``, or ``"2 hr 03 j"`` from a day on.
+
+    Args:
+        seconds: Non-negative number of seconds.
+
+    Returns:
+        The duration (``hr`` = hari, ``j`` = jam).
+    """
+    seconds = max(0, int(seconds))
+    if seconds < 86400:
+        return fmt_elapsed(seconds)
+    days, rest = divmod(seconds, 86400)
+    return f"{days} hr {rest // 3600:02d} j"
+
+
+def step_late(step: StepLine, now: dt.datetime) -> bool:
+    """True when a step ran (or runs) longer than its mutu baku waktu.
+
+    Args:
+        step: The step.
+        now: The current office time.
+
+    Returns:
+        Whether it is over its standard.
+    """
+    if step.overdue(now):
+        return True
+    return (step.standard_seconds is not None and step.due_at is None
+            and step.started_at is not None and step.elapsed_seconds(now) > step.standard_seconds)
+
+
+def step_duration(step: StepLine, now: dt.datetime) -> Text:
+    """The Durasi cell: how long a finished or running step took; red when over its standard.
+
+    Args:
+        step: The step.
+        now: The current office time.
+
+    Returns:
+        ``"-"`` for a step not started.
+    """
+    if step.started_at is None or step.status == "belum":
+        return Text("-", style="dim")
+    late = step_late(step, now)
+    if late:
+        style = "bold red"
+    elif step.status == "berjalan":
+        style = "yellow"
+    else:
+        style = "green" if step.standard_seconds is not None else ""
+    return Text(short_duration(step.elapsed_seconds(now)), style=style, no_wrap=True)
+
+
 def step_timer(step: StepLine, now: dt.datetime) -> Text:
     """The live timer of a running step against its mutu baku waktu.
 
@@ -65,10 +119,7 @@ def step_timer(step: StepLine, now: dt.datetime) -> Text:
         ``"00:03:12 · tanpa mutu baku waktu"``; red with ``TERLAMBAT`` when over.
     """
     elapsed = step.elapsed_seconds(now)
-    overdue = step.overdue(now) or (
-        step.standard_seconds is not None and step.due_at is None
-        and elapsed > step.standard_seconds
-    )
+    overdue = step_late(step, now)
     text = Text(fmt_elapsed(elapsed), style="bold red" if overdue else "bold")
     if step.standard_seconds is None:
         text.append(" · tanpa mutu baku waktu", style="dim")
@@ -115,6 +166,7 @@ class CaseScreen(DeskScreen):
         """
         super().__init__()
         self.case = case
+        self._late_shown = False
         title = case.service.letter_title.strip()
         if title:
             for key, bindings in self._bindings.key_to_bindings.items():
@@ -177,26 +229,7 @@ class CaseScreen(DeskScreen):
         """
         self.case = case
         now = self._now()
-        header = Text()
-        header.append("Register ", style="bold")
-        header.append(case.register_no or "-", style="bold reverse")
-        header.append("  ·  ")
-        header.append(case.status_label, style="bold green" if case.status == "selesai" else "bold")
-        header.append("\n")
-        header.append(case.service.short_name or case.service.name)
-        header.append("\nPemohon: ")
-        header.append(case.applicant.display_name, style="bold")
-        header.append("  NIK ")
-        header.append(case.applicant.nik_masked)
-        header.append("\nJangka waktu: ")
-        header.append(case.service.jangka_waktu or "-")
-        if case.due_at is not None:
-            header.append(" · selesai paling lambat ")
-            late = case.status != "selesai" and now > case.due_at
-            header.append(fmt_datetime(case.due_at), style="bold red" if late else "bold")
-            if late:
-                header.append(" TERLAMBAT", style="bold white on red")
-        self.query_one("#case-header", PlainStatic).set_text(header)
+        self._show_header(now)
 
         today = now.date()
         rows = [(str(step.no), self._step_cells(step, now, today)) for step in case.steps]
@@ -208,10 +241,53 @@ class CaseScreen(DeskScreen):
         self._show_step_detail()
         self.refresh_bindings()
 
+    def _show_header(self, now: dt.datetime | None = None) -> None:
+        """The four header lines: register and status, service, applicant, jangka waktu.
+
+        Every line is cut to the width (never wrapped), so the jangka waktu line always shows.
+        """
+        case = self.case
+        now = now or self._now()
+        self._late_shown = case.due_at is not None and now > case.due_at
+        width = max(40, self.app.size.width - 2)
+        header = Text(no_wrap=True, overflow="ellipsis")
+        if case.register_no:
+            header.append("Register ", style="bold")
+            header.append(case.register_no, style="bold reverse")
+        else:
+            header.append(f"Berkas {case.id}", style="bold reverse")
+        header.append("  ·  ")
+        status_style = {"selesai": "bold green", "ditolak": "bold red"}.get(case.status, "bold")
+        header.append(case.status_label, style=status_style)
+        header.append("\n")
+        header.append(case.service.short_name or case.service.name)
+        if case.member_count:
+            header.append(f"  ·  {case.member_count} anggota")
+        header.append("\nPemohon: ")
+        budget = width - len("Pemohon: ") - len("  NIK ") - len(case.applicant.nik_masked)
+        name = clip(case.applicant.display_name, budget)
+        header.append(name, style="bold")
+        header.append("  NIK ")
+        header.append(case.applicant.nik_masked)
+        header.append("\nJangka waktu: ")
+        header.append(case.service.jangka_waktu or "-")
+        if case.due_at is not None:
+            header.append(" · batas ")
+            late = case.status not in ("selesai", "ditolak") and now > case.due_at
+            header.append(fmt_datetime(case.due_at), style="bold red" if late else "bold")
+            if late:
+                header.append(" TERLAMBAT", style="bold white on red")
+        self.query_one("#case-header", PlainStatic).set_text(header)
+
+    def on_resize(self) -> None:
+        """Fit the header lines to the new width."""
+        if self.is_mounted:
+            self._show_header()
+
     def _step_cells(self, step: StepLine, now: dt.datetime, today: dt.date) -> list[Text]:
         """Cells of a step row."""
         running = step.status == "berjalan"
-        late = step.overdue(now)
+        late = step_late(step, now)
         if running:
             style = "bold red" if late else "bold yellow"
         elif step.status == "selesai":
@@ -229,7 +305,7 @@ class CaseScreen(DeskScreen):
             Text(step.waktu_label or "-", no_wrap=True, overflow="ellipsis"),
             status,
             Text(short_moment(step.started_at, today)),
-            Text(short_moment(step.ended_at, today), style="red" if late and step.ended_at else ""),
+            step_duration(step, now),
         ]
 
     def _tick(self) -> None:
@@ -239,12 +315,33 @@ class CaseScreen(DeskScreen):
         if step is None:
             if self.case.status == "selesai":
                 timer.set_text(Text("Semua langkah selesai.", style="bold green"))
+            elif self.case.status == "ditolak":
+                text = Text("Berkas dihentikan", style="bold red", no_wrap=True,
+                            overflow="ellipsis")
+                if self.case.outcome:
+                    text.append(": ")
+                    text.append(self.case.outcome)
+                timer.set_text(text)
             else:
                 timer.set_text(Text("Tidak ada langkah yang berjalan.", style="dim"))
             return
-        text = Text(f"Langkah {step.no} berjalan: ", style="bold")
-        text.append_text(step_timer(step, self._now()))
+        now = self._now()
+        due = self.case.due_at
+        if due is not None and (now > due) != self._late_shown:
+            self._late_shown = now > due
+            self._show_header(now)
+        text = Text(f"Langkah {step.no} berjalan: ", style="bold", no_wrap=True,
+                    overflow="ellipsis")
+        text.append_text(step_timer(step, now))
         timer.set_text(text)
+        table = self.query_one("#case-steps", DataTable)
+        key = str(step.no)
+        if key in table.rows:
+            table.update_cell(key, "durasi", step_duration(step, now))
+            if step_late(step, now):
+                table.update_cell(key, "status", Text("▶ berjalan", style="bold red"))
+            if table.row_count and table.ordered_rows[table.cursor_row].key.value == key:
+                self._show_step_detail()
 
     def _show_step_detail(self) -> None:
         """The full text of the highlighted step."""
@@ -257,23 +354,46 @@ class CaseScreen(DeskScreen):
         step = next((s for s in self.case.steps if str(s.no) == key), None)
         if step is None:
             return
-        text = Text(f"{step.no}. ", style="bold")
-        text.append(step.uraian)
-        text.append("\nPelaksana: ", style="dim")
-        text.append(step.pelaksana)
+        width = max(20, self.app.size.width - 2)
+        title = Text(f"{step.no}. ", style="bold")
+        title.append(step.uraian)
+        lines = title.wrap(self.app.console, width)
+        text = Text()
+        for index, line in enumerate(lines[:2]):
+            if index:
+                text.append("\n")
+            if index == 1 and len(lines) > 2:
+                line.truncate(width - 1)
+                line.append("…")
+            text.append_text(line)
+        who = Text(no_wrap=True, overflow="ellipsis")
+        who.append("Pelaksana: ", style="dim")
+        who.append(step.pelaksana or "-")
         if step.output:
-            text.append(" · Output: ", style="dim")
-            text.append(step.output)
+            who.append(" · Output: ", style="dim")
+            who.append(step.output)
+        extra = [who]
         if step.started_at is not None:
-            text.append("\nMulai ", style="dim")
-            text.append(fmt_datetime(step.started_at))
-            if step.started_by:
-                text.append(" (")
-                text.append(step.started_by)
-                text.append(")")
-        if step.ended_at is not None:
-            text.append(" · selesai ", style="dim")
-            text.append(fmt_datetime(step.ended_at))
+            now = self._now()
+            today = now.date()
+            timing = Text(no_wrap=True, overflow="ellipsis")
+            timing.append("Durasi ", style="dim")
+            timing.append_text(step_duration(step, now))
+            timing.append(f" / mutu baku {step.waktu_label}" if step.waktu_label
+                          else " (tanpa mutu baku waktu)", style="dim")
+            timing.append(" · mulai ", style="dim")
+            timing.append(fmt_moment(step.started_at, today))
+            if step.ended_at is not None:
+                timing.append(" · selesai ", style="dim")
+                timing.append(fmt_moment(step.ended_at, today))
+            by = step.ended_by or step.started_by
+            if by:
+                timing.append(f" ({by})")
+            extra = [timing] if len(lines) > 1 else [who, timing]
+        for line in extra:
+            line.truncate(width, overflow="ellipsis")
+            text.append("\n")
+            text.append_text(line)
         detail.set_text(text)
 
     @on(DataTable.RowHighlighted, "#case-steps")
@@ -290,17 +410,20 @@ class CaseScreen(DeskScreen):
 
     def _show_documents(self, documents: tuple[DocumentInfo, ...]) -> None:
         """The documents issued for this case."""
-        text = Text("Dokumen:", style="bold")
+        text = Text("Dokumen:", style="bold", no_wrap=True, overflow="ellipsis")
         if not documents:
             text.append(" belum ada", style="dim")
-        for document in documents:
-            text.append("\n• ")
-            text.append(document.title)
+        for index, document in enumerate(reversed(documents)):  # newest first
+            if index:
+                text.append("\n")
+            line = Text(" " if index == 0 else " " * len("Dokumen: "))
+            line.append(document.title)
             if document.number:
-                text.append(" No. ")
-                text.append(document.number)
-            text.append(" — ", style="dim")
-            text.append(document.path, style="dim")
+                line.append(" No. ")
+                line.append(document.number)
+            line.append(" — ", style="dim")
+            line.append(document.path, style="dim")
+            text.append_text(line)
         self.query_one("#case-docs-text", PlainStatic).set_text(text)
 
     # -- actions --------------------------------------------------------------------------------
@@ -311,11 +434,24 @@ class CaseScreen(DeskScreen):
         if step is None:
             self.notify("Tidak ada langkah yang berjalan.", severity="warning", markup=False)
             return
+        case_id = self.case.id
+        if step.decision_question:
+            yes = step.decision_yes or "Ya"
+            no = step.decision_no or "Tidak"
+            message = (f"Langkah {step.no} diakhiri keputusan:\n{step.decision_question}\n\n"
+                       f"Pilihan 2 menghentikan berkas ({no}).")
+
+            def chosen(index: int | None) -> None:
+                if index is not None:
+                    self.finish_step(case_id, index == 0)
+
+            self.app.push_screen(ChoiceDialog(message, [yes, no], title="Selesaikan langkah"),
+                                 chosen)
+            return
         last = step.no == max(s.no for s in self.case.steps)
         message = f"Selesaikan langkah {step.no}: {step.uraian}?"
         if last:
             message += "\nIni langkah terakhir: berkas akan berstatus selesai."
-        case_id = self.case.id
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -325,13 +461,17 @@ class CaseScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-step",
           description="Menyelesaikan langkah")
-    def finish_step(self, case_id: int) -> None:
+    def finish_step(self, case_id: int, outcome: bool | None = None) -> None:
         """Finish the running step (thread worker).
 
         Args:
             case_id: The case.
+            outcome: The answer to the step's decision (None when it has none).
         """
-        case = self.desk.finish_step(self.session, case_id)
+        if outcome is None:
+            case = self.desk.finish_step(self.session, case_id)
+        else:
+            case = self.desk.finish_step(self.session, case_id, outcome=outcome)
         self.app.call_from_thread(self._step_finished, case)
 
     def _step_finished(self, case: CaseDetail) -> None:
@@ -343,6 +483,9 @@ class CaseScreen(DeskScreen):
             self.notify(f"Langkah {step.no} dimulai.", markup=False)
         elif case.status == "selesai":
             self.notify("Semua langkah selesai. Berkas selesai.", markup=False)
+        elif case.status == "ditolak":
+            self.notify(f"Berkas dihentikan: {case.outcome or case.status_label}.",
+                        severity="warning", markup=False)
 
     def action_print_letter(self) -> None:
         """Print the service's letter."""

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header
 from models.dto import CaseDetail, ChecklistLine, ConditionLine, DecisionResult
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
-from screens.widgets import PlainStatic, sync_table
+from screens.widgets import PlainStatic, clip, sync_table
 
 #: Column keys, headers and widths of the checklist table (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -88,6 +88,8 @@ class ChecklistScreen(DeskScreen):
         self._ops: deque[Operation] = deque()
         self._ops_lock = threading.Lock()
         self._draining = False
+        self._last_row = 0
+        self._group_keys: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -107,10 +109,20 @@ class ChecklistScreen(DeskScreen):
         self.show_case(self.case)
         table = self.query_one("#cl-table", DataTable)
         table.focus()
-        first_item = next(
-            (i for i, row in enumerate(table.ordered_rows) if row.key.value.startswith("i:")), 0
-        )
-        table.move_cursor(row=first_item)
+        table.move_cursor(row=self._start_row())
+
+    def _start_row(self) -> int:
+        """Where the cursor starts: the category question while none is answered (services
+        with kategori), else the first required item still missing, else the first item."""
+        table = self.query_one("#cl-table", DataTable)
+        keys = [row.key.value or "" for row in table.ordered_rows]
+        grouped = any(line.group for line in self.case.checklist)
+        if grouped and self.case.conditions and not any(c.value for c in self.case.conditions):
+            return 0
+        for line in self.case.missing:
+            if f"i:{line.item_id}" in keys:
+                return keys.index(f"i:{line.item_id}")
+        return next((i for i, key in enumerate(keys) if key.startswith("i:")), 0)
 
     # -- display --------------------------------------------------------------------------------
 
@@ -121,20 +133,26 @@ class ChecklistScreen(DeskScreen):
             case: The case.
         """
         self.case = case
-        header = Text()
+        header = Text(no_wrap=True, overflow="ellipsis")
         if case.ticket_code:
             header.append("Tiket ")
             header.append(case.ticket_code, style="bold")
             header.append("  ·  ")
-        header.append(case.service.short_name or case.service.name, style="bold")
+        header.append(f"Berkas {case.id}")
         header.append("  ·  ")
-        header.append(case.status_label)
-        header.append("\nPemohon: ")
-        header.append(case.applicant.display_name, style="bold")
-        header.append("  NIK ")
-        header.append(case.applicant.nik_masked)
+        status_style = "bold yellow" if case.status == "menunggu_berkas" else "bold"
+        header.append(case.status_label, style=status_style)
+        header.append("\n")
+        header.append(case.service.short_name or case.service.name, style="bold")
         if case.member_count:
             header.append(f"  ·  {case.member_count} anggota")
+        header.append("\nPemohon: ")
+        width = max(40, self.app.size.width - 2)
+        budget = width - len("Pemohon: ") - len("  NIK ") - len(case.applicant.nik_masked)
+        name = clip(case.applicant.display_name, budget)
+        header.append(name, style="bold")
+        header.append("  NIK ")
+        header.append(case.applicant.nik_masked)
         self.query_one("#cl-header", PlainStatic).set_text(header)
 
         warnings = self.query_one("#cl-warnings", PlainStatic)
@@ -153,12 +171,43 @@ class ChecklistScreen(DeskScreen):
         rows: list[tuple[str, list[Text]]] = []
         for condition in case.conditions:
             rows.append((f"c:{condition.id}", self._condition_cells(condition)))
+        grouped = any(line.group for line in case.checklist)
+        self._group_keys = {}
+        previous: str | None = None
         for line in case.checklist:
+            if grouped and line.group != previous:
+                key = f"g:{len(self._group_keys)}"
+                self._group_keys[key] = line.group
+                rows.append((key, self._group_cells(line.group, case)))
+                previous = line.group
             rows.append((f"i:{line.item_id}", self._item_cells(line, questions)))
         with self.app.batch_update():
             sync_table(table, rows, [key for key, _, _ in COLUMNS])
         self._show_summary()
         self._show_detail()
+
+    def _group_cells(self, group: str, case: CaseDetail) -> list[Text]:
+        """Cells of a group (kategori) heading row: not an item, the cursor skips it."""
+        state = Text()
+        condition = self._group_condition(group, case)
+        if condition is not None:
+            state = (Text("dipilih", style="bold cyan") if condition.value
+                     else Text("tidak dipilih", style="dim"))
+        title = Text(f"Kategori {group}" if group else "Persyaratan umum",
+                     style="bold underline", no_wrap=True, overflow="ellipsis")
+        return [Text("──────", style="dim"), title, state]
+
+    @staticmethod
+    def _group_condition(group: str, case: CaseDetail) -> ConditionLine | None:
+        """The condition question that selects a kategori (its question names the group)."""
+        if not group:
+            return None
+        ids = {line.condition for line in case.checklist if line.group == group}
+        by_id = [c for c in case.conditions if c.id in ids]
+        if len(by_id) == 1:
+            return by_id[0]
+        named = [c for c in case.conditions if group.lower() in c.question.lower()]
+        return named[0] if len(named) == 1 else None
 
     def _condition_cells(self, condition: ConditionLine) -> list[Text]:
         """Cells of a condition row."""
@@ -243,8 +292,27 @@ class ChecklistScreen(DeskScreen):
         self.query_one("#cl-detail", PlainStatic).set_text(text)
 
     @on(DataTable.RowHighlighted, "#cl-table")
-    def _highlighted(self) -> None:
-        """Follow the cursor in the detail pane."""
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Follow the cursor in the detail pane; step over kategori heading rows."""
+        table = event.data_table
+        row = event.cursor_row
+        key = event.row_key.value or ""
+        if key.startswith("g:") and table.row_count > 1:
+            step = -1 if row < self._last_row else 1
+            if row == 0:
+                step = 1
+            elif row == table.row_count - 1:
+                step = -1
+            target = row + step
+            while 0 <= target < table.row_count and (
+                table.ordered_rows[target].key.value or ""
+            ).startswith("g:"):
+                target += step
+            if 0 <= target < table.row_count:
+                self._last_row = row
+                table.move_cursor(row=target)
+                return
+        self._last_row = row
         self._show_detail()
 
     @on(DataTable.RowSelected, "#cl-table")
@@ -335,6 +403,8 @@ class ChecklistScreen(DeskScreen):
             )
             table = self.query_one("#cl-table", DataTable)
             table.update_cell(key, "mark", self._condition_cells(new_condition)[0])
+            for group_key, group in self._group_keys.items():
+                table.update_cell(group_key, "tags", self._group_cells(group, self.case)[2])
             self._enqueue(lambda: self.desk.set_condition(session, case_id, line.id,
                                                           new_condition.value))
         self._show_detail()
@@ -394,13 +464,18 @@ class ChecklistScreen(DeskScreen):
         if result.lengkap:
             from screens.case import CaseScreen
 
-            self.notify(f"Berkas lengkap. Nomor register {result.case.register_no}.",
-                        title="Lengkap", markup=False)
+            message = f"Berkas lengkap. Nomor register {result.case.register_no}."
+            running = result.case.current_step
+            if running is not None:
+                message += f" Langkah {running.no} dimulai."
+            self.notify(message, title="Lengkap", markup=False)
             self.app.switch_screen(CaseScreen(result.case))
             return
         missing = [line.text for line in (result.missing or result.case.missing)]
         path = result.document.path if result.document is not None else "-"
-        message = (f"Berkas belum lengkap; status: {result.case.status_label}.\n"
+        message = (f"Berkas {result.case.id} belum lengkap; status: {result.case.status_label}.\n"
+                   f"Pemohon kembali dengan slip; cari dengan c (NIK atau nomor berkas "
+                   f"{result.case.id}).\n"
                    f"Slip kekurangan berkas: {path}\n\nPersyaratan yang kurang:")
         self.app.push_screen(
             MessageDialog("Slip kekurangan berkas", message, missing),

@@ -82,6 +82,67 @@ class ConfirmDialog(ModalScreen[bool]):
         (self.query_one("#no", Button) if yes.has_focus else yes).focus()
 
 
+class ChoiceDialog(ModalScreen[int | None]):
+    """Choose one of a few answers by number (1, 2, ...); returns its index, None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Batal", id="choice.cancel"),
+        Binding("left,right", "switch", "Pindah", show=False, id="choice.switch"),
+    ]
+    """A digit chooses, Enter presses the focused button, Escape cancels."""
+
+    def __init__(self, message: str, choices: Sequence[str], *, title: str = "Pilih") -> None:
+        """Create the dialog.
+
+        Args:
+            message: The question (plain text).
+            choices: The answers (plain text), at most 9.
+            title: The dialog's title.
+        """
+        super().__init__(classes="dialog")
+        self._message = message
+        self._choices = tuple(choices)[:9]
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        """Build the dialog."""
+        with Vertical(classes="dialog-box"):
+            yield Label(self._title, classes="dialog-title", markup=False)
+            yield PlainStatic(self._message, classes="dialog-body")
+            with Vertical(classes="choice-buttons"):
+                for index, choice in enumerate(self._choices):
+                    button = Button(Text(f"{index + 1}. {choice}"), id=f"choice-{index}",
+                                    variant="primary" if index == 0 else "default")
+                    yield button
+            yield Label("Tekan angka pilihan, atau Esc untuk batal.", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        """Focus the first answer."""
+        self.query_one("#choice-0", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Choose by number."""
+        if event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(self._choices):
+                event.stop()
+                self.dismiss(index)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        """Answer with the pressed button."""
+        if event.button.id and event.button.id.startswith("choice-"):
+            self.dismiss(int(event.button.id.removeprefix("choice-")))
+
+    def action_switch(self) -> None:
+        """Move focus to the next answer."""
+        self.focus_next()
+
+    def action_cancel(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
 class MessageDialog(ModalScreen[None]):
     """Show a message (and optionally a list of lines) until the user presses Enter or Escape."""
 

@@ -52,6 +52,7 @@ class QueueScreen(DeskScreen):
         "x menandai pemohon tidak hadir.\n"
         "3. Pemohon di depan loket: tekan Enter atau l untuk melayani (isi data pemohon).\n"
         "Tanpa tiket: tekan b untuk membuat berkas baru. Berkas lama: c (F3) untuk mencari.\n"
+        "Ganti petugas di loket ini: Ctrl+L (atau F12) keluar akun dan kembali ke layar masuk.\n"
         "Antrean diperbarui otomatis setiap beberapa detik."
     )
 
@@ -69,6 +70,8 @@ class QueueScreen(DeskScreen):
                 tooltip="Berkas baru tanpa tiket"),
         Binding("r", "refresh_queue", "Muat ulang", show=False, id="queue.refresh"),
         Binding("q", "app.quit_app", "Keluar", id="queue.quit"),
+        Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
+                id="queue.logout"),
     ]
     """The counter's keys; Enter on a row serves it. u / x / l are shown in the call panel."""
 
@@ -109,7 +112,7 @@ class QueueScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         """Refresh at once and resume the timer."""
-        if self._timer is not None:
+        if self._timer is not None and self.desk_app.session is not None:
             self._timer.resume()
             self.action_refresh_queue()
 
@@ -123,7 +126,10 @@ class QueueScreen(DeskScreen):
           description="Memuat antrean")
     def load_queue(self) -> None:
         """Read the queue (thread worker)."""
-        tickets = self.desk.queue(self.session)
+        session = self.desk_app.session
+        if session is None:
+            return  # signed out meanwhile
+        tickets = self.desk.queue(session)
         self.app.call_from_thread(self.show_queue, tickets)
 
     def show_queue(self, tickets: list[TicketInfo]) -> None:
@@ -132,6 +138,8 @@ class QueueScreen(DeskScreen):
         Args:
             tickets: The queue in call order.
         """
+        if not self.is_attached or self.desk_app.session is None:
+            return  # signed out meanwhile
         self._tickets = {str(t.id): t for t in tickets}
         table = self.query_one("#queue-table", DataTable)
         rows = [(str(t.id), self._cells(t)) for t in tickets]
@@ -179,6 +187,11 @@ class QueueScreen(DeskScreen):
                 info.append(session.counter_name)
                 info.append(")")
         info.append(f"  ·  {waiting} menunggu")
+        hint = "Ctrl+L ganti petugas"
+        room = self.app.size.width - 2 - len(info.plain) - len(hint)
+        if room >= 2:
+            info.append(" " * room)
+            info.append(hint, style="dim")
         self.query_one("#queue-info", PlainStatic).set_text(info)
 
     def _show_call(self) -> None:
@@ -394,7 +407,7 @@ class QueueScreen(DeskScreen):
         Args:
             case_id: The case.
         """
-        case = self.desk.case(case_id)
+        case = self.desk.case(case_id, session=self.session)
         self.app.call_from_thread(self._open_case, case)
 
     def _open_case(self, case: CaseDetail) -> None:
@@ -417,6 +430,22 @@ class QueueScreen(DeskScreen):
             ServicePicker(self.desk_app.services, title="Berkas baru: pilih layanan",
                           allow_priority=False),
             picked,
+        )
+
+    def action_logout(self) -> None:
+        """Sign out (after confirmation) and go back to the login screen."""
+        name = self.session.full_name
+        message = f"Keluar akun {name} dan kembali ke layar masuk?"
+        if self.current is not None and self.current.status in ("dipanggil", "dilayani"):
+            message += (f"\nTiket {self.current.code} masih {self.current.status_label.lower()} "
+                        "di loket ini.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.desk_app.logout()
+
+        self.app.push_screen(
+            ConfirmDialog(message, title="Keluar akun", default_yes=False), answered
         )
 
     def action_search(self) -> None:

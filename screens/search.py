@@ -12,16 +12,35 @@ from textual.widgets import DataTable, Footer, Header, Input
 
 from models.dto import CaseDetail, CaseSummary
 from screens.base import DeskScreen, screen_for_case
-from screens.widgets import PlainStatic, fmt_moment, sync_table
+from screens.widgets import PlainStatic, clip, fmt_moment, sync_table
 
 #: Column keys, headers and widths of the results (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("register", "Register", 16),
-    ("service", "Layanan", 14),
-    ("name", "Pemohon", 16),
-    ("nik", "NIK", 8),
-    ("status", "Status", 9),
+    ("register", "Register/berkas", 18),
+    ("service", "Layanan", 12),
+    ("name", "Pemohon", 19),
+    ("nik", "NIK", 5),
+    ("status", "Status", 13),
 )
+
+#: Short status labels for the results table (the full label shows under the table).
+SHORT_STATUS: dict[str, str] = {
+    "verifikasi": "Verifikasi",
+    "menunggu_berkas": "Kurang berkas",
+    "diproses": "Diproses",
+    "selesai": "Selesai",
+    "batal": "Dibatalkan",
+    "ditolak": "Ditolak",
+}
+
+#: Row styles per case status.
+STATUS_STYLES: dict[str, str] = {
+    "menunggu_berkas": "yellow",
+    "diproses": "bold",
+    "selesai": "green",
+    "batal": "dim",
+    "ditolak": "red",
+}
 
 
 class SearchScreen(DeskScreen):
@@ -29,8 +48,10 @@ class SearchScreen(DeskScreen):
 
     HELP_TITLE: ClassVar[str] = "Cari berkas"
     HELP_TEXT: ClassVar[str] = (
-        "Ketik NIK, nomor register, atau sebagian nama pemohon/lembaga, lalu tekan Enter. "
-        "Pilih hasil dengan panah dan tekan Enter untuk membukanya: berkas yang masih "
+        "Ketik NIK, nomor register, nomor berkas (angka pada slip kekurangan berkas), atau "
+        "sebagian nama pemohon/lembaga, lalu tekan Enter. Kursor pindah ke hasil; pilih dengan "
+        "panah dan tekan Enter untuk membukanya (Enter di kolom cari tanpa mengubah kata kunci "
+        "juga membuka hasil yang disorot; panah bawah pindah ke hasil). Berkas yang masih "
         "diverifikasi atau menunggu kelengkapan dibuka di daftar persyaratan (lanjutkan dari "
         "yang terakhir), berkas lain di layar proses. / kembali ke kolom pencarian, Esc kembali "
         "ke antrean."
@@ -38,6 +59,7 @@ class SearchScreen(DeskScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_query", "Kolom cari", id="search.focus"),
+        Binding("down", "focus_results", "Ke hasil", show=False, id="search.results"),
         Binding("escape", "back", "Kembali", id="search.back"),
     ]
     """/ focuses the query, Escape goes back; Enter searches / opens."""
@@ -46,6 +68,8 @@ class SearchScreen(DeskScreen):
         """Create the screen."""
         super().__init__()
         self._results: dict[str, CaseSummary] = {}
+        self._shown_query = ""
+        self._opening = False
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -69,14 +93,20 @@ class SearchScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         """Refresh the results when coming back from a case."""
-        query = self.query_one("#search-query", Input).value.strip()
+        self._opening = False
+        query = self._shown_query
         if query and self._results:
-            self.run_search(query)
+            self.run_search(query, audit=False)
 
     @on(Input.Submitted, "#search-query")
     def _submitted(self, event: Input.Submitted) -> None:
         """Search."""
         query = event.value.strip()
+        if query and query == self._shown_query and self._highlighted() is not None:
+            # Enter again on the same words: open what is highlighted (the results are shown)
+            self.query_one("#search-results", DataTable).focus()
+            self._open()
+            return
         if len(query) < 2:
             self.query_one("#search-status", PlainStatic).set_text(
                 Text("Ketik sedikitnya 2 huruf atau angka.", style="yellow")
@@ -87,34 +117,46 @@ class SearchScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search",
           description="Mencari berkas")
-    def run_search(self, query: str, focus: bool = False) -> None:
+    def run_search(self, query: str, focus: bool = False, audit: bool = True) -> None:
         """Search (thread worker).
 
         Args:
             query: NIK, register number or a part of a name.
             focus: Move the focus to the results afterwards.
+            audit: Record the search in the audit trail (a person looked someone up); False
+                for the refresh when coming back from a case.
         """
-        results = self.desk.search(query)
+        if audit:
+            results = self.desk.search(query, session=self.session)
+        else:
+            results = self.desk.search(query)
         self.app.call_from_thread(self._show_results, query, results, focus)
 
     def _show_results(self, query: str, results: list[CaseSummary], focus: bool) -> None:
         """Fill the table by key."""
+        if not self.is_attached:
+            return
+        self._shown_query = query
         self._results = {str(r.id): r for r in results}
         table = self.query_one("#search-results", DataTable)
         rows = []
         for summary in results:
+            style = STATUS_STYLES.get(summary.status, "")
             rows.append((str(summary.id), [
-                Text(summary.register_no or "(belum)", style="" if summary.register_no else "dim",
+                Text(summary.register_no or f"Berkas {summary.id}",
+                     style="" if summary.register_no else "italic",
                      no_wrap=True, overflow="ellipsis"),
                 Text(summary.service_code, no_wrap=True, overflow="ellipsis"),
                 Text(summary.applicant_name, no_wrap=True, overflow="ellipsis"),
                 Text(summary.nik_masked[-4:] and "…" + summary.nik_masked[-4:]),
-                Text(summary.status_label, no_wrap=True, overflow="ellipsis"),
+                Text(SHORT_STATUS.get(summary.status, summary.status_label), style=style,
+                     no_wrap=True, overflow="ellipsis"),
             ]))
         with self.app.batch_update():
             sync_table(table, rows, [key for key, _, _ in COLUMNS])
-        status = Text(f"{len(results)} berkas untuk ")
+        status = Text(f"{len(results)} berkas untuk ", no_wrap=True, overflow="ellipsis")
         status.append(f"“{query}”")
+        status.append("  ·  Enter membuka, / ubah pencarian", style="dim")
         if not results:
             status = Text("Tidak ada berkas untuk ", style="yellow")
             status.append(f"“{query}”")
@@ -139,26 +181,31 @@ class SearchScreen(DeskScreen):
         if summary is None:
             detail.set_text("")
             return
-        text = Text()
-        text.append(summary.applicant_name, style="bold")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        width = max(40, self.app.size.width - 2)
+        budget = width - len("  NIK ") - len(summary.nik_masked)
+        text.append(clip(summary.applicant_name, budget), style="bold")
         text.append("  NIK ")
         text.append(summary.nik_masked)
         text.append("\n")
-        text.append(summary.service_name)
-        text.append("\n")
-        text.append(summary.status_label, style="bold")
-        text.append(" · diperbarui ")
-        text.append(fmt_moment(summary.updated_at, None))
+        text.append(f"Berkas {summary.id}")
         if summary.register_no:
             text.append(" · register ")
             text.append(summary.register_no)
+        text.append(" · ")
+        text.append(summary.service_name)
+        text.append("\n")
+        text.append(summary.status_label, style=STATUS_STYLES.get(summary.status, "") or "bold")
+        text.append(" · diperbarui ")
+        text.append(fmt_moment(summary.updated_at, None))
         detail.set_text(text)
 
     @on(DataTable.RowSelected, "#search-results")
     def _open(self) -> None:
         """Open the highlighted case."""
         summary = self._highlighted()
-        if summary is not None:
+        if summary is not None and not self._opening:
+            self._opening = True
             self.load_case(summary.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search-open",
@@ -169,12 +216,25 @@ class SearchScreen(DeskScreen):
         Args:
             case_id: The case.
         """
-        case = self.desk.case(case_id)
+        try:
+            case = self.desk.case(case_id, session=self.session)
+        except BaseException:
+            self.app.call_from_thread(setattr, self, "_opening", False)
+            raise
         self.app.call_from_thread(self._open_case, case)
 
     def _open_case(self, case: CaseDetail) -> None:
-        """Continue the case where it stopped."""
+        """Continue the case where it stopped (once, and only while this screen is on top)."""
+        if not self.is_current:
+            self._opening = False
+            return
         self.app.push_screen(screen_for_case(case))
+
+    def action_focus_results(self) -> None:
+        """Down in the query field moves to the results."""
+        table = self.query_one("#search-results", DataTable)
+        if table.row_count:
+            table.focus()
 
     def action_focus_query(self) -> None:
         """Back to the query field."""

@@ -77,6 +77,20 @@ def fmt_moment(value: dt.datetime | None, today: dt.date | None) -> str:
     return f"{value.day} {MONTHS_SHORT[value.month - 1]} {fmt_time(value)}"
 
 
+def clip(value: str, width: int) -> str:
+    """Cut ``value`` to ``width`` characters, ending with an ellipsis when cut.
+
+    Args:
+        value: The text.
+        width: The most characters wanted (at least 1).
+
+    Returns:
+        The text, whole or cut.
+    """
+    width = max(1, width)
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
 def fmt_elapsed(seconds: int) -> str:
     """Format a duration as ``HH:MM:SS``, with days in front when needed.
 

@@ -181,7 +181,7 @@ class FakeDesk:
         self.cases[case.id] = case
         return case
 
-    def case(self, case_id: int) -> CaseDetail:
+    def case(self, case_id: int, session: SessionInfo | None = None) -> CaseDetail:
         return self.cases[case_id]
 
     def set_item(self, session, case_id: int, item_id: str, received: bool) -> CaseDetail:
@@ -228,7 +228,7 @@ class FakeDesk:
         self.cases[case_id] = case
         return DecisionResult(True, case)
 
-    def finish_step(self, session, case_id: int) -> CaseDetail:
+    def finish_step(self, session, case_id: int, outcome: bool | None = None) -> CaseDetail:
         case = self.cases[case_id]
         steps = list(case.steps)
         for index, step in enumerate(steps):
@@ -254,7 +254,8 @@ class FakeDesk:
         self.cases[case_id] = dataclasses.replace(case, documents=case.documents + (doc,))
         return doc
 
-    def search(self, query: str) -> list[CaseSummary]:
+    def search(self, query: str, limit: int = 50,
+               session: SessionInfo | None = None) -> list[CaseSummary]:
         return [CaseSummary(c.id, c.register_no, c.service.code, c.service.name,
                             c.applicant.display_name, c.applicant.nik_masked, c.status,
                             c.status_label, NOW)

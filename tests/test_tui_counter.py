@@ -1,0 +1,241 @@
+"""Audit of lookups, kategori headings, resumed berkas, the case screen at 80x24 and signing out."""
+
+from __future__ import annotations
+
+import json
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from models.dto import ApplicantInput
+from models.tables import AuditLog
+from screens.case import CaseScreen
+from screens.checklist import ChecklistScreen
+from screens.dialogs import ConfirmDialog
+from screens.login import LoginScreen
+from screens.queue import QueueScreen
+from screens.search import SearchScreen
+from screens.widgets import PlainStatic
+
+SIZE = (80, 24)
+NIK = "6403054507900002"  # a woman born 05-07-1990
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until the workers are done and the screen has caught up."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def login(pilot: Pilot) -> None:
+    """Sign in as the demo petugas at loket 1."""
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LoginScreen)
+    await pilot.press(*"petugas", "enter", *"petugas123", "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, QueueScreen)
+
+
+def shown(widget: PlainStatic) -> str:
+    """The plain text a PlainStatic shows."""
+    return str(widget.render())
+
+
+def audit_rows(desk, action: str) -> list[AuditLog]:
+    """The audit rows of one action."""
+    with desk.db.connection_context():
+        return list(AuditLog.select().where(AuditLog.action == action).order_by(AuditLog.id))
+
+
+def open_case(desk, service: str = "REK-PUB", **person) -> int:
+    """A case opened through the facade (as another loket would)."""
+    session = desk.login("petugas2", "petugas123", 2)
+    values = dict(kind="organisasi", org_name="Yayasan Maju Bersama", nik=NIK,
+                  name="Siti Aminah", address="Jl. Mulawarman 5", desa="Timbau",
+                  kecamatan="Tenggarong", kabupaten="Kutai Kartanegara")
+    values.update(person)
+    return desk.open_case(session, service, ApplicantInput(**values)).id
+
+
+async def test_search_records_the_lookup_and_tab_enter_opens(make_app, live_desk_service) -> None:
+    """Searching and opening a case is recorded (PDP); a case without register shows its
+    berkas number; Tab away and Enter in the unchanged query still opens the highlighted case."""
+    desk = live_desk_service
+    case_id = open_case(desk)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*NIK, "enter")
+        await settle(pilot)
+        results = app.screen.query_one("#search-results", DataTable)
+        assert results.row_count == 1
+        assert str(results.get_row_at(0)[0]) == f"Berkas {case_id}"
+        assert "(belum)" not in str(results.get_row_at(0)[0])
+        searches = audit_rows(desk, "cari")
+        assert len(searches) == 1
+        assert NIK not in searches[0].detail  # stored masked
+        staff = app.session.staff_id
+        assert searches[0].staff_id == staff
+
+        # the results have the focus; Tab goes back to the query, Enter opens once
+        assert app.focused is results
+        await pilot.press("tab")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        views = audit_rows(desk, "lihat")
+        assert [(v.entity, v.entity_id, v.staff_id) for v in views] == [("case", case_id, staff)]
+
+        # back to the results: the refresh is not another lookup
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert len(audit_rows(desk, "cari")) == 1
+        # Enter on the results opens it again (and is recorded again)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert len(audit_rows(desk, "lihat")) == 2
+
+
+async def test_kategori_headings_and_conditions(make_app, live_desk_service) -> None:
+    """Kukar Idaman: kategori headings between the items, the cursor steps over them, and
+    the kategori questions are answered with the keyboard."""
+    desk = live_desk_service
+    case_id = open_case(desk, "KUKAR-IDAMAN", kind="perorangan", org_name="")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(*NIK, "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChecklistScreen)
+        table = screen.query_one("#cl-table", DataTable)
+        keys = [row.key.value for row in table.ordered_rows]
+        headings = [str(table.get_row(key)[1]) for key in keys if key.startswith("g:")]
+        assert "Kategori Lanjut Usia Telantar" in headings
+        assert "Kategori Anak Telantar" in headings
+        # each heading comes right before the first item of its group
+        for key in keys:
+            if key.startswith("g:"):
+                following = keys[keys.index(key) + 1]
+                assert following.startswith("i:")
+        # no kategori chosen yet: the cursor starts on the first question
+        assert keys[table.cursor_row].startswith("c:")
+        await pilot.press("space")
+        await settle(pilot)
+        first = screen.case.conditions[0]
+        assert first.value is True
+        assert desk.case(case_id).conditions[0].value is True
+        lansia = next(k for k in keys
+                      if k.startswith("g:") and "Lanjut Usia" in str(table.get_row(k)[1]))
+        assert "dipilih" in str(table.get_row(lansia)[2])
+        # walk down the whole table: the cursor never rests on a heading
+        visited = set()
+        for _ in range(len(keys) + 2):
+            await pilot.press("down")
+            await pilot.pause()
+            key = table.ordered_rows[table.cursor_row].key.value
+            assert not key.startswith("g:")
+            visited.add(key)
+        for _ in range(len(keys) + 2):
+            await pilot.press("up")
+            await pilot.pause()
+            assert not table.ordered_rows[table.cursor_row].key.value.startswith("g:")
+        assert {k for k in keys if not k.startswith("g:")} <= visited | {keys[0]}
+        # Space on a heading does nothing (no crash), the answer stays
+        await pilot.press("space")
+        await settle(pilot)
+        assert desk.case(case_id).conditions[0].value is False  # back on the first question
+        assert screen.case.conditions[0].value is False
+
+
+async def test_case_screen_shows_jangka_waktu_and_durations(make_app, live_desk_service) -> None:
+    """At 80x24 the case screen shows the jangka waktu line next to the running step's timer,
+    even for a long name, and the durations of the counter steps."""
+    desk = live_desk_service
+    long_name = "Kelompok Peduli Sesama Masyarakat Tenggarong Seberang Raya Sejahtera"
+    case_id = open_case(desk, org_name=long_name)
+    session = desk.login("petugas2", "petugas123", 2)
+    for line in desk.case(case_id).checklist:
+        if line.required:
+            desk.set_item(session, case_id, line.item_id, True)
+    result = desk.decide(session, case_id)
+    assert result.lengkap
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(*NIK, "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        header = screen.query_one("#case-header", PlainStatic)
+        lines = str(header.render()).splitlines()
+        assert len(lines) == 4
+        assert lines[3].startswith("Jangka waktu: 2 hari kerja · batas ")
+        assert all(len(line) <= 78 for line in lines)
+        assert header.size.height >= 4
+        screenshot = app.export_screenshot()
+        assert "Jangka" in screenshot and "batas" in screenshot
+        running = result.case.current_step
+        assert running is not None and running.no == 3
+        assert f"Langkah {running.no} berjalan" in shown(screen.query_one("#case-timer",
+                                                                            PlainStatic))
+        table = screen.query_one("#case-steps", DataTable)
+        assert "Durasi" in [str(column.label) for column in table.columns.values()]
+        assert str(table.get_row("2")[-1]).count(":") == 2  # the verification took a time
+        assert str(table.get_row("4")[-1]) == "-"
+        assert len(audit_rows(desk, "lihat")) == 1
+
+
+async def test_logout_returns_to_login(make_app, live_desk_service) -> None:
+    """Ctrl+L on the queue asks, then signs out to the login screen; the next one signs in."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        assert "Ctrl+L" in shown(app.screen.query_one("#queue-info", PlainStatic))
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("t")  # no: stay
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.session is not None
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.session is None
+        await pilot.pause(4.5)  # the queue's refresh timer must not fire any more
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press(*"petugas2", "enter", *"petugas123", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.session is not None and app.session.username == "petugas2"
+
+
+async def test_help_lists_logout(make_app) -> None:
+    """F1 on the queue names the sign-out key."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        text = " ".join(str(w.render()) for w in app.screen.query(PlainStatic))
+        assert "Keluar akun" in text and "Ctrl+L" in text
