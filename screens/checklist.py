@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -90,6 +89,11 @@ class ChecklistScreen(DeskScreen):
         self._draining = False
         self._last_row = 0
         self._group_keys: dict[str, str] = {}
+        #: Row key -> the value asked for while its save is still running. Such rows show
+        #: the asked-for mark with "…" until the database has committed it (rule 5: a mark
+        #: shown as done is a mark that survives killing the process).
+        self._pending: dict[str, bool] = {}
+        self._inflight: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -171,6 +175,7 @@ class ChecklistScreen(DeskScreen):
         rows: list[tuple[str, list[Text]]] = []
         for condition in case.conditions:
             rows.append((f"c:{condition.id}", self._condition_cells(condition)))
+            self._mark_pending(rows[-1])
         grouped = any(line.group for line in case.checklist)
         self._group_keys = {}
         previous: str | None = None
@@ -181,10 +186,24 @@ class ChecklistScreen(DeskScreen):
                 rows.append((key, self._group_cells(line.group, case)))
                 previous = line.group
             rows.append((f"i:{line.item_id}", self._item_cells(line, questions)))
+            self._mark_pending(rows[-1])
         with self.app.batch_update():
             sync_table(table, rows, [key for key, _, _ in COLUMNS])
         self._show_summary()
         self._show_detail()
+
+    def _mark_pending(self, row: tuple[str, list[Text]]) -> None:
+        """Replace the mark of a row whose change is still being saved."""
+        key, cells = row
+        if key in self._pending:
+            cells[0] = self._pending_mark(key, self._pending[key])
+
+    @staticmethod
+    def _pending_mark(key: str, value: bool) -> Text:
+        """The mark of a row being saved: the asked-for value, dim, with an ellipsis."""
+        if key.startswith("c:"):
+            return Text("[Ya]…  " if value else "[Tdk]… ", style="dim italic")
+        return Text("[x] …" if value else "[ ] …", style="dim italic")
 
     def _group_cells(self, group: str, case: CaseDetail) -> list[Text]:
         """Cells of a group (kategori) heading row: not an item, the cursor skips it."""
@@ -368,46 +387,55 @@ class ChecklistScreen(DeskScreen):
         if self.is_attached and not self._ops:
             self.show_case(case)
 
+    def _reset(self, case: CaseDetail) -> None:
+        """After a failed change: forget the unsaved marks and show what is stored."""
+        self._pending.clear()
+        self._inflight.clear()
+        if self.is_attached:
+            self.show_case(case)
+
     def reload(self) -> None:
         """Re-read the case after a failed change (call from a worker thread)."""
         try:
             case = self.desk.case(self.case.id)
         except Exception:  # noqa: BLE001 - the original error is reported instead
+            self.app.call_from_thread(self._reset, self.case)
             return
-        self.app.call_from_thread(self._apply, case)
+        self.app.call_from_thread(self._reset, case)
+
+    def _saved(self, key: str, case: CaseDetail) -> None:
+        """A toggle was committed: the row shows the stored value once no save is left."""
+        left = self._inflight.get(key, 1) - 1
+        if left <= 0:
+            self._inflight.pop(key, None)
+            self._pending.pop(key, None)
+        else:
+            self._inflight[key] = left
+        if self.is_attached:
+            self.show_case(case)
 
     def action_toggle(self) -> None:
-        """Toggle the highlighted item (received) or condition (Ya/Tidak)."""
+        """Toggle the highlighted item (received) or condition (Ya/Tidak).
+
+        The row shows the asked-for value as pending ("…") until the save has committed;
+        only then does it show the stored mark and the summary count it.
+        """
         key = self._row_key()
         line = self._line(key)
+        if key is None or line is None:
+            return
         session, case_id = self.session, self.case.id
         if isinstance(line, ChecklistLine):
-            new = dataclasses.replace(line, received=not line.received)
-            self.case = dataclasses.replace(
-                self.case,
-                checklist=tuple(new if l.item_id == line.item_id else l
-                                for l in self.case.checklist),
-            )
-            questions = {c.id: c.question for c in self.case.conditions}
-            table = self.query_one("#cl-table", DataTable)
-            table.update_cell(key, "mark", self._item_cells(new, questions)[0])
-            self._show_summary()
-            self._enqueue(lambda: self.desk.set_item(session, case_id, line.item_id,
-                                                     new.received))
-        elif isinstance(line, ConditionLine):
-            new_condition = dataclasses.replace(line, value=not line.value)
-            self.case = dataclasses.replace(
-                self.case,
-                conditions=tuple(new_condition if c.id == line.id else c
-                                 for c in self.case.conditions),
-            )
-            table = self.query_one("#cl-table", DataTable)
-            table.update_cell(key, "mark", self._condition_cells(new_condition)[0])
-            for group_key, group in self._group_keys.items():
-                table.update_cell(group_key, "tags", self._group_cells(group, self.case)[2])
-            self._enqueue(lambda: self.desk.set_condition(session, case_id, line.id,
-                                                          new_condition.value))
-        self._show_detail()
+            value = not self._pending.get(key, line.received)
+            call = lambda: self.desk.set_item(session, case_id, line.item_id, value)  # noqa: E731
+        else:
+            value = not self._pending.get(key, line.value)
+            call = lambda: self.desk.set_condition(session, case_id, line.id, value)  # noqa: E731
+        self._pending[key] = value
+        self._inflight[key] = self._inflight.get(key, 0) + 1
+        table = self.query_one("#cl-table", DataTable)
+        table.update_cell(key, "mark", self._pending_mark(key, value))
+        self._enqueue(call, lambda case, key=key: self._saved(key, case))
 
     def action_note(self) -> None:
         """Edit the note of the highlighted item."""

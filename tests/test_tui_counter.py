@@ -239,3 +239,59 @@ async def test_help_lists_logout(make_app) -> None:
         await settle(pilot)
         text = " ".join(str(w.render()) for w in app.screen.query(PlainStatic))
         assert "Keluar akun" in text and "Ctrl+L" in text
+
+
+async def test_tick_shows_as_saved_only_after_the_commit(make_app, live_desk_service) -> None:
+    """Rule 5: while a tick is still being saved the row says so ("…") and the summary does
+    not count it; once the database has it the row shows [x] and the count goes up. Two quick
+    presses on a ticked row (untick, tick) end ticked, in the database too."""
+    import threading
+
+    desk = live_desk_service
+    case_id = open_case(desk)
+    release = threading.Event()
+    real_set_item = desk.set_item
+
+    def slow_set_item(*args, **kwargs):
+        assert release.wait(10)
+        return real_set_item(*args, **kwargs)
+
+    desk.set_item = slow_set_item
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(*NIK, "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChecklistScreen)
+        table = screen.query_one("#cl-table", DataTable)
+        key = table.ordered_rows[table.cursor_row].key.value
+        item_id = key.removeprefix("i:")
+        summary = screen.query_one("#cl-summary", PlainStatic)
+        before = shown(summary)
+        assert before.startswith("Lengkap: 0/")
+        await pilot.press("space")
+        await pilot.pause()
+        assert str(table.get_row(key)[0]) == "[x] …"  # asked for, not yet saved
+        assert shown(summary) == before
+        stored = {l.item_id: l.received for l in desk.case(case_id).checklist}
+        assert stored[item_id] is False
+        release.set()
+        await settle(pilot)
+        assert str(table.get_row(key)[0]) == "[x]"
+        assert shown(summary).startswith("Lengkap: 1/")
+        assert {l.item_id: l.received for l in desk.case(case_id).checklist}[item_id] is True
+        # two presses in a row: the second undoes the first
+        release.clear()
+        await pilot.press("space")
+        await pilot.press("space")
+        await pilot.pause()
+        assert str(table.get_row(key)[0]) == "[x] …"
+        release.set()
+        await settle(pilot)
+        assert str(table.get_row(key)[0]) == "[x]"
+        assert {l.item_id: l.received for l in desk.case(case_id).checklist}[item_id] is True
