@@ -16,7 +16,15 @@ from textual.widgets import DataTable, Footer, Header
 from models.dto import CaseDetail, DocumentInfo, StepLine
 from screens.base import DeskScreen
 from screens.dialogs import ChoiceDialog, ConfirmDialog
-from screens.widgets import PlainStatic, clip, fmt_datetime, fmt_elapsed, fmt_moment, sync_table
+from screens.widgets import (
+    PlainStatic,
+    clip,
+    document_notice,
+    fmt_datetime,
+    fmt_elapsed,
+    fmt_moment,
+    sync_table,
+)
 
 #: Column keys, headers and widths of the steps table (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -510,8 +518,9 @@ class CaseScreen(DeskScreen):
     def _printed(self, document: DocumentInfo, case: CaseDetail) -> None:
         """Say where the document is and list it."""
         self.show_case(case)
-        self.notify(f"{document.title} dicetak: {document.path}", title="Cetak", markup=False,
-                    timeout=10)
+        message, severity = document_notice(document)
+        self.notify(message, title="Cetak", markup=False, severity=severity,  # type: ignore[arg-type]
+                    timeout=10 if severity == "information" else 20)
 
     def action_back(self) -> None:
         """Back to the previous screen."""

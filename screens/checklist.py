@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header
 from models.dto import CaseDetail, ChecklistLine, ConditionLine, DecisionResult
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
-from screens.widgets import PlainStatic, clip, sync_table
+from screens.widgets import PlainStatic, clip, document_notice, sync_table
 
 #: Column keys, headers and widths of the checklist table (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -500,11 +500,14 @@ class ChecklistScreen(DeskScreen):
             self.app.switch_screen(CaseScreen(result.case))
             return
         missing = [line.text for line in (result.missing or result.case.missing)]
-        path = result.document.path if result.document is not None else "-"
+        if result.document is not None:
+            slip, _ = document_notice(result.document)
+        else:
+            slip = "Slip kekurangan berkas tidak dibuat."
         message = (f"Berkas {result.case.id} belum lengkap; status: {result.case.status_label}.\n"
                    f"Pemohon kembali dengan slip; cari dengan c (NIK atau nomor berkas "
                    f"{result.case.id}).\n"
-                   f"Slip kekurangan berkas: {path}\n\nPersyaratan yang kurang:")
+                   f"{slip}\n\nPersyaratan yang kurang:")
         self.app.push_screen(
             MessageDialog("Slip kekurangan berkas", message, missing),
             lambda _: self.desk_app.back_to_queue(),

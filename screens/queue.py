@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Digits, Footer, Header
 from models.dto import CaseDetail, TicketInfo
 from screens.base import DeskScreen, screen_for_case
 from screens.dialogs import ConfirmDialog, ServicePicker
-from screens.widgets import PlainStatic, fmt_time, sync_table
+from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
 
 #: Seconds between automatic refreshes of the queue.
 REFRESH_SECONDS = 4.0
@@ -285,8 +285,10 @@ class QueueScreen(DeskScreen):
             ticket_id: The ticket.
         """
         document = self.desk.print_ticket(ticket_id)
+        message, severity = document_notice(document)
         self.app.call_from_thread(
-            self.notify, f"Tiket dicetak: {document.path}", title="Cetak", markup=False
+            self.notify, message, title="Cetak", markup=False, severity=severity,
+            timeout=5 if severity == "information" else 20,
         )
 
     # -- calling --------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable, Label, Static
 
+from models.dto import DocumentInfo
+
 #: Indonesian month abbreviations, January first.
 MONTHS_SHORT: tuple[str, ...] = (
     "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
@@ -89,6 +91,24 @@ def clip(value: str, width: int) -> str:
     """
     width = max(1, width)
     return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def document_notice(document: DocumentInfo) -> tuple[str, str]:
+    """What to tell the operator about a document just produced, and how loudly.
+
+    Args:
+        document: The document (its PDF is on disk; it may have gone to the printer).
+
+    Returns:
+        ``(message, severity)`` for ``notify``: "information" when the PDF was saved (and,
+        with a print command configured, printed), "warning" when printing failed.
+    """
+    if document.print_error:
+        return (f"{document.title} tersimpan di {document.path}, tetapi tidak tercetak. "
+                f"{document.print_error}", "warning")
+    if document.printed:
+        return f"{document.title} dikirim ke printer. Berkas: {document.path}", "information"
+    return f"{document.title} tersimpan: {document.path}", "information"
 
 
 def fmt_elapsed(seconds: int) -> str:

@@ -295,3 +295,30 @@ async def test_tick_shows_as_saved_only_after_the_commit(make_app, live_desk_ser
         await settle(pilot)
         assert str(table.get_row(key)[0]) == "[x]"
         assert {l.item_id: l.received for l in desk.case(case_id).checklist}[item_id] is True
+
+
+async def test_failed_printer_is_a_warning_not_a_crash(make_app, live_desk_service) -> None:
+    """With a print command configured that fails, taking a ticket still saves its PDF and
+    the operator is told, in Indonesian, that it did not print and why."""
+    import dataclasses
+
+    desk = live_desk_service
+    desk.settings = dataclasses.replace(desk.settings, print_command="/nonexistent/lp -d loket1")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        warnings = [n for n in app._notifications  # noqa: SLF001
+                    if n.severity == "warning" and n.message.startswith("Tiket H-001")]
+        assert warnings, [n.message for n in app._notifications]  # noqa: SLF001
+        message = warnings[0].message
+        assert "tidak tercetak" in message and "Gagal mencetak (/nonexistent/lp)" in message
+        path = message.split(" tersimpan di ")[1].split(", tetapi")[0]
+        assert path.endswith(".pdf")
+        from pathlib import Path
+
+        assert Path(path).exists()

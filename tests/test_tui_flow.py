@@ -93,7 +93,8 @@ async def test_full_walk_through(make_app, live_desk_service) -> None:
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert "Tiket H-001 diambil" in notifications(app)
-        assert any(m.startswith("Tiket dicetak: ") for m in notifications(app))
+        assert any(m.startswith("Tiket H-001 tersimpan: ") and m.endswith(".pdf")
+                   for m in notifications(app))
         table = app.screen.query_one("#queue-table", DataTable)
         assert table.row_count == 1
 
@@ -211,7 +212,8 @@ async def test_full_walk_through(make_app, live_desk_service) -> None:
         # print the letter
         await pilot.press("p")
         await settle(pilot)
-        printed = [n for n in notifications(app) if "dicetak: " in n and "tiket" not in n]
+        printed = [n for n in notifications(app)
+                   if " tersimpan: " in n and not n.startswith("Tiket ")]
         assert printed
         letters = [d for d in desk.case(case_id).documents if d.kind not in ("slip",)]
         letter = next(d for d in reversed(letters) if Path(d.path).exists())
