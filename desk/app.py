@@ -7,6 +7,7 @@ once the app is mounted, then the login screen is shown.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -124,6 +125,9 @@ class DeskApp(App[None]):
 
         while len(self.screen_stack) > 2 and not isinstance(self.screen, QueueScreen):
             self.pop_screen()
+        if self.session is not None:
+            self.run_worker(partial(self.desk.logout, self.session), thread=True,
+                            exit_on_error=False, group="logout", description="Mencatat keluar akun")
         self.session = None
         self.sub_title = self.office_name
         self.switch_screen(LoginScreen(self.counters, self.office_name))

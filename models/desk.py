@@ -287,6 +287,12 @@ class DeskService:
             self._audit(session, "masuk", "staff", row.id, loket=counter_no)
         return session
 
+    @_connected
+    def logout(self, session: SessionInfo) -> None:
+        """Record that the staff member signed out (the audit trail shows who sat at a loket when)."""
+        with self.db.atomic():
+            self._audit(session, "keluar", "staff", session.staff_id, loket=session.counter_no)
+
     def office_name(self) -> str:
         """The office's name."""
         return self.settings.name

@@ -221,6 +221,8 @@ async def test_logout_returns_to_login(make_app, live_desk_service) -> None:
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert app.session is None
+        signed_out = audit_rows(live_desk_service, "keluar")
+        assert len(signed_out) == 1 and json.loads(signed_out[0].detail)["loket"] == 1
         await pilot.pause(4.5)  # the queue's refresh timer must not fire any more
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
