@@ -217,11 +217,18 @@ class IntakeScreen(DeskScreen):
             org = self._input("org_name")
             if not org.value.strip():
                 values["org_name"] = applicant.org_name
+        kept = 0
         for name, value in values.items():
-            self._input(name).value = value or ""
+            field = self._input(name)
+            if field.value.strip():  # typed while the lookup ran: the operator's text wins
+                kept += field.value.strip() != (value or "").strip()
+                continue
+            field.value = value or ""
         message = Text("Pemohon sudah terdaftar: data diisi dari kunjungan sebelumnya (")
         message.append(applicant.name)
         message.append("). Periksa dan perbarui bila perlu.")
+        if kept:
+            message.append(f" {kept} isian yang sudah diketik tidak diubah.")
         note.set_text(Text.assemble(message, style="green"))
         note.add_class("-shown")
         self.notify("Data pemohon ditemukan dan diisi.", markup=False)

@@ -324,3 +324,34 @@ async def test_failed_printer_is_a_warning_not_a_crash(make_app, live_desk_servi
         from pathlib import Path
 
         assert Path(path).exists()
+
+
+async def test_known_nik_fills_the_empty_fields_only(make_app, live_desk_service) -> None:
+    """A returning applicant's NIK fills the form from the last visit; what the operator has
+    already typed is kept, and the note says so."""
+    from screens.intake import IntakeScreen
+    from textual.widgets import Input
+
+    desk = live_desk_service
+    open_case(desk, "REK-PUB", phone="081200000001")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("h")  # Rekomendasi izin pengumpulan uang atau barang
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        address = screen.query_one("#f-address", Input)
+        address.value = "Jl. Baru 12"  # typed before the NIK
+        nik = screen.query_one("#f-nik", Input)
+        nik.focus()
+        await pilot.press(*NIK, "enter")
+        await settle(pilot)
+        assert screen.query_one("#f-name", Input).value == "Siti Aminah"
+        assert screen.query_one("#f-desa", Input).value == "Timbau"
+        assert screen.query_one("#f-phone", Input).value == "081200000001"
+        assert address.value == "Jl. Baru 12"
+        note = shown(screen.query_one("#nik-note", PlainStatic))
+        assert "sudah terdaftar" in note and "1 isian yang sudah diketik tidak diubah" in note
