@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from models.dto import ServiceInfo
-from screens.widgets import PlainStatic
+from screens.widgets import FormInput, PlainStatic
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -226,7 +226,7 @@ class InputDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog-box"):
             yield Label(self._title, classes="dialog-title", markup=False)
             yield PlainStatic(self._prompt, classes="dialog-body")
-            yield Input(self._value, placeholder=self._placeholder, id="dialog-input")
+            yield FormInput(self._value, placeholder=self._placeholder, id="dialog-input")
             yield Label("Enter: simpan   Escape: batal", classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -24,7 +24,7 @@ from models.dto import (
 )
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog
-from screens.widgets import FieldError, PlainStatic
+from screens.widgets import FieldError, FormInput, PlainStatic
 
 #: Person fields in form order: (field, label, placeholder, extra Input keyword arguments).
 PERSON_FIELDS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
@@ -126,7 +126,8 @@ class IntakeScreen(DeskScreen):
                     yield Label(heading, classes="form-heading")
                 with Horizontal(classes="field-row"):
                     yield Label(label, classes="field-label")
-                    yield Input(id=f"f-{name}", placeholder=placeholder, compact=True, **extra)
+                    yield FormInput(id=f"f-{name}", placeholder=placeholder, compact=True,
+                                    advance=True, **extra)
                 if name == "nik":
                     yield PlainStatic(id="nik-note", classes="field-note")
                 yield FieldError(id=f"e-{name}", classes="field-error")
@@ -158,11 +159,10 @@ class IntakeScreen(DeskScreen):
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
-        """Enter moves to the next field (and looks the NIK up)."""
+        """Enter in the NIK looks it up (the field itself has moved on to the next one)."""
         event.stop()
         if event.input.id == "f-nik":
             self._lookup(event.value)
-        self.focus_next()
 
     @on(Input.Changed, "#f-nik")
     def _nik_changed(self, event: Input.Changed) -> None:

@@ -14,7 +14,7 @@ from textual.worker import Worker
 
 from models.dto import AuthError, CounterInfo, DeskError, ValidationError
 from screens.base import DeskScreen
-from screens.widgets import FieldError, PlainStatic
+from screens.widgets import FieldError, FormInput, PlainStatic
 
 
 class LoginScreen(DeskScreen):
@@ -51,10 +51,10 @@ class LoginScreen(DeskScreen):
             with Vertical(id="login-box"):
                 yield PlainStatic(self._office_name or "Dinas Sosial", id="login-office")
                 yield Label("Nama pengguna", classes="field-label")
-                yield Input(id="username", placeholder="mis. petugas")
+                yield FormInput(id="username", placeholder="mis. petugas", advance=True)
                 yield FieldError(id="e-username")
                 yield Label("Kata sandi", classes="field-label")
-                yield Input(id="password", password=True)
+                yield FormInput(id="password", password=True)
                 yield FieldError(id="e-password")
                 yield Label("Loket", classes="field-label")
                 if self._counters:
@@ -65,7 +65,7 @@ class LoginScreen(DeskScreen):
                     yield Select(options, value=self._counters[0].number, allow_blank=False,
                                  id="counter")
                 else:
-                    yield Input("1", id="counter", restrict=r"[0-9]*", max_length=3)
+                    yield FormInput("1", id="counter", restrict=r"[0-9]*", max_length=3)
                 yield FieldError(id="e-counter")
                 yield FieldError(id="login-error")
                 yield Button("Masuk", id="login-button", variant="primary")
@@ -75,11 +75,6 @@ class LoginScreen(DeskScreen):
         """Title the form and focus the username."""
         self.query_one("#login-box").border_title = "Masuk"
         self.query_one("#username", Input).focus()
-
-    @on(Input.Submitted, "#username")
-    def _next_field(self) -> None:
-        """Enter in the username moves to the password."""
-        self.query_one("#password", Input).focus()
 
     @on(Input.Submitted, "#password, #counter")
     @on(Button.Pressed, "#login-button")

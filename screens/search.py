@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 
 from models.dto import CaseDetail, CaseSummary
 from screens.base import DeskScreen, screen_for_case
-from screens.widgets import PlainStatic, clip, fmt_moment, sync_table
+from screens.widgets import FormInput, PlainStatic, clip, fmt_moment, sync_table
 
 #: Column keys, headers and widths of the results (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -74,7 +74,7 @@ class SearchScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         """Build the screen."""
         yield Header()
-        yield Input(id="search-query", placeholder="NIK / nomor register / nama, lalu Enter")
+        yield FormInput(id="search-query", placeholder="NIK / nomor register / nama, lalu Enter")
         yield PlainStatic(id="search-status")
         table: DataTable[Text] = DataTable(id="search-results", cursor_type="row",
                                            zebra_stripes=True)

@@ -10,7 +10,8 @@ import datetime as dt
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable, Label, Static
+from textual import events
+from textual.widgets import DataTable, Input, Label, Static
 
 from models.dto import DocumentInfo
 
@@ -161,6 +162,48 @@ class FieldError(Label):
         """
         self.update(Text(message))
         self.set_class(bool(message), "-shown")
+
+
+class FormInput(Input):
+    """An input field that keeps type-ahead in order.
+
+    Keys reach a widget through its own message queue, and Enter or Tab move the focus only
+    when they have bubbled up to the app. Typed quickly (or arriving in one burst over a slow
+    SSH link), ``petugas⏎petugas123⏎`` would otherwise all land in the first field. Here Enter
+    (when ``advance``) and Tab move the focus at once, and keys that were already queued for
+    this field after that are passed on to the field that now has the focus.
+    """
+
+    def __init__(self, *args: Any, advance: bool = False, **kwargs: Any) -> None:
+        """Create the field.
+
+        Args:
+            *args: As for ``Input``.
+            advance: Enter submits and then moves to the next field.
+            **kwargs: As for ``Input``.
+        """
+        super().__init__(*args, **kwargs)
+        self.advance = advance
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Pass on type-ahead meant for the next field; move the focus at once."""
+        # (has_focus follows the Focus/Blur events, which come later; screen.focused is now)
+        focused = self.screen.focused if self.is_attached else None
+        if focused is not None and focused is not self:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key in ("tab", "shift+tab") or (event.key == "enter" and self.advance):
+            event.stop()
+            event.prevent_default()
+            if event.key == "enter":
+                await self.action_submit()
+            if event.key == "shift+tab":
+                self.screen.focus_previous()
+            else:
+                self.screen.focus_next()
+        # otherwise Input's own key handler runs next (Textual calls each class's _on_key)
 
 
 class PlainStatic(Static):

@@ -337,3 +337,43 @@ async def test_start_up_failure_is_a_message_not_a_traceback() -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert app.return_code == 1
+
+
+async def burst(pilot: Pilot, keys: str | list[str]) -> None:
+    """Deliver keys the way a burst arrives over a slow SSH link: all queued before any is
+    handled (pilot.press waits between keys, which would hide ordering bugs)."""
+    from textual import events
+
+    for key in keys:
+        character = key if len(key) == 1 else ("\r" if key == "enter" else None)
+        pilot.app.post_message(events.Key(key, character))
+    await settle(pilot)
+
+
+async def test_type_ahead_lands_in_the_right_fields(make_app, live_desk_service) -> None:
+    """`petugas⏎petugas123⏎` sent in one burst signs in (tmux send-keys, SSH lag); in the
+    intake form a burst `NIK⏎name⏎` fills NIK and name, not one field with both."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await burst(pilot, [*"petugas", "enter", *"petugas123", "enter"])
+        assert isinstance(app.screen, QueueScreen), [
+            (w.id, w.value) for w in app.screen.query(Input)
+        ]
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        first = app.screen.focused
+        assert isinstance(first, Input)
+        # organisation name first for REK-PUB, then the NIK, then the name
+        await burst(pilot, [*"Yayasan A", "enter", *NIK, "enter", *"Siti", "tab", "P",
+                            "enter", "enter", *"Jl. X", "shift+tab", "end", "1"])
+        values = {w.id: w.value for w in app.screen.query(Input)}
+        assert values["f-org_name"] == "Yayasan A"
+        assert values["f-nik"] == NIK
+        assert values["f-name"] == "Siti"
+        assert values["f-sex"] == "P"
+        assert values["f-birth_date"] == "1"  # shift+tab went back one field
+        assert values["f-address"] == "Jl. X"
