@@ -300,11 +300,15 @@ class DeskPDF(FPDF):
             bold_values: Print values in bold.
         """
         x = self.l_margin if x is None else x
+        rows = [(clean(label).strip(), clean(value).strip()) for label, value in rows]
+        # widen the label column so that no (short) label breaks mid-word, up to 60 mm
+        self.set_font(FONT, "", size)
+        widest = max((self.get_string_width(label) for label, _ in rows), default=0.0)
+        label_w = max(label_w, min(widest + 2.0, 60.0))
         colon_w = 4.0
         value_x = x + label_w + colon_w
         value_w = self.w - self.r_margin - value_x
         for label, value in rows:
-            label, value = clean(label).strip(), clean(value).strip()
             self.set_font(FONT, "", size)
             h_label = self.text_height(label_w, label, line_h)
             self.set_font(FONT, "B" if bold_values else "", size)

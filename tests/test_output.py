@@ -168,6 +168,15 @@ def test_slip_prints_names_and_markup_literally(tmp_path: Path) -> None:
     assert len(fonts) == 2 and all(n.startswith("DejaVuSans") for n in fonts)
 
 
+def test_slip_labels_are_never_broken_mid_word(tmp_path: Path) -> None:
+    """A label longer than the default column (e.g. "Lembaga/kelompok") widens the column."""
+    path = slip(tmp_path / "slip.pdf",
+                applicant=[("Lembaga/kelompok", "Yayasan Peduli"), ("Penanggung jawab", "Siti")])
+    text = text_of(path)
+    assert "Lembaga/kelompok : Yayasan Peduli" in text
+    assert "Penanggung jawab : Siti" in text
+
+
 def test_slip_long_items_wrap_and_add_pages(tmp_path: Path) -> None:
     long_item = "Surat keterangan domisili yang dilegalisir camat " * 6
     unbroken = "X" * 600
