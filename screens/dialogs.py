@@ -56,8 +56,8 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(self._title, classes="dialog-title", markup=False)
             yield PlainStatic(self._message, classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self._yes} (y)", id="yes", variant="primary")
-                yield Button(f"{self._no} (t)", id="no")
+                yield Button(Text(f"{self._yes} (y)"), id="yes", variant="primary")
+                yield Button(Text(f"{self._no} (t)"), id="no")
 
     def on_mount(self) -> None:
         """Focus the default answer."""

@@ -109,3 +109,27 @@ async def test_markup_names_are_literal(make_app, live_desk_service, org, person
         assert org in detail and person in detail
         # the screenshot renders without markup errors
         assert app.export_screenshot()
+
+
+async def test_dialog_buttons_from_catalog_text_are_literal() -> None:
+    """Decision answers come from the catalog files an administrator edits: a bracket in them
+    shows as written on the dialog's buttons."""
+    from textual.app import App
+    from textual.widgets import Button
+
+    from screens.dialogs import ChoiceDialog, ConfirmDialog
+
+    class Host(App):
+        pass
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ConfirmDialog("Lanjut?", yes="[b]Ya[/]", no="a [/x] b"))
+        await pilot.pause()
+        labels = [str(button.label) for button in app.screen.query(Button)]
+        assert labels == ["[b]Ya[/] (y)", "a [/x] b (t)"]
+        app.pop_screen()
+        app.push_screen(ChoiceDialog("Keputusan", ["[red]Layak[/]", "Tidak [/] layak"]))
+        await pilot.pause()
+        labels = [str(button.label) for button in app.screen.query(Button)]
+        assert labels == ["1. [red]Layak[/]", "2. Tidak [/] layak"]
