@@ -725,7 +725,8 @@ class DeskService:
         )
 
     @_connected
-    def finish_step(self, session: SessionInfo, case_id: int, outcome: bool | None = None) -> CaseDetail:
+    def finish_step(self, session: SessionInfo, case_id: int, outcome: bool | None = None,
+                    step_no: int | None = None) -> CaseDetail:
         """End the running SOP step and start the next one (the last one finishes the case).
 
         Args:
@@ -734,9 +735,12 @@ class DeskService:
             outcome: For a step followed by a memenuhi/tidak memenuhi syarat or layak/tidak layak
                 decision (StepLine.decision_question): True continues, False ends the case as
                 ditolak with the flowchart's negative branch as the reason. Ignored otherwise.
+            step_no: The step the operator confirmed; when another one runs (someone else, or
+                an earlier press, finished it meanwhile) nothing changes.
 
         Raises:
-            DeskError: when no step runs, or the step needs an outcome and none was given.
+            DeskError: when no step runs, the running step is not ``step_no``, or the step
+                needs an outcome and none was given.
         """
         with self.db.atomic():
             row = self._case_row(case_id)
@@ -747,6 +751,9 @@ class DeskService:
                    .order_by(StepRun.step_no).first())
             if run is None:
                 raise DeskError("Tidak ada langkah yang sedang berjalan pada berkas ini.")
+            if step_no is not None and run.step_no != step_no:
+                raise DeskError(f"Langkah {step_no} sudah diselesaikan; yang berjalan sekarang "
+                                f"langkah {run.step_no}. Periksa lagi sebelum melanjutkan.")
             decision = _decision_after(svc, run.step_no)
             if decision is not None and outcome is None:
                 raise DeskError(f"Langkah ini diakhiri keputusan '{decision.question}': pilih "

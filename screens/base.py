@@ -28,10 +28,54 @@ class DeskScreen(Screen[Any]):
     HELP_TEXT: ClassVar[str] = ""
     """A short guide (Bahasa Indonesia, plain text) shown by the help screen (F1)."""
 
+    COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset()
+    """Worker groups that save something: the screen is not left while one runs."""
+
+    _desk_app_ref: DeskApp | None = None
+
+    def _on_mount(self) -> None:
+        """Remember the app: a worker thread finishing after the screen was closed still
+        reaches it (``self.app`` is found through the parents, which a closed screen lacks)."""
+        self._desk_app_ref = self.app  # type: ignore[assignment]
+
     @property
     def desk_app(self) -> DeskApp:
-        """The running :class:`DeskApp` (typed)."""
+        """The running :class:`DeskApp` (typed); also from worker threads of closed screens."""
+        if self._desk_app_ref is not None:
+            return self._desk_app_ref
         return self.app  # type: ignore[return-value]
+
+    def busy(self) -> bool:
+        """Whether a change of this screen is still being saved (and say so).
+
+        Screens call this before closing themselves, so that the outcome of a save (a new
+        berkas, a decision, a printed letter) is always shown to the operator who asked.
+
+        Returns:
+            True while a worker of one of :attr:`COMMIT_GROUPS` is unfinished.
+        """
+        running = [w for w in self.desk_app.workers
+                   if w.node is self and w.group in self.COMMIT_GROUPS and not w.is_finished]
+        if running:
+            what = running[0].description or "menyimpan"
+            self.notify(f"Tunggu sebentar: {what[:1].lower()}{what[1:]}…", title="Sedang bekerja",
+                        severity="warning", markup=False)
+            return True
+        return False
+
+    def come_forward(self) -> bool:
+        """Close what was opened on top of this screen (help, a question), so that the result
+        of a save can be shown or replace it.
+
+        Returns:
+            False when this screen is no longer open.
+        """
+        app = self.desk_app
+        if self not in app.screen_stack:
+            return False
+        while app.screen is not self:
+            app.pop_screen()
+        return True
 
     @property
     def desk(self) -> Any:

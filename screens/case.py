@@ -11,9 +11,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.markup import escape as escape_markup
 from textual.widgets import DataTable, Footer, Header
 
-from models.dto import CaseDetail, DocumentInfo, StepLine
+from models.dto import CaseDetail, DeskError, DocumentInfo, StepLine
 from screens.base import DeskScreen
 from screens.dialogs import ChoiceDialog, ConfirmDialog
 from screens.widgets import (
@@ -157,6 +158,8 @@ class CaseScreen(DeskScreen):
         "Esc kembali."
     )
 
+    COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset({"case-step", "case-print"})
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s,f6", "finish_step", "Selesaikan langkah", id="case.finish_step"),
         Binding("p,f7", "print_letter", "Cetak surat", id="case.print_letter"),
@@ -179,7 +182,8 @@ class CaseScreen(DeskScreen):
         if title:
             for key, bindings in self._bindings.key_to_bindings.items():
                 self._bindings.key_to_bindings[key] = [
-                    dataclasses.replace(b, description=f"Cetak {title}")
+                    dataclasses.replace(b, description=f"Cetak {title}",
+                                        tooltip=escape_markup(f"Cetak {title}"))
                     if b.action == "print_letter" else b
                     for b in bindings
                 ]
@@ -451,7 +455,7 @@ class CaseScreen(DeskScreen):
 
             def chosen(index: int | None) -> None:
                 if index is not None:
-                    self.finish_step(case_id, index == 0)
+                    self.finish_step(case_id, step.no, index == 0)
 
             self.app.push_screen(ChoiceDialog(message, [yes, no], title="Selesaikan langkah"),
                                  chosen)
@@ -463,29 +467,40 @@ class CaseScreen(DeskScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.finish_step(case_id)
+                self.finish_step(case_id, step.no)
 
         self.app.push_screen(ConfirmDialog(message, title="Selesaikan langkah"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-step",
           description="Menyelesaikan langkah")
-    def finish_step(self, case_id: int, outcome: bool | None = None) -> None:
-        """Finish the running step (thread worker).
+    def finish_step(self, case_id: int, step_no: int, outcome: bool | None = None) -> None:
+        """Finish the running step (thread worker); when it is no longer ``step_no`` (finished
+        meanwhile), nothing changes and the screen shows the case as it now stands.
 
         Args:
             case_id: The case.
+            step_no: The step the operator confirmed.
             outcome: The answer to the step's decision (None when it has none).
         """
-        if outcome is None:
-            case = self.desk.finish_step(self.session, case_id)
-        else:
-            case = self.desk.finish_step(self.session, case_id, outcome=outcome)
-        self.app.call_from_thread(self._step_finished, case)
+        try:
+            case = self.desk.finish_step(self.session, case_id, outcome=outcome, step_no=step_no)
+        except DeskError:
+            current = self.desk.case(case_id)
+            self.desk_app.call_from_thread(self._refreshed, current)
+            raise
+        self.desk_app.call_from_thread(self._step_finished, case)
+
+    def _refreshed(self, case: CaseDetail) -> None:
+        """Show the case as stored (after a refused change)."""
+        if self.is_attached:
+            self.show_case(case)
+            self._move_to_current()
 
     def _step_finished(self, case: CaseDetail) -> None:
         """Show the new state."""
-        self.show_case(case)
-        self._move_to_current()
+        if self.is_attached:
+            self.show_case(case)
+            self._move_to_current()
         step = case.current_step
         if step is not None:
             self.notify(f"Langkah {step.no} dimulai.", markup=False)
@@ -513,15 +528,18 @@ class CaseScreen(DeskScreen):
         """
         document = self.desk.print_product(self.session, case_id)
         case = self.desk.case(case_id)
-        self.app.call_from_thread(self._printed, document, case)
+        self.desk_app.call_from_thread(self._printed, document, case)
 
     def _printed(self, document: DocumentInfo, case: CaseDetail) -> None:
         """Say where the document is and list it."""
-        self.show_case(case)
+        if self.is_attached:
+            self.show_case(case)
         message, severity = document_notice(document)
         self.notify(message, title="Cetak", markup=False, severity=severity,  # type: ignore[arg-type]
                     timeout=10 if severity == "information" else 20)
 
     def action_back(self) -> None:
-        """Back to the previous screen."""
+        """Back to the previous screen (once a step or a print being saved is done)."""
+        if self.busy():
+            return
         self.app.pop_screen()

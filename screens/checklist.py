@@ -25,6 +25,9 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("tags", "Keterangan", 20),
 )
 
+#: The longest note the facade stores on a persyaratan (models.desk.DeskService.set_note).
+NOTE_MAX = 500
+
 #: An operation on the case: a facade call returning a result, and what to do with it.
 Operation = tuple[Callable[[], Any], Callable[[Any], None] | None]
 
@@ -67,6 +70,8 @@ class ChecklistScreen(DeskScreen):
         "kekurangan berkas untuk pemohon dan berkas menunggu kelengkapan (dapat dilanjutkan "
         "lewat Cari berkas). Bila lengkap, berkas mendapat nomor register dan proses SOP dimulai."
     )
+
+    COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset({"checklist-save"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle", "Centang", id="checklist.toggle"),
@@ -346,21 +351,22 @@ class ChecklistScreen(DeskScreen):
 
         Args:
             call: The facade call.
-            done: Called on the UI thread with the call's result (None: the result is a
-                CaseDetail shown once the queue is empty).
+            done: Called on the UI thread with the call's result (default: show the
+                CaseDetail it returned). Each result is shown before the next call runs, so
+                a later state is never overdrawn by an earlier one.
         """
         with self._ops_lock:
-            self._ops.append((call, done))
+            self._ops.append((call, done or self._apply))
             if self._draining:
                 return
             self._draining = True
         self.run_operations()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="checklist-save",
+    @work(thread=True, exclusive=False, exit_on_error=False, group="checklist-save",
           description="Menyimpan kelengkapan berkas")
     def run_operations(self) -> None:
         """Run the queued facade calls in order (thread worker)."""
-        latest: CaseDetail | None = None
+        app = self.desk_app
         try:
             while True:
                 with self._ops_lock:
@@ -369,22 +375,17 @@ class ChecklistScreen(DeskScreen):
                         break
                     call, done = self._ops.popleft()
                 result = call()
-                if done is not None:
-                    self.app.call_from_thread(done, result)
-                elif isinstance(result, CaseDetail):
-                    latest = result
+                app.call_from_thread(done, result)
         except BaseException:
             with self._ops_lock:
                 self._ops.clear()
                 self._draining = False
             self.reload()
             raise
-        if latest is not None:
-            self.app.call_from_thread(self._apply, latest)
 
     def _apply(self, case: CaseDetail) -> None:
-        """Show the stored state after the changes (unless more are queued)."""
-        if self.is_attached and not self._ops:
+        """Show the stored state returned by a save."""
+        if self.is_attached:
             self.show_case(case)
 
     def _reset(self, case: CaseDetail) -> None:
@@ -399,9 +400,9 @@ class ChecklistScreen(DeskScreen):
         try:
             case = self.desk.case(self.case.id)
         except Exception:  # noqa: BLE001 - the original error is reported instead
-            self.app.call_from_thread(self._reset, self.case)
+            self.desk_app.call_from_thread(self._reset, self.case)
             return
-        self.app.call_from_thread(self._reset, case)
+        self.desk_app.call_from_thread(self._reset, case)
 
     def _saved(self, key: str, case: CaseDetail) -> None:
         """A toggle was committed: the row shows the stored value once no save is left."""
@@ -453,7 +454,7 @@ class ChecklistScreen(DeskScreen):
 
         self.app.push_screen(
             InputDialog("Catatan persyaratan", line.text, line.note,
-                        placeholder="mis. fotokopi belum dilegalisir"),
+                        placeholder="mis. fotokopi belum dilegalisir", max_length=NOTE_MAX),
             typed,
         )
 
@@ -489,6 +490,9 @@ class ChecklistScreen(DeskScreen):
 
     def _decided(self, result: DecisionResult) -> None:
         """Show the outcome: the slip and back to the queue, or the case screen."""
+        if not self.come_forward():  # closed meanwhile (cannot happen while busy): just say it
+            self.notify(f"Berkas {result.case.id}: {result.case.status_label}.", markup=False)
+            return
         if result.lengkap:
             from screens.case import CaseScreen
 
@@ -514,5 +518,8 @@ class ChecklistScreen(DeskScreen):
         )
 
     def action_back(self) -> None:
-        """Back to the previous screen (the case stays in verification)."""
+        """Back to the previous screen (the case stays in verification), once every tick and
+        note has been saved."""
+        if self.busy():
+            return
         self.app.pop_screen()

@@ -58,6 +58,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Text(f"{self._yes} (y)"), id="yes", variant="primary")
                 yield Button(Text(f"{self._no} (t)"), id="no")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Focus the default answer."""
@@ -115,6 +116,7 @@ class ChoiceDialog(ModalScreen[int | None]):
                                     variant="primary" if index == 0 else "default")
                     yield button
             yield Label("Tekan angka pilihan, atau Esc untuk batal.", classes="dialog-hint")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Focus the first answer."""
@@ -182,6 +184,7 @@ class MessageDialog(ModalScreen[None]):
                     yield PlainStatic(body, classes="dialog-list")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Tutup (Enter)", id="close", variant="primary")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Focus the close button."""
@@ -206,7 +209,7 @@ class InputDialog(ModalScreen[str | None]):
     """Enter saves (in the input), Escape cancels."""
 
     def __init__(self, title: str, prompt: str, value: str = "", *,
-                 placeholder: str = "") -> None:
+                 placeholder: str = "", max_length: int = 0) -> None:
         """Create the dialog.
 
         Args:
@@ -214,20 +217,39 @@ class InputDialog(ModalScreen[str | None]):
             prompt: What to type (plain text).
             value: The initial value.
             placeholder: Placeholder of the input.
+            max_length: The most characters the input takes (0: no limit); the hint shows
+                how many are left.
         """
         super().__init__(classes="dialog")
         self._title = title
         self._prompt = prompt
         self._value = value
         self._placeholder = placeholder
+        self._max_length = max_length
 
     def compose(self) -> ComposeResult:
         """Build the dialog."""
         with Vertical(classes="dialog-box"):
             yield Label(self._title, classes="dialog-title", markup=False)
             yield PlainStatic(self._prompt, classes="dialog-body")
-            yield FormInput(self._value, placeholder=self._placeholder, id="dialog-input")
-            yield Label("Enter: simpan   Escape: batal", classes="dialog-hint")
+            yield FormInput(self._value, placeholder=self._placeholder, id="dialog-input",
+                            max_length=self._max_length)
+            yield Label(self._hint(self._value), classes="dialog-hint", id="dialog-hint",
+                        markup=False)
+        yield Footer(compact=True)
+
+    def _hint(self, value: str) -> str:
+        """The key hint, with the characters left when the input is limited."""
+        hint = "Enter: simpan   Escape: batal"
+        if self._max_length:
+            hint += f"   ({len(value)}/{self._max_length} karakter)"
+        return hint
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        """Count the characters typed."""
+        if self._max_length:
+            self.query_one("#dialog-hint", Label).update(self._hint(event.value))
 
     def on_mount(self) -> None:
         """Focus the input."""

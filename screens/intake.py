@@ -67,6 +67,8 @@ class IntakeScreen(DeskScreen):
         "persyaratan. Kesalahan isian ditampilkan di bawah kolomnya. Esc kembali ke antrean."
     )
 
+    COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset({"intake-save"})
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s,f10", "save", "Simpan", id="intake.save", priority=True),
         Binding("escape", "back", "Kembali", id="intake.back"),
@@ -192,7 +194,7 @@ class IntakeScreen(DeskScreen):
             nik: A 16-digit NIK.
         """
         applicant = self.desk.find_applicant(nik)
-        self.app.call_from_thread(self._found, nik, applicant)
+        self.desk_app.call_from_thread(self._found, nik, applicant)
 
     def _found(self, nik: str, applicant: ApplicantInfo | None) -> None:
         """Prefill the form from a known applicant."""
@@ -268,8 +270,8 @@ class IntakeScreen(DeskScreen):
                 ticket_id=self.ticket.id if self.ticket is not None else None,
             )
         finally:
-            self.app.call_from_thread(self._done_saving)
-        self.app.call_from_thread(self._saved, case)
+            self.desk_app.call_from_thread(self._done_saving)
+        self.desk_app.call_from_thread(self._saved, case)
 
     def _done_saving(self) -> None:
         """Allow saving again."""
@@ -280,7 +282,8 @@ class IntakeScreen(DeskScreen):
         from screens.checklist import ChecklistScreen
 
         self.notify("Berkas dibuat. Periksa kelengkapan persyaratan.", markup=False)
-        self.app.switch_screen(ChecklistScreen(case))
+        if self.come_forward():  # a help screen or question opened meanwhile is closed
+            self.app.switch_screen(ChecklistScreen(case))
 
     def show_desk_error(self, error: DeskError, worker: Worker[Any]) -> bool:
         """Show validation messages at their fields.
@@ -316,6 +319,8 @@ class IntakeScreen(DeskScreen):
 
     def action_back(self) -> None:
         """Go back, asking first when the form has unsaved input."""
+        if self.busy():
+            return
         if not self.dirty:
             self.app.pop_screen()
             return

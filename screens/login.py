@@ -92,7 +92,11 @@ class LoginScreen(DeskScreen):
         return int(text) if text.isdigit() else None
 
     def action_submit(self) -> None:
-        """Validate the obvious and sign in through the facade."""
+        """Validate the obvious and sign in through the facade (once: a second Enter while
+        the first attempt runs does nothing)."""
+        button = self.query_one("#login-button", Button)
+        if button.disabled:
+            return
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
         self._clear_errors()
@@ -104,7 +108,7 @@ class LoginScreen(DeskScreen):
             self.query_one("#e-password", FieldError).show("Kata sandi wajib diisi.")
             self.query_one("#password", Input).focus()
             return
-        self.query_one("#login-button", Button).disabled = True
+        button.disabled = True
         self.login(username, password, self._counter_no())
 
     def _clear_errors(self) -> None:
@@ -124,9 +128,10 @@ class LoginScreen(DeskScreen):
         """
         try:
             session = self.desk.login(username, password, counter_no)
-        finally:
-            self.app.call_from_thread(self._enable_button)
-        self.app.call_from_thread(self.desk_app.logged_in, session)
+        except BaseException:
+            self.desk_app.call_from_thread(self._enable_button)
+            raise
+        self.desk_app.call_from_thread(self.desk_app.logged_in, session)
 
     def _enable_button(self) -> None:
         """Re-enable the button after an attempt."""

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -55,6 +56,8 @@ class QueueScreen(DeskScreen):
         "Ganti petugas di loket ini: Ctrl+L (atau F12) keluar akun dan kembali ke layar masuk.\n"
         "Antrean diperbarui otomatis setiap beberapa detik."
     )
+
+    COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset({"queue-call"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t,f2", "take_ticket", "Ambil tiket", id="queue.ticket",
@@ -130,7 +133,9 @@ class QueueScreen(DeskScreen):
         if session is None:
             return  # signed out meanwhile
         tickets = self.desk.queue(session)
-        self.app.call_from_thread(self.show_queue, tickets)
+        if get_current_worker().is_cancelled:
+            return  # a newer refresh has started: its (newer) result is shown instead
+        self.desk_app.call_from_thread(self.show_queue, tickets)
 
     def show_queue(self, tickets: list[TicketInfo]) -> None:
         """Update the table row by row (no clearing) and the call panel.
@@ -268,7 +273,7 @@ class QueueScreen(DeskScreen):
             priority: Priority line.
         """
         ticket = self.desk.issue_ticket(service_code, priority=priority, session=self.session)
-        self.app.call_from_thread(self._ticket_issued, ticket)
+        self.desk_app.call_from_thread(self._ticket_issued, ticket)
 
     def _ticket_issued(self, ticket: TicketInfo) -> None:
         """Say so, refresh and print the ticket."""
@@ -286,7 +291,7 @@ class QueueScreen(DeskScreen):
         """
         document = self.desk.print_ticket(ticket_id)
         message, severity = document_notice(document)
-        self.app.call_from_thread(
+        self.desk_app.call_from_thread(
             self.notify, message, title="Cetak", markup=False, severity=severity,
             timeout=5 if severity == "information" else 20,
         )
@@ -294,15 +299,18 @@ class QueueScreen(DeskScreen):
     # -- calling --------------------------------------------------------------------------------
 
     def action_call_next(self) -> None:
-        """Call the next ticket to this loket."""
+        """Call the next ticket to this loket (one call at a time: a second n while the first
+        runs would call two applicants)."""
+        if self.busy():
+            return
         self.call_next_ticket()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-call",
+    @work(thread=True, exclusive=False, exit_on_error=False, group="queue-call",
           description="Memanggil antrean")
     def call_next_ticket(self) -> None:
         """Call the next ticket (thread worker)."""
         ticket = self.desk.call_next(self.session)
-        self.app.call_from_thread(self._called, ticket, False)
+        self.desk_app.call_from_thread(self._called, ticket, False)
 
     def _called(self, ticket: TicketInfo | None, again: bool) -> None:
         """Show a call (or that the queue is empty)."""
@@ -319,13 +327,15 @@ class QueueScreen(DeskScreen):
 
     def action_recall(self) -> None:
         """Call the current ticket again."""
+        if self.busy():
+            return
         ticket = self._target()
         if ticket is None:
             self.notify("Belum ada tiket yang dipanggil.", severity="warning", markup=False)
             return
         self.recall(ticket.id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-call",
+    @work(thread=True, exclusive=False, exit_on_error=False, group="queue-call",
           description="Memanggil ulang")
     def recall(self, ticket_id: int) -> None:
         """Recall a ticket (thread worker).
@@ -334,7 +344,7 @@ class QueueScreen(DeskScreen):
             ticket_id: The ticket.
         """
         ticket = self.desk.recall(self.session, ticket_id)
-        self.app.call_from_thread(self._called, ticket, True)
+        self.desk_app.call_from_thread(self._called, ticket, True)
 
     def action_skip(self) -> None:
         """Mark the called applicant as absent (after confirmation)."""
@@ -344,14 +354,14 @@ class QueueScreen(DeskScreen):
             return
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if yes and not self.busy():
                 self.skip(ticket.id)
 
         self.app.push_screen(
             ConfirmDialog(f"Tandai {ticket.code} tidak hadir?", title="Tidak hadir"), answered
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-call",
+    @work(thread=True, exclusive=False, exit_on_error=False, group="queue-call",
           description="Menandai tidak hadir")
     def skip(self, ticket_id: int) -> None:
         """Mark a ticket absent (thread worker).
@@ -360,7 +370,7 @@ class QueueScreen(DeskScreen):
             ticket_id: The ticket.
         """
         ticket = self.desk.skip_ticket(self.session, ticket_id)
-        self.app.call_from_thread(self._skipped, ticket)
+        self.desk_app.call_from_thread(self._skipped, ticket)
 
     def _skipped(self, ticket: TicketInfo) -> None:
         """Forget the skipped ticket."""
@@ -410,7 +420,7 @@ class QueueScreen(DeskScreen):
             case_id: The case.
         """
         case = self.desk.case(case_id, session=self.session)
-        self.app.call_from_thread(self._open_case, case)
+        self.desk_app.call_from_thread(self._open_case, case)
 
     def _open_case(self, case: CaseDetail) -> None:
         """Show the case where it stopped."""

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input
@@ -130,7 +131,9 @@ class SearchScreen(DeskScreen):
             results = self.desk.search(query, session=self.session)
         else:
             results = self.desk.search(query)
-        self.app.call_from_thread(self._show_results, query, results, focus)
+        if get_current_worker().is_cancelled:
+            return  # a newer search has started: its results are shown instead
+        self.desk_app.call_from_thread(self._show_results, query, results, focus)
 
     def _show_results(self, query: str, results: list[CaseSummary], focus: bool) -> None:
         """Fill the table by key."""
@@ -219,9 +222,9 @@ class SearchScreen(DeskScreen):
         try:
             case = self.desk.case(case_id, session=self.session)
         except BaseException:
-            self.app.call_from_thread(setattr, self, "_opening", False)
+            self.desk_app.call_from_thread(setattr, self, "_opening", False)
             raise
-        self.app.call_from_thread(self._open_case, case)
+        self.desk_app.call_from_thread(self._open_case, case)
 
     def _open_case(self, case: CaseDetail) -> None:
         """Continue the case where it stopped (once, and only while this screen is on top)."""

@@ -130,9 +130,13 @@ def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service
     with pytest.raises(DeskError):
         desk_service.set_item(session, case.id, done.checklist[0].item_id, False)
     clock.advance(minutes=4)
-    after = desk_service.finish_step(session, case.id)
+    after = desk_service.finish_step(session, case.id, step_no=issue.no)
     assert after.steps[2].status == "selesai" and after.steps[2].elapsed_seconds(clock()) == 240
     assert after.current_step.no == after.steps[3].no
+    # a second confirmation of the same step (double press, or another loket) changes nothing
+    with pytest.raises(DeskError, match=f"Langkah {issue.no} sudah diselesaikan"):
+        desk_service.finish_step(session, case.id, step_no=issue.no)
+    assert desk_service.case(case.id).current_step.no == after.steps[3].no
     letter = desk_service.print_product(session, case.id)
     assert letter.number == "400.9.7/0001/Dinsos/2026"
     text = pdf_text(letter.path)

@@ -355,3 +355,100 @@ async def test_known_nik_fills_the_empty_fields_only(make_app, live_desk_service
         assert address.value == "Jl. Baru 12"
         note = shown(screen.query_one("#nik-note", PlainStatic))
         assert "sudah terdaftar" in note and "1 isian yang sudah diketik tidak diubah" in note
+
+
+async def test_enter_twice_signs_in_once(make_app, live_desk_service) -> None:
+    """A second Enter while the first sign-in runs does nothing: one session, one queue."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in [*"petugas", "enter", *"petugas123", "enter", "enter", "f10"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert sum(isinstance(s, QueueScreen) for s in app.screen_stack) == 1
+        assert len(audit_rows(live_desk_service, "masuk")) == 1
+
+
+async def test_intake_save_finishes_where_the_operator_is(make_app, live_desk_service) -> None:
+    """While the new berkas is being saved, Escape does not leave the form (the result would
+    be lost); help opened meanwhile is closed and the checklist follows the form."""
+    import threading
+
+    from screens.help import HelpScreen
+    from screens.intake import IntakeScreen
+    from textual.widgets import Input
+
+    desk = live_desk_service
+    release = threading.Event()
+    real_open_case = desk.open_case
+
+    def slow_open_case(*args, **kwargs):
+        assert release.wait(10)
+        return real_open_case(*args, **kwargs)
+
+    desk.open_case = slow_open_case
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("i")  # Santunan Veteran (perorangan)
+        await settle(pilot)
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        values = {"nik": "6402041208450003", "name": "Sukardi", "address": "Jl. Veteran 1",
+                  "desa": "Loa Ipuh", "kecamatan": "Tenggarong",
+                  "kabupaten": "Kutai Kartanegara"}
+        for field, value in values.items():
+            intake.query_one(f"#f-{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is intake  # not left, no "discard?" question either
+        assert any("Tunggu sebentar" in n.message for n in app._notifications)  # noqa: SLF001
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert not any(isinstance(s, (IntakeScreen, HelpScreen)) for s in app.screen_stack)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_note_is_limited_to_what_is_stored(make_app, live_desk_service) -> None:
+    """The note dialog takes at most 500 characters (the stored limit) and counts them."""
+    from screens.dialogs import InputDialog
+    from textual.widgets import Input, Label
+
+    desk = live_desk_service
+    case_id = open_case(desk)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(*NIK, "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, InputDialog)
+        field = app.screen.query_one(Input)
+        field.value = "x" * 498
+        field.cursor_position = 498
+        await pilot.press("x", "x", "y", "y")  # typing stops at the limit
+        assert len(field.value) == 500
+        assert "500/500 karakter" in str(app.screen.query_one("#dialog-hint", Label).render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        notes = [line.note for line in desk.case(case_id).checklist if line.note]
+        assert notes == ["x" * 500]
