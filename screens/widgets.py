@@ -205,6 +205,23 @@ class FormInput(Input):
                 self.screen.focus_next()
         # otherwise Input's own key handler runs next (Textual calls each class's _on_key)
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """Paste what fits: a limited field takes the start of a longer text (and says so)
+        instead of refusing all of it."""
+        if not self.max_length or not event.text:
+            return  # Input's own paste handler runs next
+        line = event.text.splitlines()[0] if event.text.splitlines() else ""
+        selection = self.selection
+        start, end = sorted((selection.start, selection.end))
+        room = self.max_length - (len(self.value) - (end - start))
+        if len(line) <= room:
+            return
+        event.stop()
+        event.prevent_default()
+        self.replace(line[:max(0, room)], start, end)
+        self.notify(f"Teks dipotong: isian ini paling banyak {self.max_length} karakter.",
+                    severity="warning", markup=False)
+
 
 class PlainStatic(Static):
     """A Static that never parses markup, whatever it is given."""

@@ -446,9 +446,18 @@ async def test_note_is_limited_to_what_is_stored(make_app, live_desk_service) ->
         field.cursor_position = 498
         await pilot.press("x", "x", "y", "y")  # typing stops at the limit
         assert len(field.value) == 500
+        # a long paste keeps what fits, and says it was cut
+        from textual import events
+
+        field.value = "x" * 490
+        field.cursor_position = 490
+        field.post_message(events.Paste("y" * 30 + "\nsecond line"))
+        await pilot.pause()
+        assert field.value == "x" * 490 + "y" * 10
+        assert any("dipotong" in n.message for n in app._notifications)  # noqa: SLF001
         assert "500/500 karakter" in str(app.screen.query_one("#dialog-hint", Label).render())
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
         notes = [line.note for line in desk.case(case_id).checklist if line.note]
-        assert notes == ["x" * 500]
+        assert notes == ["x" * 490 + "y" * 10]
