@@ -193,7 +193,7 @@ def lihat(ctx: click.Context, kode: str) -> None:
         elif it.kind == "opsional":
             tags.append("[opsional]")
         else:
-            tags.append(f"[bersyarat: {it.condition or questions.get(it.when, it.when)}]")
+            tags.append(f"[bersyarat: {it.condition or questions.get(it.condition_id, it.condition_id)}]")
         if it.per_member:
             tags.append("[per anggota]")
         indent = "    " if it.group else "  "

@@ -84,7 +84,9 @@ class ChecklistItem:
         text: The requirement as the document words it.
         kind: ``wajib`` (required), ``opsional`` or ``bersyarat`` (required when ``when`` holds).
         condition: For ``bersyarat``: the condition in words, as the document says it.
-        when: For ``bersyarat``: the :class:`Condition` id that makes it required.
+        when: For ``bersyarat``: the :class:`Condition` id that makes it required; with a
+            leading ``!`` it is required when that condition does *not* hold (for two
+            alternatives such as "janda" / "istri yang membantu suami").
         per_member: True when each member of a group must bring it ("masing-masing anggota").
         group: Optional heading for services with several categories (Kukar Idaman).
     """
@@ -96,6 +98,22 @@ class ChecklistItem:
     when: str = ""
     per_member: bool = False
     group: str = ""
+
+    @property
+    def condition_id(self) -> str:
+        """The :class:`Condition` id in ``when``, without a leading ``!``."""
+        return self.when.removeprefix("!")
+
+    def applies(self, conditions: dict[str, bool]) -> bool:
+        """Whether a ``bersyarat`` item is required given the answers (False otherwise).
+
+        Args:
+            conditions: condition id -> True when the condition holds (unanswered: False).
+        """
+        if self.kind != "bersyarat":
+            return False
+        holds = bool(conditions.get(self.condition_id, False))
+        return not holds if self.when.startswith("!") else holds
 
 
 @dataclass(frozen=True)
@@ -303,7 +321,7 @@ class Service:
         """
         out = []
         for it in self.persyaratan:
-            if it.kind == "wajib" or (it.kind == "bersyarat" and conditions.get(it.when, False)):
+            if it.kind == "wajib" or it.applies(conditions):
                 out.append(it)
         return out
 

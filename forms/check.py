@@ -192,7 +192,7 @@ def check_service(service: Service) -> list[Finding]:
         add("info", "Waktu langkah dalam hari kerja dijumlahkan sebagai hari kalender.")
 
     # 4. Conditions nobody uses.
-    used = {it.when for it in service.persyaratan if it.kind == "bersyarat"}
+    used = {it.condition_id for it in service.persyaratan if it.kind == "bersyarat"}
     for cond in service.conditions:
         if cond.id not in used:
             add("peringatan",

@@ -357,9 +357,10 @@ def _read_items(r: _Reader, data: dict, condition_ids: set[str]) -> tuple[Checkl
             if "jika" not in t:
                 r.err(_join(path, "jika"),
                       "wajib diisi untuk jenis 'bersyarat' (id salah satu [[kondisi]])")
-            elif when and when not in condition_ids:
+            elif when and when.removeprefix("!") not in condition_ids:
                 known = ", ".join(sorted(condition_ids)) or "belum ada [[kondisi]]"
-                r.err(_join(path, "jika"), f"kondisi '{when}' tidak ada (yang ada: {known})")
+                r.err(_join(path, "jika"),
+                      f"kondisi '{when.removeprefix('!')}' tidak ada (yang ada: {known})")
         elif when or condition:
             key = "jika" if when else "kondisi"
             r.err(_join(path, key), f"hanya untuk jenis 'bersyarat' (jenis item ini '{kind}')")

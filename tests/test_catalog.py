@@ -130,6 +130,34 @@ def test_wrse_kukar_is_for_women_18_to_59(catalog):
     assert wrse.jangka_waktu.label() == "6 bulan"
 
 
+def test_wrse_kukar_asks_janda_or_helping_the_husband(catalog):
+    """Butir 3 and 4 are alternatives: one question decides which one the berkas needs."""
+    wrse = catalog.get("WRSE-KKR")
+    janda = {it.id for it in wrse.required_items({"janda": True})}
+    other = {it.id for it in wrse.required_items({"janda": False})}
+    unanswered = {it.id for it in wrse.required_items({})}
+    assert "janda" in janda and "membantu_suami" not in janda
+    assert "membantu_suami" in other and "janda" not in other
+    assert unanswered == other
+    assert {"penduduk", "penghasilan", "embrio_usaha"} <= janda & other
+
+
+def test_wrse_magetan_checks_the_proposal_contents(catalog):
+    """The Standar Pelayanan's flowchart names what the proposal holds (Syarat Proposal)."""
+    texts = [it.text for it in catalog.get("WRSE-MGT").required_items({})]
+    for part in ("Surat Permohonan", "Identitas dan alamat lengkap", "Rincian kebutuhan barang"):
+        assert any(part in text for text in texts), part
+
+
+def test_negated_condition_must_name_an_existing_question(tmp_path):
+    path = _copy("kukar-d-usaha-wrse.toml", tmp_path, "wrse.toml",
+                 **{'jika = "!janda"': 'jika = "!jandaa"'})
+    with pytest.raises(CatalogError) as info:
+        load_service_file(path)
+    assert any(e.startswith("wrse.toml: persyaratan[4].jika: kondisi 'jandaa' tidak ada")
+               for e in info.value.errors), info.value.errors
+
+
 def test_kukar_idaman_has_four_categories(catalog):
     idaman = catalog.get("KUKAR-IDAMAN")
     groups = {cr.group for cr in idaman.kriteria if cr.group}
