@@ -570,15 +570,21 @@ class DeskService:
                 self._audit(session, "lihat", "case", case_id)
         return detail
 
-    def _case_row(self, case_id: int) -> Case:
-        row = Case.get_or_none(Case.id == case_id)
+    def _case_row(self, case_id: int, *, lock: bool = False) -> Case:
+        """The case row; with ``lock`` (inside a transaction) no other transaction can change
+        it until this one ends (PostgreSQL: SELECT ... FOR UPDATE; SQLite's write transactions
+        are serialised already: BEGIN IMMEDIATE)."""
+        query = Case.select().where(Case.id == case_id)
+        if lock and self.db.for_update:
+            query = query.for_update()
+        row = query.first()
         if row is None:
             raise DeskError(f"Berkas nomor {case_id} tidak ditemukan.")
         return row
 
     def _editable(self, session: SessionInfo, case_id: int) -> tuple[Case, CatalogService]:
         """Return a case whose checklist may change; a waiting case is resumed (back to verifikasi)."""
-        row = self._case_row(case_id)
+        row = self._case_row(case_id, lock=True)
         if row.status not in ("verifikasi", "menunggu_berkas"):
             raise DeskError("Berkas sudah diputuskan lengkap; daftar persyaratan tidak dapat diubah lagi.")
         if row.status == "menunggu_berkas":
@@ -641,40 +647,45 @@ class DeskService:
         SOP step starts. Tidak lengkap: the case waits for documents and a slip listing exactly
         the missing items is printed.
         """
-        detail = self._detail(case_id)
-        if detail.status not in ("verifikasi", "menunggu_berkas"):
-            raise DeskError("Berkas ini sudah diputuskan.")
-        svc = self.catalog.get(detail.service.code)
-        missing = detail.missing
         now = self._utc()
-        if missing:
-            with self.db.atomic():
-                Case.update(status="menunggu_berkas", updated_at=now).where(Case.id == case_id).execute()
+        local_now = self.now()
+        # One transaction: the case row is locked, its state and checklist read, and the
+        # outcome written; a second operator deciding (or ticking) at the same moment waits and
+        # then sees the decided case.
+        with self.db.atomic():
+            row = self._case_row(case_id, lock=True)
+            if row.status not in ("verifikasi", "menunggu_berkas"):
+                raise DeskError("Berkas ini sudah diputuskan.")
+            detail = self._detail(case_id)
+            svc = self.catalog.get(detail.service.code)
+            missing = detail.missing
+            if missing:
+                row.status, row.updated_at = "menunggu_berkas", now
+                row.save(only=[Case.status, Case.updated_at])
                 self._finish_ticket(case_id, now)
                 self._audit(session, "tidak_lengkap", "case", case_id, kurang=[m.item_id for m in missing])
+            else:
+                year = local_now.year
+                number = numbering.allocate(f"register:{self.office_id}", str(year))
+                register_no = self.settings.register_pattern.format(kode=svc.code, tahun=year, nomor=number)
+                due = None
+                if svc.jangka_waktu is not None:
+                    due = due_at(local_now, svc.jangka_waktu, self.settings.timezone,
+                                 cuti_bersama_libur=self.settings.cuti_bersama_libur)
+                row.register_no = register_no
+                row.status = "diproses"
+                row.complete_at = now
+                row.due_at = due.astimezone(dt.timezone.utc).replace(tzinfo=None) if due else None
+                row.updated_at = now
+                row.save(only=[Case.register_no, Case.status, Case.complete_at, Case.due_at,
+                               Case.updated_at])
+                self._start_after_verification(session, row, svc, local_now)
+                self._finish_ticket(case_id, now)
+                self._audit(session, "lengkap", "case", case_id, register=register_no)
+        if missing:
             detail = self._detail(case_id)
             doc = self._render_slip(session, detail)
             return DecisionResult(lengkap=False, case=self._detail(case_id), document=doc, missing=missing)
-
-        local_now = self.now()
-        with self.db.atomic():
-            row = self._case_row(case_id)
-            year = local_now.year
-            number = numbering.allocate(f"register:{self.office_id}", str(year))
-            register_no = self.settings.register_pattern.format(kode=svc.code, tahun=year, nomor=number)
-            due = None
-            if svc.jangka_waktu is not None:
-                due = due_at(local_now, svc.jangka_waktu, self.settings.timezone,
-                             cuti_bersama_libur=self.settings.cuti_bersama_libur)
-            row.register_no = register_no
-            row.status = "diproses"
-            row.complete_at = now
-            row.due_at = due.astimezone(dt.timezone.utc).replace(tzinfo=None) if due else None
-            row.updated_at = now
-            row.save()
-            self._start_after_verification(session, row, svc, local_now)
-            self._finish_ticket(case_id, now)
-            self._audit(session, "lengkap", "case", case_id, register=register_no)
         return DecisionResult(lengkap=True, case=self._detail(case_id))
 
     def _finish_ticket(self, case_id: int, now: dt.datetime) -> None:
@@ -743,7 +754,7 @@ class DeskService:
                 needs an outcome and none was given.
         """
         with self.db.atomic():
-            row = self._case_row(case_id)
+            row = self._case_row(case_id, lock=True)
             if row.status != "diproses":
                 raise DeskError("Tidak ada langkah yang sedang berjalan pada berkas ini.")
             svc = self.catalog.get(row.service.code)
@@ -760,8 +771,10 @@ class DeskService:
                                 f"{decision.yes} atau {decision.no}.")
             local_now = self.now()
             now = self._utc()
-            run.ended_at, run.ended_by = now, session.staff_id
-            run.save()
+            ended = (StepRun.update(ended_at=now, ended_by=session.staff_id)
+                     .where((StepRun.id == run.id) & StepRun.ended_at.is_null()).execute())
+            if not ended:  # finished by someone else a moment ago (only without a row lock)
+                raise DeskError(f"Langkah {run.step_no} baru saja diselesaikan di tempat lain.")
             numbers = [s.no for s in svc.steps]
             position = numbers.index(run.step_no) if run.step_no in numbers else len(numbers) - 1
             if decision is not None and outcome is False:
@@ -886,6 +899,7 @@ class DeskService:
         assert letter is not None
         today = self._today()
         with self.db.atomic():
+            self._case_row(detail.id, lock=True)  # one letter number per case, even when two print at once
             existing = (Document.select()
                         .where((Document.case == detail.id) & (Document.kind == letter.template)
                                & Document.number.is_null(False))

@@ -270,3 +270,66 @@ def test_tidak_layak_at_a_decision_step_ends_the_case_as_ditolak(desk_service, s
     assert ended.current_step is None
     with pytest.raises(DeskError):
         desk_service.finish_step(session, case.id, outcome=True)
+
+
+def _race(*calls):
+    """Run the calls at the same moment in threads (each thread has its own connection);
+    return what each returned or raised."""
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def _complete_case(desk, session, name="Yayasan Satu"):
+    case = desk.open_case(session, "REK-PUB", ApplicantInput(**{**ORG.__dict__, "org_name": name}))
+    for line in case.checklist:
+        if line.required:
+            desk.set_item(session, case.id, line.item_id, True)
+    return case
+
+
+def test_two_operators_deciding_at_once_decide_once(desk_service, session):
+    """Two loket pressing "lengkap" on the same berkas: one register number, the other operator
+    is told it was decided (never a database error); letters printed at once share one number."""
+    other = desk_service.login("petugas2", "petugas123", 2)
+    for round_no in range(3):
+        case = _complete_case(desk_service, session, f"Yayasan {round_no}")
+        results = _race(lambda: desk_service.decide(session, case.id),
+                        lambda: desk_service.decide(other, case.id))
+        decided = [r for r in results if not isinstance(r, Exception)]
+        refused = [r for r in results if isinstance(r, Exception)]
+        assert len(decided) == 1 and decided[0].lengkap, results
+        assert len(refused) == 1 and isinstance(refused[0], DeskError), results
+        assert "sudah diputuskan" in str(refused[0])
+        stored = desk_service.case(case.id)
+        assert stored.register_no == decided[0].case.register_no
+        letters = _race(lambda: desk_service.print_product(session, case.id),
+                        lambda: desk_service.print_product(other, case.id))
+        assert not any(isinstance(r, Exception) for r in letters), letters
+        assert letters[0].number == letters[1].number
+
+
+def test_a_step_finished_twice_at_once_finishes_once(desk_service, session):
+    other = desk_service.login("petugas2", "petugas123", 2)
+    case = _complete_case(desk_service, session)
+    running = desk_service.decide(session, case.id).case.current_step
+    results = _race(lambda: desk_service.finish_step(session, case.id, step_no=running.no),
+                    lambda: desk_service.finish_step(other, case.id, step_no=running.no))
+    assert sum(isinstance(r, DeskError) for r in results) == 1, results
+    assert sum(not isinstance(r, Exception) for r in results) == 1, results
+    assert desk_service.case(case.id).current_step.no == running.no + 1
