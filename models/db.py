@@ -8,6 +8,8 @@ PostgreSQL is selected by URL (``postgresql://user@host:5432/db``) for a central
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -69,11 +71,35 @@ def migrate(db: Database) -> list[str]:
     Returns:
         Names of the migrations applied now (empty when the schema is current).
     """
-    runner = Runner(db, str(MIGRATIONS_DIR))
-    applied = runner.up()
+    with _migration_lock(db):
+        runner = Runner(db, str(MIGRATIONS_DIR))
+        applied = runner.up()
     if applied:
         log.info("migrations applied: %s", ", ".join(applied))
     return applied
+
+
+#: Key of the PostgreSQL advisory lock held while migrating (any constant; "desk" in ASCII).
+_PG_MIGRATION_LOCK = 0x6465736B
+
+
+@contextmanager
+def _migration_lock(db: Database) -> Iterator[None]:
+    """Let one desk at a time read the applied migrations and apply the rest: several desks
+    starting together on a new database (or on upgrade day) must not apply one twice.
+
+    PostgreSQL: a session advisory lock. SQLite: one write transaction (BEGIN IMMEDIATE) around
+    all migrations; each migration's own transaction becomes a savepoint inside it.
+    """
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_lock(%s)", (_PG_MIGRATION_LOCK,))
+        try:
+            yield
+        finally:
+            db.execute_sql("SELECT pg_advisory_unlock(%s)", (_PG_MIGRATION_LOCK,))
+    else:
+        with db.atomic():
+            yield
 
 
 def pending_migrations(db: Database) -> list[str]:

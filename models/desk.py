@@ -169,7 +169,9 @@ class DeskService:
             office = Office.get_or_none(Office.code == s.code)
             if office is None:
                 try:
-                    office = Office.create(code=s.code, name=s.name, kabupaten=s.kabupaten, timezone=s.timezone)
+                    with self.db.atomic():  # a savepoint: PostgreSQL's transaction survives a clash
+                        office = Office.create(code=s.code, name=s.name, kabupaten=s.kabupaten,
+                                               timezone=s.timezone)
                 except IntegrityError:  # another desk created it at the same moment
                     office = Office.get(Office.code == s.code)
             elif (office.name, office.kabupaten, office.timezone) != (s.name, s.kabupaten, s.timezone):

@@ -23,3 +23,22 @@ def test_concurrent_processes_get_distinct_ticket_numbers(config: Config, desk_s
     assert len(codes) == 60
     assert len(set(codes)) == 60, "duplicate ticket numbers under concurrency"
     assert sorted(codes) == [f"H-{n:03d}" for n in range(1, 61)]
+
+
+def _open(config):
+    service = make_service(config)
+    return service.open()
+
+
+def test_desks_starting_together_on_a_new_database_all_start(config: Config):
+    """Four desks opening a database nobody has set up: one applies the migrations, the
+    others wait for it and find the schema current; none fails."""
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        applied = pool.map(_open, [config] * 4)
+    with_work = [names for names in applied if names]
+    assert len(with_work) == 1, applied
+    assert with_work[0][0].startswith("0001")
+    service = make_service(config)
+    service.open()
+    assert len(service.counters()) >= 1
