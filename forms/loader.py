@@ -308,6 +308,11 @@ class _Reader:
             return None, table
         if float(value).is_integer():
             value = int(value)
+        elif unit in ("hari kerja", "bulan", "tahun"):
+            self.err(_join(path, "nilai"),
+                     f"{value} {unit}: pecahan tidak dapat dihitung; tulis dalam satuan lebih kecil "
+                     "(mis. jam atau hari)")
+            return None, table
         return Duration(value=value, unit=unit, text=text), table
 
 

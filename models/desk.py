@@ -242,6 +242,11 @@ class DeskService:
             The staff id.
         """
         username = username.strip().lower()
+        full_name, nip = full_name.strip(), re.sub(r"\s", "", nip or "")
+        if not full_name or len(full_name) > 120:
+            raise DeskError("Nama lengkap wajib diisi, paling banyak 120 karakter.")
+        if len(nip) > 30 or (nip and not nip.isdigit()):
+            raise DeskError("NIP hanya angka, paling banyak 30 digit.")
         if not re.fullmatch(r"[a-z0-9_.-]{3,60}", username):
             raise DeskError("Nama pengguna 3-60 karakter: huruf kecil, angka, titik, garis bawah atau strip.")
         if len(password) < 6:
@@ -251,11 +256,11 @@ class DeskService:
         with self.db.atomic():
             row = Staff.get_or_none(Staff.username == username)
             if row is None:
-                row = Staff.create(office=self.office_id, username=username, full_name=full_name.strip(),
+                row = Staff.create(office=self.office_id, username=username, full_name=full_name,
                                    role=role, nip=nip, password_hash=hash_password(password))
                 self._audit(None, "buat", "staff", row.id, username=username, role=role)
             else:
-                row.full_name, row.role, row.nip = full_name.strip(), role, nip
+                row.full_name, row.role, row.nip = full_name, role, nip
                 row.password_hash = hash_password(password)
                 row.active = True
                 row.save()
@@ -497,13 +502,24 @@ class DeskService:
         )
 
     @_connected
-    def find_applicant(self, nik: str) -> ApplicantInfo | None:
-        """Return the applicant last recorded with this NIK, if any."""
+    def find_applicant(self, nik: str, session: SessionInfo | None = None) -> ApplicantInfo | None:
+        """Return the applicant last recorded with this NIK, if any.
+
+        Args:
+            nik: The NIK typed at the intake.
+            session: Who looks; when given and someone is found, the look-up is recorded in
+                the audit trail (personal data shown to an operator).
+        """
         nik = re.sub(r"[\s.]", "", nik or "")
         if not nik:
             return None
         row = Applicant.select().where(Applicant.nik == nik).order_by(Applicant.updated_at.desc()).first()
-        return self._applicant_info(row) if row else None
+        if row is None:
+            return None
+        if session is not None:
+            with self.db.atomic():
+                self._audit(session, "lihat", "applicant", row.id, nik=mask_nik(row.nik))
+        return self._applicant_info(row)
 
     @_connected
     def open_case(self, session: SessionInfo, service_code: str, applicant: ApplicantInput,
@@ -544,8 +560,14 @@ class DeskService:
                 ticket = Ticket.get_or_none(Ticket.id == ticket_id)
                 if ticket is None:
                     raise DeskError("Tiket tidak ditemukan.")
-                ticket.status = "dilayani"
-                ticket.save()
+                here = Ticket.status.in_(["dipanggil", "dilayani"])
+                if session.counter_id is not None:
+                    here &= Ticket.counter == session.counter_id
+                served = (Ticket.update(status="dilayani")
+                          .where((Ticket.id == ticket_id) & here).execute())
+                if not served:
+                    raise DeskError(f"Tiket {ticket.code} tidak sedang dipanggil ke loket ini "
+                                    "(sudah selesai, tidak hadir, atau di loket lain).")
             case = Case.create(
                 office=self.office_id, service=row, applicant=person, ticket=ticket,
                 member_count=cleaned.get("member_count"), created_by=session.staff_id,
@@ -989,10 +1011,10 @@ class DeskService:
         if not q:
             return []
         if session is not None:
-            shown = mask_nik(q) if re.fullmatch(r"\d{16}", q) else q[:60]
+            shown = _mask_niks(q)[:60]
             with self.db.atomic():
                 self._audit(session, "cari", "case", None, kueri=shown)
-        digits = re.sub(r"[\s.]", "", q)
+        digits = re.sub(r"[\s.:]", "", re.sub(r"(?i)^nik\b", "", q))
         cond = (Case.register_no == q.upper()) | (Applicant.name.contains(q)) | (Applicant.org_name.contains(q))
         if digits.isdigit():
             cond = cond | (Applicant.nik == digits)
@@ -1096,6 +1118,17 @@ def _decision_after(svc: CatalogService, step_no: int):
 
 
 _ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def _mask_niks(text: str) -> str:
+    """``text`` with every NIK in it masked, however it is written ("6403 0515 0780 0003",
+    "6403.0515...", "NIK 6403..."): for the audit trail, which must not hold full NIKs."""
+
+    def mask(match: re.Match[str]) -> str:
+        digits = re.sub(r"[\s.]", "", match.group(0))
+        return mask_nik(digits) if len(digits) == 16 else match.group(0)
+
+    return re.sub(r"\d[\d\s.]*\d", mask, text)
 
 
 def _verification_code() -> str:

@@ -193,7 +193,7 @@ class IntakeScreen(DeskScreen):
         Args:
             nik: A 16-digit NIK.
         """
-        applicant = self.desk.find_applicant(nik)
+        applicant = self.desk.find_applicant(nik, session=self.session)
         self.desk_app.call_from_thread(self._found, nik, applicant)
 
     def _found(self, nik: str, applicant: ApplicantInfo | None) -> None:

@@ -305,3 +305,12 @@ def test_duplicate_code_in_one_folder(tmp_path):
         load_catalog([tmp_path])
     assert any(e.startswith("b.toml: kode: kode 'KUBE' sudah dipakai di a.toml")
                for e in info.value.errors)
+
+
+def test_fractions_of_working_days_or_months_are_refused(tmp_path):
+    path = _copy("kukar-h-rekomendasi-pengumpulan-uang-barang.toml", tmp_path, "pub.toml",
+                 **{"nilai = 2\n": "nilai = 1.5\n"})
+    with pytest.raises(CatalogError) as info:
+        load_service_file(path)
+    assert any(e.startswith("pub.toml: jangka_waktu.nilai: 1.5 hari kerja: pecahan")
+               for e in info.value.errors), info.value.errors

@@ -333,3 +333,49 @@ def test_a_step_finished_twice_at_once_finishes_once(desk_service, session):
     assert sum(isinstance(r, DeskError) for r in results) == 1, results
     assert sum(not isinstance(r, Exception) for r in results) == 1, results
     assert desk_service.case(case.id).current_step.no == running.no + 1
+
+
+def _audit(desk, action):
+    from models.tables import AuditLog
+
+    with desk.db.connection_context():
+        return [json.loads(a.detail) for a in
+                AuditLog.select().where(AuditLog.action == action).order_by(AuditLog.id)]
+
+
+def test_audit_never_holds_a_full_nik(desk_service, session):
+    """However the NIK is typed into the search, the audit trail stores it masked; looking an
+    applicant up at the intake is recorded too."""
+    desk_service.open_case(session, "REK-PUB", ORG)
+    nik = ORG.nik
+    spaced = f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}"
+    for typed in (nik, spaced, spaced.replace(" ", "."), f"NIK {nik}"):
+        assert desk_service.search(typed, session=session), typed
+    queries = [d["kueri"] for d in _audit(desk_service, "cari")]
+    assert len(queries) == 4
+    assert all(nik not in q and nik[4:12] not in q.replace(" ", "").replace(".", "")
+               for q in queries), queries
+    assert desk_service.find_applicant(nik, session=session).name == "Budi Santoso"
+    looked = _audit(desk_service, "lihat")
+    assert looked and looked[-1]["nik"] != nik and looked[-1]["nik"].endswith(nik[-4:])
+
+
+def test_a_case_takes_only_a_ticket_called_to_this_loket(desk_service, session):
+    waiting = desk_service.issue_ticket("REK-PUB")
+    with pytest.raises(DeskError, match=f"Tiket {waiting.code} tidak sedang dipanggil"):
+        desk_service.open_case(session, "REK-PUB", ORG, ticket_id=waiting.id)
+    other = desk_service.login("petugas2", "petugas123", 2)
+    called = desk_service.call_next(other)
+    with pytest.raises(DeskError, match="di loket lain"):
+        desk_service.open_case(session, "REK-PUB", ORG, ticket_id=called.id)
+    case = desk_service.open_case(other, "REK-PUB", ORG, ticket_id=called.id)
+    assert case.ticket_code == called.code
+    assert [c.id for c in desk_service.search(ORG.nik)] == [case.id]  # the refused ones left nothing
+
+
+def test_staff_names_too_long_for_the_table_are_refused(desk_service):
+    with pytest.raises(DeskError, match="120 karakter"):
+        desk_service.add_staff("panjang", "N" * 121, "rahasia123")
+    with pytest.raises(DeskError, match="NIP"):
+        desk_service.add_staff("nipsalah", "Siti", "rahasia123", nip="1970-01")
+    assert desk_service.add_staff("nipbaik", "Siti", "rahasia123", nip="19700101 199003 1 001")

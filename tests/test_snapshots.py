@@ -149,7 +149,7 @@ class FakeDesk:
         return ticket
 
     # cases
-    def find_applicant(self, nik: str) -> ApplicantInfo | None:
+    def find_applicant(self, nik: str, session: SessionInfo | None = None) -> ApplicantInfo | None:
         return self.applicants.get(nik)
 
     def open_case(self, session: SessionInfo, service_code: str, applicant: ApplicantInput,
