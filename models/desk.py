@@ -441,10 +441,17 @@ class DeskService:
         day = self._today()
         now = self._utc()
         with self.db.atomic():
-            (Ticket.update(status="lewat", finished_at=now)
-             .where((Ticket.counter == session.counter_id) & (Ticket.status == "dipanggil")).execute())
-            (Ticket.update(status="selesai", finished_at=now)
-             .where((Ticket.counter == session.counter_id) & (Ticket.status == "dilayani")).execute())
+            here = Ticket.counter == session.counter_id
+            unanswered = [t.id for t in Ticket.select(Ticket.id).where(here & (Ticket.status == "dipanggil"))]
+            served = [t.id for t in Ticket.select(Ticket.id).where(here & (Ticket.status == "dilayani"))]
+            if unanswered:
+                Ticket.update(status="lewat", finished_at=now).where(Ticket.id.in_(unanswered)).execute()
+            if served:
+                Ticket.update(status="selesai", finished_at=now).where(Ticket.id.in_(served)).execute()
+            for ticket_id in unanswered:
+                self._audit(session, "tidak_hadir", "ticket", ticket_id, sebab="panggilan berikutnya")
+            for ticket_id in served:
+                self._audit(session, "selesai", "ticket", ticket_id, sebab="panggilan berikutnya")
             for _ in range(20):
                 candidate = (
                     Ticket.select(Ticket.id)

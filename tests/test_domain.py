@@ -51,6 +51,7 @@ def test_call_next_priority_first_then_order(desk_service, session):
     # calling again marks the unserved one tidak hadir and takes the oldest waiting
     called2 = desk_service.call_next(session)
     assert called2.id == first.id
+    assert _audit(desk_service, "tidak_hadir") == [{"sebab": "panggilan berikutnya"}]
     codes = [t.code for t in desk_service.queue(session)]
     assert codes[0] == called2.code and "G-001" in codes and prio.code not in codes
 
