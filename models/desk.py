@@ -409,7 +409,7 @@ class DeskService:
         _docs().render_ticket(path, kop=self._kop(), code=t.code, service_name=info.service_name,
                            issued_at=info.issued_at, waiting_ahead=ahead, priority=t.priority)
         with self.db.atomic():
-            doc = Document.create(ticket=t, kind="tiket", title=f"Tiket {t.code}", path=str(path), created_at=self._utc())
+            doc = Document.create(office=self.office_id, ticket=t, kind="tiket", title=f"Tiket {t.code}", path=str(path), created_at=self._utc())
         return self._issued(doc)
 
     @_connected
@@ -887,7 +887,7 @@ class DeskService:
                          f"Sebutkan nomor berkas {detail.id} atau NIK Anda kepada petugas."),
         )
         with self.db.atomic():
-            doc = Document.create(case=detail.id, kind="slip", title="Slip kekurangan berkas", path=str(path),
+            doc = Document.create(office=self.office_id, case=detail.id, kind="slip", title="Slip kekurangan berkas", path=str(path),
                                   created_by=session.staff_id, created_at=self._utc())
             self._audit(session, "cetak", "document", doc.id, jenis="slip", berkas=detail.id)
         return self._issued(doc)
@@ -920,7 +920,7 @@ class DeskService:
             date=today, due_text=due_text, officer=self._staff_name(session),
         )
         with self.db.atomic():
-            doc = Document.create(case=detail.id, kind="tanda_terima", title="Tanda terima berkas", path=str(path),
+            doc = Document.create(office=self.office_id, case=detail.id, kind="tanda_terima", title="Tanda terima berkas", path=str(path),
                                   created_by=session.staff_id, created_at=self._utc())
             self._audit(session, "cetak", "document", doc.id, jenis="tanda_terima", berkas=detail.id)
         return self._issued(doc)
@@ -946,7 +946,7 @@ class DeskService:
                 )
                 code = _verification_code()
                 issued = today
-                existing = Document.create(case=detail.id, kind=letter.template, title=letter.hal, number=number,
+                existing = Document.create(office=self.office_id, case=detail.id, kind=letter.template, title=letter.hal, number=number,
                                            path="", verification_code=code, created_by=session.staff_id,
                                            created_at=self._utc())
             self._audit(session, "cetak", "document", existing.id, jenis=letter.template, nomor=number)

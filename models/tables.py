@@ -152,7 +152,7 @@ class Case(BaseModel):
     service = ForeignKeyField(Service, backref="cases")
     applicant = ForeignKeyField(Applicant, backref="cases")
     ticket = ForeignKeyField(Ticket, null=True, backref="cases")
-    register_no = CharField(max_length=40, null=True, unique=True)
+    register_no = CharField(max_length=40, null=True)  # unique per office (Meta.indexes)
     status = CharField(max_length=20, default="verifikasi", index=True)
     member_count = IntegerField(null=True)
     conditions = TextField(default="{}")  # JSON: condition id -> bool
@@ -170,6 +170,7 @@ class Case(BaseModel):
 
     class Meta:
         table_name = "service_case"  # "case" is an SQL keyword
+        indexes = ((("office", "register_no"), True),)
 
 
 class ChecklistAnswer(BaseModel):
@@ -207,15 +208,19 @@ class Document(BaseModel):
     """A document the desk produced: ticket, slip, receipt or letter."""
 
     id = AutoField()
+    office = ForeignKeyField(Office, null=True, backref="documents", on_delete="CASCADE")
     case = ForeignKeyField(Case, null=True, backref="documents", on_delete="CASCADE")
     ticket = ForeignKeyField(Ticket, null=True, backref="documents")
     kind = CharField(max_length=30)
     title = CharField(max_length=200)
-    number = CharField(max_length=80, null=True, unique=True)
+    number = CharField(max_length=80, null=True)  # unique per office (Meta.indexes)
     path = TextField()
     verification_code = CharField(max_length=20, default="", index=True)
     created_by = ForeignKeyField(Staff, null=True)
     created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("office", "number"), True),)
 
 
 class AuditLog(BaseModel):

@@ -16,7 +16,12 @@ def test_database_at_first_migration_upgrades_and_keeps_its_rows(db_url):
                        "VALUES ('LAMA', 'Kantor Lama', 'Magetan', 'Asia/Jakarta', '2025-01-02 03:04:05')")
         assert "0002_case_verify_started_at" in dbmod.pending_migrations(db)
         applied = dbmod.migrate(db)
-        assert applied[:2] == ["0002_case_verify_started_at", "0003_case_outcome"]
+        assert applied[:3] == ["0002_case_verify_started_at", "0003_case_outcome",
+                               "0004_numbers_per_office"]
+        unique = {tuple(i.columns) for t in ("service_case", "document")
+                  for i in db.get_indexes(t) if i.unique}
+        assert ("office_id", "register_no") in unique and ("office_id", "number") in unique
+        assert ("register_no",) not in unique and ("number",) not in unique
         assert dbmod.pending_migrations(db) == []
         columns = {c.name for c in db.get_columns("service_case")}
         assert {"verify_started_at", "outcome"} <= columns

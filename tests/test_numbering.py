@@ -42,3 +42,49 @@ def test_desks_starting_together_on_a_new_database_all_start(config: Config):
     service = make_service(config)
     service.open()
     assert len(service.counters()) >= 1
+
+
+def _decide_and_print(config):
+    from models.dto import ApplicantInput
+
+    service = make_service(config)
+    service.open()
+    service.add_staff("petugas_mgt", "Sri Wahyuni", "rahasia123")
+    session = service.login("petugas_mgt", "rahasia123", 1)
+    applicant = ApplicantInput(kind="organisasi", nik="3520014507800002", name="Sri Wahyuni",
+                               address="Jl. Pahlawan 1", desa="Candirejo", kecamatan="Magetan",
+                               kabupaten="Magetan", org_name="Yayasan Sejahtera")
+    case = service.open_case(session, "REK-PUB", applicant)
+    for line in case.checklist:
+        if line.required:
+            service.set_item(session, case.id, line.item_id, True)
+    decided = service.decide(session, case.id)
+    letter = service.print_product(session, case.id)
+    return decided.case.register_no, letter.number
+
+
+def test_two_offices_on_one_database_each_keep_their_own_numbers(config: Config, desk_service):
+    """A central server shared by two kantor: each starts its register and letters at 1."""
+    import dataclasses
+
+    from models.dto import ApplicantInput
+
+    session = desk_service.login("petugas", "petugas123", 1)
+    applicant = ApplicantInput(kind="organisasi", nik="6403051507800003", name="Budi Santoso",
+                               address="Jl. Mulawarman 12", desa="Timbau",
+                               kecamatan="Tenggarong", kabupaten="Kutai Kartanegara",
+                               org_name="Yayasan Peduli")
+    case = desk_service.open_case(session, "REK-PUB", applicant)
+    for line in case.checklist:
+        if line.required:
+            desk_service.set_item(session, case.id, line.item_id, True)
+    ours = desk_service.decide(session, case.id).case.register_no
+    our_letter = desk_service.print_product(session, case.id).number
+    other = dataclasses.replace(
+        config, office=dataclasses.replace(config.office, code="MAGETAN",
+                                           name="Dinas Sosial Kabupaten Magetan"))
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        theirs, their_letter = pool.apply(_decide_and_print, (other,))
+    assert ours == theirs == "REK-PUB/2026/00001"
+    assert our_letter == their_letter
