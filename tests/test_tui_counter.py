@@ -37,6 +37,16 @@ async def login(pilot: Pilot) -> None:
     assert isinstance(pilot.app.screen, QueueScreen)
 
 
+async def open_from_search(pilot: Pilot, query: str = NIK) -> None:
+    """Search (c) for the query and open the first result, as the operator would."""
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.press(*query, "enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def shown(widget: PlainStatic) -> str:
     """The plain text a PlainStatic shows."""
     return str(widget.render())
@@ -111,12 +121,7 @@ async def test_kategori_headings_and_conditions(make_app, live_desk_service) -> 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press(*NIK, "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_search(pilot)
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
         table = screen.query_one("#cl-table", DataTable)
@@ -174,12 +179,7 @@ async def test_case_screen_shows_jangka_waktu_and_durations(make_app, live_desk_
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press(*NIK, "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_search(pilot)
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         header = screen.query_one("#case-header", PlainStatic)
@@ -262,12 +262,7 @@ async def test_tick_shows_as_saved_only_after_the_commit(make_app, live_desk_ser
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press(*NIK, "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_search(pilot)
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
         table = screen.query_one("#cl-table", DataTable)
@@ -432,12 +427,7 @@ async def test_note_is_limited_to_what_is_stored(make_app, live_desk_service) ->
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press(*NIK, "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_search(pilot)
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, InputDialog)
