@@ -70,7 +70,9 @@ class IntakeScreen(DeskScreen):
     COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset({"intake-save"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s,f10", "save", "Simpan", id="intake.save", priority=True),
+        # Not a priority binding: the key then waits behind the characters typed before it in
+        # the field's queue, so a fast "…3 Ctrl+S" saves the 3 as well.
+        Binding("ctrl+s,f10", "save", "Simpan", id="intake.save"),
         Binding("escape", "back", "Kembali", id="intake.back"),
     ]
     """Ctrl+S / F10 saves, Escape goes back (asks when something was typed)."""

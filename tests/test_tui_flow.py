@@ -377,3 +377,25 @@ async def test_type_ahead_lands_in_the_right_fields(make_app, live_desk_service)
         assert values["f-sex"] == "P"
         assert values["f-birth_date"] == "1"  # shift+tab went back one field
         assert values["f-address"] == "Jl. X"
+
+
+async def test_save_key_in_a_burst_keeps_the_last_keystrokes(make_app, live_desk_service) -> None:
+    """`…890 Ctrl+S` arriving together saves the phone number with its last digits."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("i")  # Santunan Veteran (perorangan)
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        for field, value in {"nik": "6402041208450003", "name": "Sukardi",
+                             "address": "Jl. Veteran 1", "desa": "Loa Ipuh",
+                             "kecamatan": "Tenggarong", "kabupaten": "Kutai Kartanegara"}.items():
+            app.screen.query_one(f"#f-{field}", Input).value = value
+        app.screen.query_one("#f-phone", Input).focus()
+        await pilot.pause()
+        await burst(pilot, [*"081234567890", "ctrl+s"])
+        assert isinstance(app.screen, ChecklistScreen)
+        case = live_desk_service.case(app.screen.case.id)
+        assert case.applicant.phone == "081234567890"
