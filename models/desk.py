@@ -1021,11 +1021,16 @@ class DeskService:
             shown = _mask_niks(q)[:60]
             with self.db.atomic():
                 self._audit(session, "cari", "case", None, kueri=shown)
-        digits = re.sub(r"[\s.:]", "", re.sub(r"(?i)^nik\b", "", q))
+        # "NIK 6403 ...", "berkas 12", "no. 12": the words the slip and the screens use
+        bare = re.sub(r"(?i)^(nik|berkas|nomor berkas|no\.?)\b", "", q).strip()
+        digits = re.sub(r"[\s.:]", "", bare)
         cond = (Case.register_no == q.upper()) | (Applicant.name.contains(q)) | (Applicant.org_name.contains(q))
         if digits.isdigit():
             cond = cond | (Applicant.nik == digits)
-            if len(digits) <= 9:
+            if digits.startswith("0") and len(digits) >= 3:
+                # "00001": the number part of a register (REK-LKS/2026/00001)
+                cond = cond | Case.register_no.endswith(f"/{digits}")
+            elif len(digits) <= 9:
                 cond = cond | (Case.id == int(digits))
         rows = (Case.select(Case, Applicant, Service).join(Applicant).switch(Case).join(Service)
                 .where((Case.office == self.office_id) & cond)

@@ -108,9 +108,9 @@ class SearchScreen(DeskScreen):
             self.query_one("#search-results", DataTable).focus()
             self._open()
             return
-        if len(query) < 2:
+        if len(query) < 2 and not query.isdigit():
             self.query_one("#search-status", PlainStatic).set_text(
-                Text("Ketik sedikitnya 2 huruf atau angka.", style="yellow")
+                Text("Ketik sedikitnya 2 huruf, atau sebuah nomor.", style="yellow")
             )
             return
         self.query_one("#search-status", PlainStatic).set_text(Text("Mencari…", style="dim"))

@@ -380,3 +380,17 @@ def test_staff_names_too_long_for_the_table_are_refused(desk_service):
     with pytest.raises(DeskError, match="NIP"):
         desk_service.add_staff("nipsalah", "Siti", "rahasia123", nip="1970-01")
     assert desk_service.add_staff("nipbaik", "Siti", "rahasia123", nip="19700101 199003 1 001")
+
+
+def test_search_finds_the_numbers_the_slip_and_letters_show(desk_service, session):
+    """The slip says "sebutkan nomor berkas 2": 2, "berkas 2" and "No. 2" find it; the
+    number part of a register ("00001") finds the register, not berkas 1."""
+    first = _complete_case(desk_service, session, "Yayasan Pertama")
+    second = desk_service.open_case(session, "REK-PUB", ApplicantInput(
+        **{**ORG.__dict__, "nik": "6403054507900002", "name": "Siti", "org_name": "Yayasan Dua"}))
+    registered = desk_service.decide(session, first.id).case
+    for typed in (str(second.id), f"berkas {second.id}", f"No. {second.id}", f"Berkas {second.id}"):
+        assert [c.id for c in desk_service.search(typed)] == [second.id], typed
+    tail = registered.register_no.rsplit("/", 1)[1]
+    assert tail.startswith("0")
+    assert [c.id for c in desk_service.search(tail)] == [first.id]
