@@ -303,6 +303,20 @@ class QueueScreen(DeskScreen):
         runs would call two applicants)."""
         if self.busy():
             return
+        current = self.current
+        if current is not None and current.status == "dipanggil":
+            # the called applicant has not come to the loket: calling on marks them tidak hadir
+
+            def answered(yes: bool | None) -> None:
+                if yes and not self.busy():
+                    self.call_next_ticket()
+
+            self.app.push_screen(
+                ConfirmDialog(f"{current.code} belum dilayani. Tandai tidak hadir dan panggil "
+                              "antrean berikutnya?", title="Panggil berikutnya"),
+                answered,
+            )
+            return
         self.call_next_ticket()
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="queue-call",

@@ -451,3 +451,30 @@ async def test_note_is_limited_to_what_is_stored(make_app, live_desk_service) ->
         assert isinstance(app.screen, ChecklistScreen)
         notes = [line.note for line in desk.case(case_id).checklist if line.note]
         assert notes == ["x" * 490 + "y" * 10]
+
+
+async def test_calling_on_asks_before_marking_the_called_one_absent(make_app, live_desk_service):
+    """n while a called applicant has not come: the operator is asked first; Tidak keeps them."""
+    desk = live_desk_service
+    first = desk.issue_ticket("REK-PUB")
+    second = desk.issue_ticket("REK-PUB")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.current.code == first.code
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert f"{first.code} belum dilayani" in app.screen._message  # noqa: SLF001
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and app.screen.current.code == first.code
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.current.code == second.code
+        session = desk.login("petugas", "petugas123", 1)
+        assert first.code not in [t.code for t in desk.queue(session)]
