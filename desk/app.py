@@ -235,7 +235,7 @@ class DeskApp(App[None]):
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit: say how to."""
-        self.notify("Tekan Ctrl+Q (atau q di layar antrian) untuk keluar.", title="Keluar?",
+        self.notify("Tekan Ctrl+Q (atau q di layar antrean) untuk keluar.", title="Keluar?",
                     markup=False)
 
 

@@ -89,7 +89,7 @@ class AliasedGroup(click.Group):
 
 HELP = """desk: layanan loket Dinas Sosial di terminal.
 
-Antrian (mesin antrian), pemeriksaan berkas sesuai Standar Pelayanan, pengukuran waktu
+Antrean (mesin antrean), pemeriksaan berkas sesuai Standar Pelayanan, pengukuran waktu
 SOP terhadap mutu baku, dan pencetakan tiket, slip kekurangan berkas, tanda terima serta
 surat rekomendasi. Tanpa perintah, desk membuka aplikasi loket.
 

@@ -175,7 +175,7 @@ def lihat(ctx: click.Context, kode: str) -> None:
     click.echo(f"Nama singkat    : {s.short_name}")
     click.echo(f"Kantor          : {s.office}")
     click.echo(f"Bidang          : {s.bidang or '-'}")
-    click.echo(f"Prefiks antrian : {s.queue_prefix}")
+    click.echo(f"Prefiks antrean : {s.queue_prefix}")
     click.echo(f"Jenis pemohon   : {kinds.get(s.applicant_kind, s.applicant_kind)}")
     click.echo(f"Sumber          : {s.source}")
     click.echo(f"Berkas          : {s.path}")

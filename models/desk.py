@@ -398,10 +398,13 @@ class DeskService:
         t = Ticket.get_or_none(Ticket.id == ticket_id)
         if t is None:
             raise DeskError("Tiket tidak ditemukan.")
+        # who is called before this ticket: priority tickets first, then by order of issue
+        before = ((Ticket.priority & (Ticket.id < t.id)) if t.priority
+                  else (Ticket.priority | (Ticket.id < t.id)))
         ahead = (
             Ticket.select()
             .where((Ticket.office == t.office_id) & (Ticket.day == t.day) & (Ticket.status == "menunggu")
-                   & (Ticket.id < t.id))
+                   & (Ticket.id != t.id) & before)
             .count()
         )
         path = self._doc_path("tiket", f"tiket-{t.day.isoformat()}-{t.code}.pdf", t.day)
@@ -437,7 +440,7 @@ class DeskService:
             The called ticket, or None when nobody is waiting.
         """
         if session.counter_id is None:
-            raise DeskError("Pilih loket saat masuk untuk memanggil antrian.")
+            raise DeskError("Pilih loket saat masuk untuk memanggil antrean.")
         day = self._today()
         now = self._utc()
         with self.db.atomic():
@@ -470,7 +473,7 @@ class DeskService:
                 if claimed:
                     self._audit(session, "panggil", "ticket", candidate.id, loket=session.counter_no)
                     return self._ticket_info(Ticket.get_by_id(candidate.id))
-        raise DeskError("Antrian sedang ramai diperebutkan loket lain; coba panggil lagi.")
+        raise DeskError("Antrean sedang ramai diperebutkan loket lain; coba panggil lagi.")
 
     @_connected
     def recall(self, session: SessionInfo, ticket_id: int) -> TicketInfo:

@@ -240,7 +240,7 @@ def _draw_ticket(pdf: DeskPDF, *, kop: Kop, code: str, service_name: str,
     line(kop.dinas, 11, "B", 5)
     line(clean_line(kop.alamat), 6.5, "", 3)
     dashed()
-    line("NOMOR ANTRIAN", 9, "", 4.5)
+    line("NOMOR ANTREAN", 9, "", 4.5)
     code = clean_line(code) or "-"
     size = 44.0
     pdf.set_font(FONT, "B", size)
@@ -253,7 +253,7 @@ def _draw_ticket(pdf: DeskPDF, *, kop: Kop, code: str, service_name: str,
     pdf.ln(1.5)
     if priority:
         pdf.set_font(FONT, "B", 10)
-        label = "Antrian Prioritas"
+        label = "Antrean Prioritas"
         box_w = pdf.get_string_width(label) + 8
         pdf.set_fill_color(0)
         pdf.set_text_color(255)
@@ -267,7 +267,7 @@ def _draw_ticket(pdf: DeskPDF, *, kop: Kop, code: str, service_name: str,
     when = f"{hari(issued_at)}, {format_tanggal(issued_at)} pukul {format_waktu(issued_at)}"
     line(when, 8.5, "", 4)
     pdf.ln(0.5)
-    line(f"Antrian di depan Anda: {max(0, int(waiting_ahead))}", 10, "B", 5)
+    line(f"Antrean di depan Anda: {max(0, int(waiting_ahead))}", 10, "B", 5)
     dashed()
     line("Mohon menunggu nomor Anda dipanggil", 8.5, "", 4)
     line("Simpan tiket ini sampai layanan selesai.", 7, "", 3.4)
@@ -288,7 +288,7 @@ def render_ticket(path: PathLike, *, kop: Kop, code: str, service_name: str,
         service_name: The service.
         issued_at: When the ticket was taken (office local time).
         waiting_ahead: How many people are ahead.
-        priority: Print the "Antrian Prioritas" line.
+        priority: Print the "Antrean Prioritas" line.
 
     Returns:
         The path written.

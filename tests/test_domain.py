@@ -394,3 +394,16 @@ def test_search_finds_the_numbers_the_slip_and_letters_show(desk_service, sessio
     tail = registered.register_no.rsplit("/", 1)[1]
     assert tail.startswith("0")
     assert [c.id for c in desk_service.search(tail)] == [first.id]
+
+
+def test_ticket_counts_who_is_called_before_it(desk_service):
+    """The ticket says how many are ahead in the order they are called: priority first."""
+    desk_service.issue_ticket("REK-PUB")
+    desk_service.issue_ticket("REK-LKS")
+    urgent = desk_service.issue_ticket("REK-PUB", priority=True)
+    later = desk_service.issue_ticket("REK-PUB")
+    assert "di depan Anda: 0" in pdf_text(desk_service.print_ticket(urgent.id).path)
+    assert "di depan Anda: 3" in pdf_text(desk_service.print_ticket(later.id).path)
+    session = desk_service.login("petugas", "petugas123", 1)
+    assert desk_service.call_next(session).id == urgent.id
+    assert "di depan Anda: 2" in pdf_text(desk_service.print_ticket(later.id).path)

@@ -121,7 +121,7 @@ def test_ticket(tmp_path: Path) -> None:
                          priority=True)
     text = text_of(path)
     for part in ("DINAS SOSIAL", "H-001", "Santunan Kukar Idaman", "22 Mei 2024",
-                 "10.05", "Antrian di depan Anda: 3", "Prioritas",
+                 "10.05", "Antrean di depan Anda: 3", "Prioritas",
                  "Mohon menunggu nomor Anda dipanggil"):
         assert part in text
     box = PdfReader(path).pages[0].mediabox
