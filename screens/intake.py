@@ -168,6 +168,15 @@ class IntakeScreen(DeskScreen):
         if event.input.id == "f-nik":
             self._lookup(event.value)
 
+    @on(Input.Changed)
+    def _field_changed(self, event: Input.Changed) -> None:
+        """Editing a field clears its old message (it is checked again on saving)."""
+        field = (event.input.id or "").removeprefix("f-")
+        if field and event.input.id != field:
+            for error in self.query(f"#e-{field}"):
+                if isinstance(error, FieldError):
+                    error.show("")
+
     @on(Input.Changed, "#f-nik")
     def _nik_changed(self, event: Input.Changed) -> None:
         """A different NIK hides the lookup note."""
@@ -228,6 +237,8 @@ class IntakeScreen(DeskScreen):
                 kept += field.value.strip() != (value or "").strip()
                 continue
             field.value = value or ""
+            if field.has_focus or self.focused is field:
+                field.select_all()  # the operator is here already: typing replaces, not appends
         message = Text("Pemohon sudah terdaftar: data diisi dari kunjungan sebelumnya (")
         message.append(applicant.name)
         message.append("). Periksa dan perbarui bila perlu.")

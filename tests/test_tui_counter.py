@@ -348,6 +348,10 @@ async def test_known_nik_fills_the_empty_fields_only(make_app, live_desk_service
         assert screen.query_one("#f-desa", Input).value == "Timbau"
         assert screen.query_one("#f-phone", Input).value == "081200000001"
         assert address.value == "Jl. Baru 12"
+        # the cursor went on to the name, which was filled: typing replaces it
+        assert app.focused is screen.query_one("#f-name", Input)
+        await pilot.press(*"Siti A.")
+        assert screen.query_one("#f-name", Input).value == "Siti A."
         note = shown(screen.query_one("#nik-note", PlainStatic))
         assert "sudah terdaftar" in note and "1 isian yang sudah diketik tidak diubah" in note
 

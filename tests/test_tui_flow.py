@@ -249,6 +249,10 @@ async def test_bad_nik_is_shown_at_the_field(make_app) -> None:
             error = app.screen.query_one("#e-nik", FieldError)
             assert error.display and str(error.render()).strip(), bad
             assert app.focused is app.screen.query_one("#f-nik", Input)
+        # correcting the NIK clears its message (checked again on saving)
+        await pilot.press("1")
+        await pilot.pause()
+        assert not str(app.screen.query_one("#e-nik", FieldError).render()).strip()
         # escape asks, then goes back
         await pilot.press("escape")
         await settle(pilot)
