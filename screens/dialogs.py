@@ -150,8 +150,12 @@ class MessageDialog(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "close", "Tutup", id="message.close"),
+        Binding("down", "scroll_text(1)", "Gulir", key_display="↑↓", id="message.down"),
+        Binding("up", "scroll_text(-1)", "Gulir naik", show=False, id="message.up"),
+        Binding("pagedown", "scroll_text(5)", "Gulir", show=False, id="message.pagedown"),
+        Binding("pageup", "scroll_text(-5)", "Gulir naik", show=False, id="message.pageup"),
     ]
-    """Enter or Escape closes the dialog."""
+    """Enter or Escape closes the dialog; arrows and Page Up/Down scroll a long message."""
 
     def __init__(self, title: str, message: str, lines: Sequence[str] = (),
                  *, error: bool = False) -> None:
@@ -189,6 +193,10 @@ class MessageDialog(ModalScreen[None]):
     def on_mount(self) -> None:
         """Focus the close button."""
         self.query_one("#close", Button).focus()
+
+    def action_scroll_text(self, lines: int) -> None:
+        """Scroll the message (a long list of missing items does not fit at 80x24)."""
+        self.query_one(".dialog-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     @on(Button.Pressed)
     def _pressed(self) -> None:

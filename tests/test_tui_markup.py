@@ -133,3 +133,32 @@ async def test_dialog_buttons_from_catalog_text_are_literal() -> None:
         await pilot.pause()
         labels = [str(button.label) for button in app.screen.query(Button)]
         assert labels == ["1. [red]Layak[/]", "2. Tidak [/] layak"]
+
+
+async def test_long_message_dialog_scrolls_by_keyboard() -> None:
+    """A slip with many missing items at 80x24: the list scrolls with the arrows, the footer
+    says so, Enter still closes."""
+    from textual.app import App
+    from textual.containers import VerticalScroll
+
+    from screens.dialogs import MessageDialog
+
+    class Host(App):
+        pass
+
+    app = Host()
+    closed: list[bool] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        items = [f"Persyaratan nomor {i} yang belum dibawa pemohon" for i in range(1, 16)]
+        app.push_screen(MessageDialog("Slip kekurangan berkas", "Berkas belum lengkap.", items),
+                        lambda _: closed.append(True))
+        await pilot.pause()
+        scroll = app.screen.query_one(".dialog-scroll", VerticalScroll)
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        assert "Gulir" in app.export_screenshot()
+        await pilot.press("pagedown", "pagedown", "pagedown", "down")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y  # the last item can be reached
+        await pilot.press("enter")
+        await pilot.pause()
+        assert closed == [True]
