@@ -407,3 +407,21 @@ def test_ticket_counts_who_is_called_before_it(desk_service):
     session = desk_service.login("petugas", "petugas123", 1)
     assert desk_service.call_next(session).id == urgent.id
     assert "di depan Anda: 2" in pdf_text(desk_service.print_ticket(later.id).path)
+
+
+def test_letters_name_the_issuing_office_not_the_source_document(desk_service, session):
+    """The demo office (Kutai Kartanegara) also offers Magetan's KUBE: its surat keterangan
+    is issued by the office that prints it, under its own kop and kepala dinas."""
+    group = ApplicantInput(kind="kelompok", nik="6403051507800003", name="Budi Santoso",
+                           address="Jl. Mulawarman No. 12", desa="Timbau",
+                           kecamatan="Tenggarong", kabupaten="Kutai Kartanegara",
+                           org_name="KUBE Maju Bersama", member_count="10")
+    case = desk_service.open_case(session, "KUBE", group)
+    for line in case.checklist:
+        if line.required:
+            desk_service.set_item(session, case.id, line.item_id, True)
+    assert desk_service.decide(session, case.id).lengkap
+    text = " ".join(pdf_text(desk_service.print_product(session, case.id).path).split())
+    assert "Magetan" not in text
+    assert "Kepala Dinas Sosial Kabupaten Kutai Kartanegara" in text
+    assert "terdaftar pada Dinas Sosial Kabupaten Kutai Kartanegara" in text
