@@ -503,12 +503,22 @@ class DeskService:
         return t
 
     # ------------------------------------------------------------------ applicants and cases
-    def _applicant_info(self, a: Applicant) -> ApplicantInfo:
+    def _applicant_info(self, a: Applicant, snapshot: str = "") -> ApplicantInfo:
+        """The applicant as the screens need it; with a case's ``snapshot`` (JSON of
+        :data:`_SNAPSHOT_FIELDS`), as entered for that case."""
+        data = {name: getattr(a, name) for name in _SNAPSHOT_FIELDS}
+        if snapshot:
+            stored = json.loads(snapshot)
+            data.update({k: v for k, v in stored.items() if k in data})
+            if isinstance(data["birth_date"], str):
+                data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
+        birth = data["birth_date"]
         return ApplicantInfo(
-            id=a.id, kind=a.kind, nik=a.nik, nik_masked=mask_nik(a.nik), name=a.name, sex=a.sex,
-            birth_date=a.birth_date, age=age_on(a.birth_date, self._today()) if a.birth_date else None,
-            address=a.address, desa=a.desa, kecamatan=a.kecamatan, kabupaten=a.kabupaten,
-            phone=a.phone, org_name=a.org_name,
+            id=a.id, kind=data["kind"], nik=data["nik"], nik_masked=mask_nik(data["nik"]),
+            name=data["name"], sex=data["sex"], birth_date=birth,
+            age=age_on(birth, self._today()) if birth else None,
+            address=data["address"], desa=data["desa"], kecamatan=data["kecamatan"],
+            kabupaten=data["kabupaten"], phone=data["phone"], org_name=data["org_name"],
         )
 
     @_connected
@@ -578,8 +588,11 @@ class DeskService:
                 if not served:
                     raise DeskError(f"Tiket {ticket.code} tidak sedang dipanggil ke loket ini "
                                     "(sudah selesai, tidak hadir, atau di loket lain).")
+            snapshot = {k: fields[k] for k in _SNAPSHOT_FIELDS}
+            snapshot["birth_date"] = fields["birth_date"].isoformat() if fields["birth_date"] else None
             case = Case.create(
                 office=self.office_id, service=row, applicant=person, ticket=ticket,
+                applicant_data=json.dumps(snapshot, ensure_ascii=False),
                 member_count=cleaned.get("member_count"), created_by=session.staff_id,
                 created_at=now, updated_at=now, verify_started_at=now,
             )
@@ -1041,7 +1054,7 @@ class DeskService:
         out = []
         for r in rows:
             svc = self.catalog.services.get(r.service.code)
-            name = r.applicant.name if not r.applicant.org_name else f"{r.applicant.org_name} (u.p. {r.applicant.name})"
+            name = self._applicant_info(r.applicant, r.applicant_data).display_name
             out.append(CaseSummary(
                 id=r.id, register_no=r.register_no or "", service_code=r.service.code,
                 service_name=svc.short_name if svc else r.service.name, applicant_name=name,
@@ -1089,7 +1102,7 @@ class DeskService:
             ))
         documents = tuple(self._doc_info(d) for d in
                           Document.select().where((Document.case == row.id) & (Document.path != "")).order_by(Document.id))
-        applicant = self._applicant_info(row.applicant)
+        applicant = self._applicant_info(row.applicant, row.applicant_data)
         warnings = tuple(check_eligibility(
             svc, age=applicant.age, sex=applicant.sex, kabupaten=applicant.kabupaten, member_count=row.member_count,
         ))
@@ -1133,6 +1146,11 @@ def _decision_after(svc: CatalogService, step_no: int):
 
 
 _ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+#: Applicant fields each case keeps as entered for it (Case.applicant_data).
+_SNAPSHOT_FIELDS = ("kind", "nik", "name", "sex", "birth_date", "address", "desa", "kecamatan",
+                    "kabupaten", "phone", "org_name")
 
 
 def _mask_niks(text: str) -> str:

@@ -167,6 +167,9 @@ class Case(BaseModel):
     verify_started_at = DateTimeField(null=True)
     #: Why the case ended as ditolak (tidak memenuhi syarat / tidak layak).
     outcome = TextField(default="")
+    #: JSON: the applicant's data as entered for this case (its letters print these, even
+    #: after a later visit corrects the applicant's record). Empty for cases made before 0005.
+    applicant_data = TextField(default="")
 
     class Meta:
         table_name = "service_case"  # "case" is an SQL keyword

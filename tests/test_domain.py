@@ -425,3 +425,27 @@ def test_letters_name_the_issuing_office_not_the_source_document(desk_service, s
     assert "Magetan" not in text
     assert "Kepala Dinas Sosial Kabupaten Kutai Kartanegara" in text
     assert "terdaftar pada Dinas Sosial Kabupaten Kutai Kartanegara" in text
+
+
+def test_a_later_visit_does_not_rewrite_earlier_cases(desk_service, session):
+    """The same person applies again with a corrected name and address: the new case has the
+    new data, the earlier case (and a reprint of its document) keeps what was entered then."""
+    person = ApplicantInput(kind="perorangan", nik="6402041208450003", name="Sukardi",
+                            address="Jl. Veteran 1", desa="Loa Ipuh", kecamatan="Tenggarong",
+                            kabupaten="Kutai Kartanegara")
+    first = desk_service.open_case(session, "VETERAN", person)
+    for line in first.checklist:
+        if line.required:
+            desk_service.set_item(session, first.id, line.item_id, True)
+    desk_service.decide(session, first.id)
+    corrected = ApplicantInput(**{**person.__dict__, "name": "Sukardi Wiryo",
+                                  "address": "Jl. Pahlawan 9"})
+    second = desk_service.open_case(session, "ALAT-BANTU", corrected)
+    assert second.applicant.name == "Sukardi Wiryo"
+    again = desk_service.case(first.id)
+    assert again.applicant.name == "Sukardi" and again.applicant.address == "Jl. Veteran 1"
+    assert again.applicant.age == first.applicant.age
+    receipt = pdf_text(desk_service.print_product(session, first.id).path)
+    assert "Sukardi" in receipt and "Wiryo" not in receipt and "Pahlawan" not in receipt
+    names = {c.id: c.applicant_name for c in desk_service.search(person.nik)}
+    assert names == {first.id: "Sukardi", second.id: "Sukardi Wiryo"}

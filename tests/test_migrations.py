@@ -16,8 +16,8 @@ def test_database_at_first_migration_upgrades_and_keeps_its_rows(db_url):
                        "VALUES ('LAMA', 'Kantor Lama', 'Magetan', 'Asia/Jakarta', '2025-01-02 03:04:05')")
         assert "0002_case_verify_started_at" in dbmod.pending_migrations(db)
         applied = dbmod.migrate(db)
-        assert applied[:3] == ["0002_case_verify_started_at", "0003_case_outcome",
-                               "0004_numbers_per_office"]
+        assert applied[:4] == ["0002_case_verify_started_at", "0003_case_outcome",
+                               "0004_numbers_per_office", "0005_case_applicant_data"]
         unique = {tuple(i.columns) for t in ("service_case", "document")
                   for i in db.get_indexes(t) if i.unique}
         assert ("office_id", "register_no") in unique and ("office_id", "number") in unique
