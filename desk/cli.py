@@ -343,12 +343,22 @@ def _register_katalog() -> None:
 _register_katalog()
 
 
+#: click's usage errors (English) and their Indonesian wording; applied one after another, so
+#: "No such option '--x'. Did you mean '--y'?" becomes two translated sentences.
 _CLICK_MESSAGES = (
-    (r"^Missing argument '(.+)'\.$", r"Argumen '\1' belum diberikan."),
-    (r"^Missing option '(.+)'\.$", r"Opsi '\1' wajib diisi."),
-    (r"^No such option: (.+)$", r"Opsi tidak dikenal: \1"),
-    (r"^Got unexpected extra arguments? \((.+)\)$", r"Argumen berlebih: \1"),
-    (r"^Option '(.+)' requires an argument\.$", r"Opsi '\1' memerlukan nilai."),
+    (r"Missing argument '(.+?)'\.", r"Argumen '\1' belum diberikan."),
+    (r"Missing option '(.+?)'\.", r"Opsi '\1' wajib diisi."),
+    (r"No such option: (\S+)", r"Opsi tidak dikenal: \1"),
+    (r"No such option '(.+?)'\.", r"Opsi tidak dikenal: '\1'."),
+    (r"No such command '(.+?)'\.", r"Perintah tidak dikenal: '\1'."),
+    (r"\(Did you mean one of: (.+?)\?\)", r"(Maksud Anda salah satu dari: \1?)"),
+    (r"Did you mean (.+?)\?", r"Maksud Anda \1?"),
+    (r"Got unexpected extra arguments? \((.+?)\)", r"Argumen berlebih: \1"),
+    (r"Option '(.+?)' requires an argument\.", r"Opsi '\1' memerlukan nilai."),
+    (r"Invalid value for (.+?): ", r"Nilai tidak sah untuk \1: "),
+    (r"Invalid value: ", r"Nilai tidak sah: "),
+    (r"'(.+?)' is not one of (.+?)\.", r"'\1' bukan salah satu dari \2."),
+    (r"'(.+?)' is not a valid integer( range)?\.", r"'\1' bukan bilangan bulat."),
 )
 
 
@@ -357,8 +367,7 @@ def _indonesian(message: str) -> str:
     import re
 
     for pattern, replacement in _CLICK_MESSAGES:
-        if re.match(pattern, message):
-            return re.sub(pattern, replacement, message)
+        message = re.sub(pattern, replacement, message)
     return message
 
 
@@ -369,6 +378,10 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("Dibatalkan.", err=True)
         sys.exit(1)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        # "desk katalog" alone: show what the group offers (not an error)
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+        sys.exit(0)
     except click.UsageError as exc:
         if exc.ctx is not None:
             click.echo(exc.ctx.get_usage(), err=True)

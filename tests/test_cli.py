@@ -97,3 +97,17 @@ def test_verifikasi_tells_genuine_from_unknown_codes(base_args, config):
     assert "LKS Harapan" in ok.output
     bad = CliRunner().invoke(cli, [*base_args, "verify", "AAAA-BBBB"], obj={})
     assert bad.exit_code == 1 and "TIDAK tercatat" in bad.output
+
+
+def test_usage_errors_and_bare_groups_speak_indonesian():
+    """A mistyped option is named in Indonesian; a command group alone shows its help."""
+    bad = subprocess.run([sys.executable, "-m", "desk", "status", "--bogus"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "Galat: Opsi tidak dikenal: '--bogus'." in bad.stderr
+    assert "No such" not in bad.stderr
+    bare = subprocess.run([sys.executable, "-m", "desk", "katalog"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert bare.returncode == 0
+    assert "Perintah:" in bare.stdout and "daftar" in bare.stdout
+    assert "Galat" not in bare.stderr
