@@ -90,6 +90,12 @@ def _migration_lock(db: Database) -> Iterator[None]:
 
     PostgreSQL: a session advisory lock. SQLite: one write transaction (BEGIN IMMEDIATE) around
     all migrations; each migration's own transaction becomes a savepoint inside it.
+
+    SQLite changes a column (e.g. adds one that is NOT NULL) by rebuilding the table: copy,
+    DROP, rename. With foreign keys on, that DROP would cascade and delete every row that
+    refers to the table (a case's checklist answers, step runs, documents). Foreign keys are
+    therefore off while migrating (the pragma only works outside a transaction), and checked
+    with ``PRAGMA foreign_key_check`` before the migrations commit.
     """
     if isinstance(db, PostgresqlDatabase):
         db.execute_sql("SELECT pg_advisory_lock(%s)", (_PG_MIGRATION_LOCK,))
@@ -98,8 +104,15 @@ def _migration_lock(db: Database) -> Iterator[None]:
         finally:
             db.execute_sql("SELECT pg_advisory_unlock(%s)", (_PG_MIGRATION_LOCK,))
     else:
-        with db.atomic():
-            yield
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+        try:
+            with db.atomic():
+                yield
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migrasi merusak relasi data: {broken[:5]}")
+        finally:
+            db.execute_sql("PRAGMA foreign_keys = ON")
 
 
 def pending_migrations(db: Database) -> list[str]:

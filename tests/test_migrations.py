@@ -27,3 +27,35 @@ def test_database_at_first_migration_upgrades_and_keeps_its_rows(db_url):
         assert {"verify_started_at", "outcome"} <= columns
         assert db.execute_sql("SELECT name FROM office WHERE code = 'LAMA'").fetchone()[0] == "Kantor Lama"
         assert dbmod.migrate(db) == []  # idempotent
+
+
+def test_upgrade_keeps_every_case_with_its_answers_steps_and_documents(db_url):
+    """A database from the first release with a case in progress: upgrading to the current
+    schema keeps the case, its checklist answers, step runs, documents and audit rows (SQLite
+    rebuilds tables for some column changes; nothing may cascade away)."""
+    db = dbmod.make_database(db_url)
+    dbmod.bind(db)
+    now = "'2025-01-02 03:04:05'"
+    with db.connection_context():
+        Runner(db, str(dbmod.MIGRATIONS_DIR)).up(target="0001_initial")
+        for sql in (
+            f"INSERT INTO office (code, name, kabupaten, timezone, created_at) VALUES ('LAMA', 'Kantor Lama', 'Magetan', 'Asia/Jakarta', {now})",
+            f"INSERT INTO staff (office_id, username, full_name, role, nip, password_hash, active, created_at) VALUES (1, 'rina', 'Rina', 'petugas', '', 'x', TRUE, {now})",
+            f"INSERT INTO service (code, name, prefix, active, catalog_hash, updated_at) VALUES ('REK-PUB', 'Rekomendasi', 'H', TRUE, '', {now})",
+            f"INSERT INTO applicant (kind, nik, name, sex, address, desa, kecamatan, kabupaten, phone, org_name, created_at, updated_at) VALUES ('perorangan', '3520014507800002', 'Sri', 'P', '', '', '', '', '', '', {now}, {now})",
+            f"INSERT INTO service_case (office_id, service_id, applicant_id, register_no, status, conditions, created_by_id, created_at, updated_at) VALUES (1, 1, 1, 'REK-PUB/2025/00001', 'diproses', '{{}}', 1, {now}, {now})",
+            f"INSERT INTO checklist_answer (case_id, item_id, received, note, updated_at) VALUES (1, 'akta', TRUE, 'asli', {now})",
+            f"INSERT INTO step_run (case_id, step_no, started_at, started_by_id) VALUES (1, 3, {now}, 1)",
+            f"INSERT INTO document (case_id, kind, title, number, path, verification_code, created_at) VALUES (1, 'rekomendasi', 'Rekomendasi', '400/0001/2025', '/x.pdf', 'ABCD-EFGH', {now})",
+        ):
+            db.execute_sql(sql)
+        dbmod.migrate(db)
+        assert dbmod.pending_migrations(db) == []
+        counts = {t: db.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                  for t in ("service_case", "checklist_answer", "step_run", "document")}
+        assert counts == {"service_case": 1, "checklist_answer": 1, "step_run": 1, "document": 1}
+        row = db.execute_sql("SELECT register_no, status, outcome, applicant_data FROM service_case").fetchone()
+        assert row == ("REK-PUB/2025/00001", "diproses", "", "")
+        assert db.execute_sql("SELECT office_id, number FROM document").fetchone() == (1, "400/0001/2025")
+        if db.for_update is False:  # SQLite: foreign keys are on again afterwards
+            assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
