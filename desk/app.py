@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from models.desk import DeskService
 
 #: The application title (the sub-title is the office's name).
-APP_TITLE = "desk — Layanan Dinas Sosial"
+APP_TITLE = "desk"
 
 
 class DeskApp(App[None]):
@@ -135,18 +135,18 @@ class DeskApp(App[None]):
                     title="Keluar akun", markup=False)
 
     def session_line(self) -> str:
-        """The office, staff member and loket as one line.
+        """Who is signed in where, for the header (fits 80 columns beside "desk").
 
         Returns:
-            e.g. ``"Dinas Sosial Kab. X — Rina Wulandari — Loket 1"``.
+            e.g. ``"Rina Wulandari · Loket 1"``; the office's name before signing in.
         """
         session = self.session
         if session is None:
             return self.office_name
-        parts = [session.office_name or self.office_name, session.full_name]
+        parts = [session.full_name]
         if session.counter_no is not None:
             parts.append(f"Loket {session.counter_no}")
-        return " — ".join(part for part in parts if part)
+        return " · ".join(part for part in parts if part)
 
     def service(self, code: str) -> ServiceInfo | None:
         """Look up a service of the catalog by code.

@@ -359,6 +359,12 @@ class ServicePicker(ModalScreen[tuple[str, bool] | None]):
             priority = self.query_one("#picker-priority", Checkbox).value
         self.dismiss((code, priority))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer F4 Prioritas only where there is a priority line (taking a ticket)."""
+        if action == "toggle_priority":
+            return self._allow_priority
+        return True
+
     def action_toggle_priority(self) -> None:
         """Toggle the priority checkbox."""
         if self._allow_priority:

@@ -24,6 +24,11 @@ KEY_NAMES: dict[str, str] = {
     "left": "←",
     "right": "→",
     "delete": "Del",
+    "slash": "/",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "shift+tab": "Shift+Tab",
+    "backspace": "Backspace",
 }
 
 #: What the app-wide keys do, shown under every screen's own keys.
@@ -82,10 +87,12 @@ def screen_bindings(screen: Screen) -> list[tuple[str, str]]:
                     continue
                 grouped.setdefault((binding.action, binding.description), []).append(key)
         for ident, keys in grouped.items():
-            if ident in seen:
+            row = (key_label(",".join(keys)), ident[1])
+            # the same key and words from the screen and the app (e.g. Ctrl+Q Keluar) once
+            if ident in seen or row in rows:
                 continue
             seen.add(ident)
-            rows.append((key_label(",".join(keys)), ident[1]))
+            rows.append(row)
     return rows
 
 
