@@ -542,6 +542,52 @@ class DeskService:
         return self._applicant_info(row)
 
     @_connected
+    def update_applicant(self, session: SessionInfo, case_id: int,
+                         applicant: ApplicantInput) -> CaseDetail:
+        """Correct the applicant's data of a case (a typo noticed at the checklist or before
+        the letter is printed): this case and the applicant's record change; earlier cases keep
+        what they had. The NIK identifies the person and cannot be changed here.
+
+        Raises:
+            ValidationError: with a message per field for bad input (or a changed NIK).
+            DeskError: when the case is finished (selesai or ditolak).
+        """
+        data = {k: getattr(applicant, k) for k in ApplicantInput.__dataclass_fields__}
+        now = self._utc()
+        with self.db.atomic():
+            row = self._case_row(case_id, lock=True)
+            if row.status in ("selesai", "ditolak"):
+                raise DeskError("Berkas sudah selesai; data pemohonnya tidak dapat diubah lagi.")
+            svc = self.catalog.get(row.service.code)
+            cleaned, errors = validate_applicant(data, kind=svc.applicant_kind, today=self._today())
+            current = self._applicant_info(row.applicant, row.applicant_data)
+            if not errors.get("nik") and cleaned.get("nik") != current.nik:
+                errors["nik"] = ("NIK tidak dapat diubah pada berkas ini; bila NIK salah, buat "
+                                 "berkas baru dengan NIK yang benar.")
+            if errors:
+                raise ValidationError(errors)
+            fields = dict(
+                name=cleaned["name"], sex=cleaned.get("sex", ""),
+                birth_date=cleaned.get("birth_date"), address=cleaned.get("address", ""),
+                desa=cleaned.get("desa", ""), kecamatan=cleaned.get("kecamatan", ""),
+                kabupaten=cleaned.get("kabupaten", ""), phone=cleaned.get("phone", ""),
+                org_name=cleaned.get("org_name", ""),
+            )
+            Applicant.update(updated_at=now, **fields).where(Applicant.id == row.applicant_id).execute()
+            snapshot = {"kind": current.kind, "nik": current.nik, **fields}
+            snapshot["birth_date"] = fields["birth_date"].isoformat() if fields["birth_date"] else None
+            before = json.loads(row.applicant_data) if row.applicant_data else {}
+            changed = sorted(k for k in fields if str(before.get(k, "")) != str(snapshot[k] or ""))
+            row.applicant_data = json.dumps(snapshot, ensure_ascii=False)
+            if svc.applicant_kind == "kelompok":
+                row.member_count = cleaned.get("member_count")
+            row.updated_at = now
+            row.save(only=[Case.applicant_data, Case.member_count, Case.updated_at])
+            self._audit(session, "ubah_pemohon", "case", row.id, nik=mask_nik(current.nik),
+                        kolom=changed)
+        return self._detail(case_id)
+
+    @_connected
     def open_case(self, session: SessionInfo, service_code: str, applicant: ApplicantInput,
                   ticket_id: int | None = None) -> CaseDetail:
         """Record the applicant and open a case (berkas) for a service.

@@ -155,6 +155,8 @@ class CaseScreen(DeskScreen):
         "langkah terakhir berkas berstatus selesai.\n"
         "p atau F7 mencetak surat layanan (atau tanda terima berkas bila layanan tidak "
         "menghasilkan surat). Dokumen yang sudah dicetak tampil di bagian bawah.\n"
+        "e membetulkan data pemohon (salah ketik nama, alamat) sebelum surat dicetak; surat "
+        "yang dicetak ulang memakai data yang baru dengan nomor yang sama.\n"
         "Esc kembali."
     )
 
@@ -164,6 +166,7 @@ class CaseScreen(DeskScreen):
         Binding("s,f6", "finish_step", "Selesaikan langkah", id="case.finish_step"),
         Binding("p,f7", "print_letter", "Cetak surat", id="case.print_letter"),
         Binding("p,f7", "print_receipt", "Cetak tanda terima", id="case.print_receipt"),
+        Binding("e", "edit_applicant", "Ubah pemohon", id="case.edit_applicant"),
         Binding("escape", "back", "Kembali", id="case.back"),
     ]
     """s / F6 ends the running step, p / F7 prints the letter (its description becomes
@@ -225,6 +228,8 @@ class CaseScreen(DeskScreen):
             return not self.case.service.has_letter
         if action == "finish_step":
             return True if self.case.current_step is not None else None
+        if action == "edit_applicant":
+            return self.case.status not in ("selesai", "ditolak")
         return True
 
     # -- display --------------------------------------------------------------------------------
@@ -537,6 +542,18 @@ class CaseScreen(DeskScreen):
         message, severity = document_notice(document)
         self.notify(message, title="Cetak", markup=False, severity=severity,  # type: ignore[arg-type]
                     timeout=10 if severity == "information" else 20)
+
+    def action_edit_applicant(self) -> None:
+        """Correct the applicant's data before the letter is printed (or printed again)."""
+        if self.busy():
+            return
+        from screens.intake import IntakeScreen
+
+        def corrected(case: CaseDetail | None) -> None:
+            if case is not None and self.is_attached:
+                self.show_case(case)
+
+        self.app.push_screen(IntakeScreen(self.case.service, None, case=self.case), corrected)
 
     def action_back(self) -> None:
         """Back to the previous screen (once a step or a print being saved is done)."""

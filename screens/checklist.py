@@ -64,7 +64,8 @@ class ChecklistScreen(DeskScreen):
         "Periksa berkas yang dibawa pemohon satu per satu. Pilih baris dengan panah, tekan "
         "Spasi (atau Enter) untuk menandai [x] diterima / [ ] belum. Baris \"Kondisi\" di atas "
         "adalah pertanyaan yang menentukan persyaratan bersyarat: Spasi mengubah Ya/Tidak.\n\n"
-        "n menambah catatan pada persyaratan (mis. \"fotokopi belum dilegalisir\"). Teks "
+        "n menambah catatan pada persyaratan (mis. \"fotokopi belum dilegalisir\"); e membuka "
+        "data pemohon untuk membetulkan salah ketik (nama, alamat, telepon). Teks "
         "lengkap baris yang dipilih tampil di bawah tabel.\n\n"
         "F9 atau p memutuskan: bila ada persyaratan wajib yang kurang, desk mencetak slip "
         "kekurangan berkas untuk pemohon dan berkas menunggu kelengkapan (dapat dilanjutkan "
@@ -76,6 +77,7 @@ class ChecklistScreen(DeskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle", "Centang", id="checklist.toggle"),
         Binding("n", "note", "Catatan", id="checklist.note"),
+        Binding("e", "edit_applicant", "Ubah pemohon", id="checklist.edit_applicant"),
         Binding("f9,p", "decide", "Putuskan", id="checklist.decide"),
         Binding("escape", "back", "Kembali", id="checklist.back"),
     ]
@@ -437,6 +439,18 @@ class ChecklistScreen(DeskScreen):
         table = self.query_one("#cl-table", DataTable)
         table.update_cell(key, "mark", self._pending_mark(key, value))
         self._enqueue(call, lambda case, key=key: self._saved(key, case))
+
+    def action_edit_applicant(self) -> None:
+        """Correct the applicant's data (name, address, ...) of this case."""
+        if self.busy():
+            return
+        from screens.intake import IntakeScreen
+
+        def corrected(case: CaseDetail | None) -> None:
+            if case is not None and self.is_attached:
+                self.show_case(case)
+
+        self.app.push_screen(IntakeScreen(self.case.service, None, case=self.case), corrected)
 
     def action_note(self) -> None:
         """Edit the note of the highlighted item."""

@@ -77,16 +77,21 @@ class IntakeScreen(DeskScreen):
     ]
     """Ctrl+S / F10 saves, Escape goes back (asks when something was typed)."""
 
-    def __init__(self, service: ServiceInfo, ticket: TicketInfo | None) -> None:
+    def __init__(self, service: ServiceInfo, ticket: TicketInfo | None,
+                 case: CaseDetail | None = None) -> None:
         """Create the form.
 
         Args:
             service: The service applied for.
             ticket: The queue ticket being served, or None for a case without ticket.
+            case: Correct the applicant's data of this existing case instead of opening a new
+                one (the form is filled from it, the NIK cannot change; saving returns the
+                updated case to the screen that asked).
         """
         super().__init__()
         self.service = service
         self.ticket = ticket
+        self.case = case
         self._initial: dict[str, str] = {}
         self._looked_up = ""
         self._saving = False
@@ -109,17 +114,23 @@ class IntakeScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         """Build the form."""
         yield Header()
-        title = Text("Berkas baru: ", style="bold")
+        title = Text("Ubah data pemohon: " if self.case else "Berkas baru: ", style="bold")
         title.append(self.service.name)
         title.append("\n")
-        if self.ticket is not None:
+        if self.case is not None:
+            title.append(f"Berkas {self.case.id}")
+            if self.case.register_no:
+                title.append(f"  ·  Register {self.case.register_no}")
+            title.append("  ·  NIK tidak dapat diubah di sini")
+        elif self.ticket is not None:
             title.append("Tiket ")
             title.append(self.ticket.code, style="bold")
             title.append("  ·  ")
         else:
             title.append("Tanpa tiket  ·  ")
-        title.append("Jangka waktu: ")
-        title.append(self.service.jangka_waktu or "-")
+        if self.case is None:
+            title.append("Jangka waktu: ")
+            title.append(self.service.jangka_waktu or "-")
         yield PlainStatic(title, id="intake-title")
         yield FieldError(id="e-general")
         with VerticalScroll(id="intake-form"):
@@ -138,9 +149,23 @@ class IntakeScreen(DeskScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Remember the empty form and focus the first field."""
+        """Fill the form when correcting a case, remember it, and focus the first field."""
+        if self.case is not None:
+            a = self.case.applicant
+            values = {"org_name": a.org_name, "nik": a.nik, "name": a.name, "sex": a.sex,
+                      "birth_date": birth_date_text(a.birth_date), "address": a.address,
+                      "desa": a.desa, "kecamatan": a.kecamatan, "kabupaten": a.kabupaten,
+                      "phone": a.phone,
+                      "member_count": str(self.case.member_count or "")}
+            for field in self.query(Input):
+                name = (field.id or "").removeprefix("f-")
+                if name in values:
+                    field.value = values[name] or ""
+            nik = self._input("nik")
+            nik.disabled = True
+            self._looked_up = nik.value
         self._initial = self._values()
-        self.query(Input).first().focus()
+        next(field for field in self.query(Input) if not field.disabled).focus()
 
     def _values(self) -> dict[str, str]:
         """The typed values by field name."""
@@ -262,7 +287,10 @@ class IntakeScreen(DeskScreen):
         )
         self._clear_errors()
         self._saving = True
-        self.open_case(applicant)
+        if self.case is not None:
+            self.update_applicant(self.case.id, applicant)
+        else:
+            self.open_case(applicant)
 
     def _clear_errors(self) -> None:
         """Hide all field messages."""
@@ -285,6 +313,27 @@ class IntakeScreen(DeskScreen):
         finally:
             self.desk_app.call_from_thread(self._done_saving)
         self.desk_app.call_from_thread(self._saved, case)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-save",
+          description="Menyimpan data pemohon")
+    def update_applicant(self, case_id: int, applicant: ApplicantInput) -> None:
+        """Correct the case's applicant data (thread worker).
+
+        Args:
+            case_id: The case.
+            applicant: What the form holds now.
+        """
+        try:
+            case = self.desk.update_applicant(self.session, case_id, applicant)
+        finally:
+            self.desk_app.call_from_thread(self._done_saving)
+        self.desk_app.call_from_thread(self._updated, case)
+
+    def _updated(self, case: CaseDetail) -> None:
+        """Back to the screen that asked, with the corrected case."""
+        self.notify("Data pemohon diperbarui.", markup=False)
+        if self.come_forward():
+            self.dismiss(case)
 
     def _done_saving(self) -> None:
         """Allow saving again."""

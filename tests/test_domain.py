@@ -449,3 +449,32 @@ def test_a_later_visit_does_not_rewrite_earlier_cases(desk_service, session):
     assert "Sukardi" in receipt and "Wiryo" not in receipt and "Pahlawan" not in receipt
     names = {c.id: c.applicant_name for c in desk_service.search(person.nik)}
     assert names == {first.id: "Sukardi", second.id: "Sukardi Wiryo"}
+
+
+def test_applicant_data_of_a_case_can_be_corrected(desk_service, session):
+    """A typo seen at the checklist is corrected on the case (and the person's record); the NIK
+    stays; a finished case can no longer be changed; the change is audited."""
+    case = _complete_case(desk_service, session, "Yayasan Peduli Sesamaa")
+    fixed = ApplicantInput(**{**ORG.__dict__, "org_name": "Yayasan Peduli Sesama",
+                              "address": "Jl. Mulawarman No. 21"})
+    after = desk_service.update_applicant(session, case.id, fixed)
+    assert after.applicant.org_name == "Yayasan Peduli Sesama"
+    assert after.applicant.address == "Jl. Mulawarman No. 21"
+    assert _audit(desk_service, "ubah_pemohon")[-1]["kolom"] == ["address", "org_name"]
+    with pytest.raises(ValidationError) as info:
+        desk_service.update_applicant(session, case.id,
+                                      ApplicantInput(**{**fixed.__dict__, "nik": "6403054507900002"}))
+    assert "NIK tidak dapat diubah" in info.value.errors["nik"]
+    with pytest.raises(ValidationError) as info:
+        desk_service.update_applicant(session, case.id, ApplicantInput(**{**fixed.__dict__, "name": ""}))
+    assert "name" in info.value.errors
+    decided = desk_service.decide(session, case.id).case
+    letter = pdf_text(desk_service.print_product(session, case.id).path)
+    assert "Yayasan Peduli Sesama " in letter.replace("\n", " ") and "Sesamaa" not in letter
+    for _ in decided.steps:
+        if desk_service.case(case.id).current_step is None:
+            break
+        desk_service.finish_step(session, case.id)
+    assert desk_service.case(case.id).status == "selesai"
+    with pytest.raises(DeskError, match="sudah selesai"):
+        desk_service.update_applicant(session, case.id, fixed)

@@ -482,3 +482,32 @@ async def test_calling_on_asks_before_marking_the_called_one_absent(make_app, li
         assert app.screen.current.code == second.code
         session = desk.login("petugas", "petugas123", 1)
         assert first.code not in [t.code for t in desk.queue(session)]
+
+
+async def test_correcting_the_applicant_from_the_checklist(make_app, live_desk_service) -> None:
+    """e on the checklist opens the applicant's data (NIK locked); a fixed typo is saved and
+    shown; the checklist is where it was."""
+    from screens.intake import IntakeScreen
+    from textual.widgets import Input
+
+    desk = live_desk_service
+    case_id = open_case(desk, org_name="Yayasan Maju Bersamaa")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await open_from_search(pilot)
+        checklist = app.screen
+        assert isinstance(checklist, ChecklistScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, IntakeScreen)
+        assert form.query_one("#f-nik", Input).disabled
+        org = form.query_one("#f-org_name", Input)
+        assert org.value == "Yayasan Maju Bersamaa"
+        org.value = "Yayasan Maju Bersama"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is checklist
+        assert "Yayasan Maju Bersama (" in shown(checklist.query_one("#cl-header", PlainStatic))
+        assert desk.case(case_id).applicant.org_name == "Yayasan Maju Bersama"
