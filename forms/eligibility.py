@@ -14,6 +14,7 @@ This module never imports textual, rich or peewee.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from forms.catalog import Criterion, Service
 
@@ -70,6 +71,7 @@ def check_eligibility(
     sex: str,
     kabupaten: str,
     member_count: int | None,
+    chosen_groups: Collection[str] = (),
 ) -> list[str]:
     """Warn where the applicant falls outside the service's stated criteria.
 
@@ -79,6 +81,9 @@ def check_eligibility(
         sex: ``"L"``, ``"P"`` or ``""`` if unknown.
         kabupaten: Kabupaten of residence, or ``""`` if not given (then domicile is not checked).
         member_count: Number of group members, or None.
+        chosen_groups: The categories the operator chose at the counter (the kategori
+            questions); each chosen one that the applicant does not fit is named. With none
+            chosen, a warning is given only when no category fits.
 
     Returns:
         Indonesian warnings, e.g. ``"Usia 61 tahun di luar kriteria layanan (maksimum 58 tahun)"``;
@@ -97,7 +102,12 @@ def check_eligibility(
         elif msg:
             warnings.append(msg)
 
-    if groups and all(groups.values()):
+    chosen = [name for name in groups if name in set(chosen_groups)]
+    if chosen:
+        for name in chosen:
+            if groups[name]:
+                warnings.append(f"Kategori {name}: {', '.join(groups[name])}")
+    elif groups and all(groups.values()):
         detail = "; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in groups.items())
         warnings.append(f"Tidak ada kategori layanan yang sesuai ({detail})")
     return warnings

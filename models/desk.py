@@ -1149,8 +1149,10 @@ class DeskService:
         documents = tuple(self._doc_info(d) for d in
                           Document.select().where((Document.case == row.id) & (Document.path != "")).order_by(Document.id))
         applicant = self._applicant_info(row.applicant, row.applicant_data)
+        chosen = {it.group for it in svc.persyaratan if it.group and it.applies(conditions)}
         warnings = tuple(check_eligibility(
             svc, age=applicant.age, sex=applicant.sex, kabupaten=applicant.kabupaten, member_count=row.member_count,
+            chosen_groups=chosen,
         ))
         ticket_code = Ticket.select(Ticket.code).where(Ticket.id == row.ticket_id).scalar() if row.ticket_id else ""
         return CaseDetail(

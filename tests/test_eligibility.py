@@ -64,3 +64,27 @@ def test_alat_bantu_minimum_age(catalog):
     svc = catalog.get("ALAT-BANTU")
     assert check(svc, age=5) == ["Usia 5 tahun di luar kriteria layanan (minimal 6 tahun)"]
     assert check(svc, age=6) == []
+
+
+def test_a_chosen_category_is_checked_on_its_own(catalog):
+    """Kukar Idaman: with Lanjut Usia Telantar chosen at the counter, a 46-year-old is named
+    as outside that category even though another category would fit."""
+    idaman = catalog.get("KUKAR-IDAMAN")
+    warnings = check_eligibility(idaman, age=46, sex="P", kabupaten="", member_count=None,
+                                 chosen_groups={"Lanjut Usia Telantar"})
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Kategori Lanjut Usia Telantar: Usia 46 tahun")
+    assert check_eligibility(idaman, age=65, sex="P", kabupaten="", member_count=None,
+                             chosen_groups={"Lanjut Usia Telantar"}) == []
+
+
+def test_the_case_warns_for_the_chosen_category(desk_service, session):
+    from models.dto import ApplicantInput
+
+    person = ApplicantInput(kind="perorangan", nik="6402044507800001", name="Siti Aminah",
+                            address="Jl. A 1", desa="Timbau", kecamatan="Tenggarong",
+                            kabupaten="Kutai Kartanegara")
+    case = desk_service.open_case(session, "KUKAR-IDAMAN", person)
+    assert not any("Kategori" in w for w in case.warnings)
+    case = desk_service.set_condition(session, case.id, "kategori_lansia", True)
+    assert any(w.startswith("Kategori Lanjut Usia Telantar: Usia") for w in case.warnings)
