@@ -63,6 +63,20 @@ class DeskScreen(Screen[Any]):
             return True
         return False
 
+    def correct_applicant(self, case: CaseDetail) -> None:
+        """Open the applicant's data of ``case`` for correction (key e); when saved, the
+        screen shows the corrected case through its ``show_case``."""
+        if self.busy():
+            return
+        from screens.intake import IntakeScreen
+
+        def corrected(fixed: CaseDetail | None) -> None:
+            show = getattr(self, "show_case", None)
+            if fixed is not None and self.is_attached and show is not None:
+                show(fixed)
+
+        self.app.push_screen(IntakeScreen(case.service, None, case=case), corrected)
+
     def come_forward(self) -> bool:
         """Close what was opened on top of this screen (help, a question), so that the result
         of a save can be shown or replace it.

@@ -545,15 +545,7 @@ class CaseScreen(DeskScreen):
 
     def action_edit_applicant(self) -> None:
         """Correct the applicant's data before the letter is printed (or printed again)."""
-        if self.busy():
-            return
-        from screens.intake import IntakeScreen
-
-        def corrected(case: CaseDetail | None) -> None:
-            if case is not None and self.is_attached:
-                self.show_case(case)
-
-        self.app.push_screen(IntakeScreen(self.case.service, None, case=self.case), corrected)
+        self.correct_applicant(self.case)
 
     def action_back(self) -> None:
         """Back to the previous screen (once a step or a print being saved is done)."""

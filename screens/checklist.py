@@ -442,15 +442,7 @@ class ChecklistScreen(DeskScreen):
 
     def action_edit_applicant(self) -> None:
         """Correct the applicant's data (name, address, ...) of this case."""
-        if self.busy():
-            return
-        from screens.intake import IntakeScreen
-
-        def corrected(case: CaseDetail | None) -> None:
-            if case is not None and self.is_attached:
-                self.show_case(case)
-
-        self.app.push_screen(IntakeScreen(self.case.service, None, case=self.case), corrected)
+        self.correct_applicant(self.case)
 
     def action_note(self) -> None:
         """Edit the note of the highlighted item."""

@@ -47,6 +47,21 @@ async def open_from_search(pilot: Pilot, query: str = NIK) -> None:
     await settle(pilot)
 
 
+def hold(desk, method: str):
+    """Make a facade method wait until the returned event is set (a slow database)."""
+    import threading
+
+    release = threading.Event()
+    real = getattr(desk, method)
+
+    def held(*args, **kwargs):
+        assert release.wait(10)
+        return real(*args, **kwargs)
+
+    setattr(desk, method, held)
+    return release
+
+
 def shown(widget: PlainStatic) -> str:
     """The plain text a PlainStatic shows."""
     return str(widget.render())
@@ -247,18 +262,9 @@ async def test_tick_shows_as_saved_only_after_the_commit(make_app, live_desk_ser
     """Rule 5: while a tick is still being saved the row says so ("…") and the summary does
     not count it; once the database has it the row shows [x] and the count goes up. Two quick
     presses on a ticked row (untick, tick) end ticked, in the database too."""
-    import threading
-
     desk = live_desk_service
     case_id = open_case(desk)
-    release = threading.Event()
-    real_set_item = desk.set_item
-
-    def slow_set_item(*args, **kwargs):
-        assert release.wait(10)
-        return real_set_item(*args, **kwargs)
-
-    desk.set_item = slow_set_item
+    release = hold(desk, "set_item")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
@@ -374,21 +380,12 @@ async def test_enter_twice_signs_in_once(make_app, live_desk_service) -> None:
 async def test_intake_save_finishes_where_the_operator_is(make_app, live_desk_service) -> None:
     """While the new berkas is being saved, Escape does not leave the form (the result would
     be lost); help opened meanwhile is closed and the checklist follows the form."""
-    import threading
-
     from screens.help import HelpScreen
     from screens.intake import IntakeScreen
     from textual.widgets import Input
 
     desk = live_desk_service
-    release = threading.Event()
-    real_open_case = desk.open_case
-
-    def slow_open_case(*args, **kwargs):
-        assert release.wait(10)
-        return real_open_case(*args, **kwargs)
-
-    desk.open_case = slow_open_case
+    release = hold(desk, "open_case")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
