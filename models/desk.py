@@ -1176,7 +1176,7 @@ class DeskService:
             "menunggu_berkas": Case.select().where((Case.office == self.office_id) & (Case.status == "menunggu_berkas")).count(),
             "diproses": Case.select().where((Case.office == self.office_id) & (Case.status == "diproses")).count(),
             "petugas": Staff.select().where(Staff.office == self.office_id).count(),
-            "dokumen": Document.select().count(),
+            "dokumen": Document.select().where(Document.office == self.office_id).count(),
         }
 
     @_connected
