@@ -71,9 +71,11 @@ def migrate(db: Database) -> list[str]:
     Returns:
         Names of the migrations applied now (empty when the schema is current).
     """
+    if not pending_migrations(db):
+        return []  # the usual start: nothing to lock, nothing to check
     with _migration_lock(db):
         runner = Runner(db, str(MIGRATIONS_DIR))
-        applied = runner.up()
+        applied = runner.up()  # re-reads what is applied, under the lock
     if applied:
         log.info("migrations applied: %s", ", ".join(applied))
     return applied
@@ -107,10 +109,12 @@ def _migration_lock(db: Database) -> Iterator[None]:
         db.execute_sql("PRAGMA foreign_keys = OFF")
         try:
             with db.atomic():
+                before = set(db.execute_sql("PRAGMA foreign_key_check").fetchall())
                 yield
-                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                # only what the migrations broke stops them (an old orphan row does not)
+                broken = set(db.execute_sql("PRAGMA foreign_key_check").fetchall()) - before
                 if broken:
-                    raise RuntimeError(f"migrasi merusak relasi data: {broken[:5]}")
+                    raise RuntimeError(f"migrasi merusak relasi data: {sorted(broken)[:5]}")
         finally:
             db.execute_sql("PRAGMA foreign_keys = ON")
 

@@ -448,9 +448,11 @@ class DeskService:
             unanswered = [t.id for t in Ticket.select(Ticket.id).where(here & (Ticket.status == "dipanggil"))]
             served = [t.id for t in Ticket.select(Ticket.id).where(here & (Ticket.status == "dilayani"))]
             if unanswered:
-                Ticket.update(status="lewat", finished_at=now).where(Ticket.id.in_(unanswered)).execute()
+                (Ticket.update(status="lewat", finished_at=now)
+                 .where(Ticket.id.in_(unanswered) & (Ticket.status == "dipanggil")).execute())
             if served:
-                Ticket.update(status="selesai", finished_at=now).where(Ticket.id.in_(served)).execute()
+                (Ticket.update(status="selesai", finished_at=now)
+                 .where(Ticket.id.in_(served) & (Ticket.status == "dilayani")).execute())
             for ticket_id in unanswered:
                 self._audit(session, "tidak_hadir", "ticket", ticket_id, sebab="panggilan berikutnya")
             for ticket_id in served:
@@ -573,11 +575,14 @@ class DeskService:
                 kabupaten=cleaned.get("kabupaten", ""), phone=cleaned.get("phone", ""),
                 org_name=cleaned.get("org_name", ""),
             )
-            Applicant.update(updated_at=now, **fields).where(Applicant.id == row.applicant_id).execute()
+            # only what was corrected goes to the person's record: the other fields of this
+            # (maybe older) case must not undo what a later visit recorded
+            changed = sorted(k for k in fields if (getattr(current, k) or "") != (fields[k] or ""))
+            if changed:
+                (Applicant.update(updated_at=now, **{k: fields[k] for k in changed})
+                 .where(Applicant.id == row.applicant_id).execute())
             snapshot = {"kind": current.kind, "nik": current.nik, **fields}
             snapshot["birth_date"] = fields["birth_date"].isoformat() if fields["birth_date"] else None
-            before = json.loads(row.applicant_data) if row.applicant_data else {}
-            changed = sorted(k for k in fields if str(before.get(k, "")) != str(snapshot[k] or ""))
             row.applicant_data = json.dumps(snapshot, ensure_ascii=False)
             if svc.applicant_kind == "kelompok":
                 row.member_count = cleaned.get("member_count")
@@ -1206,10 +1211,12 @@ def _mask_niks(text: str) -> str:
     "6403.0515...", "NIK 6403..."): for the audit trail, which must not hold full NIKs."""
 
     def mask(match: re.Match[str]) -> str:
-        digits = re.sub(r"[\s.]", "", match.group(0))
-        return mask_nik(digits) if len(digits) == 16 else match.group(0)
+        return mask_nik(re.sub(r"\D", "", match.group(0)))
 
-    return re.sub(r"\d[\d\s.]*\d", mask, text)
+    # 16 digits, maybe grouped by spaces, dots or dashes, not part of a longer number
+    text = re.sub(r"(?<!\d)\d(?:[\s.\-]?\d){15}(?!\d)", mask, text)
+    # any other long run of digits (a KK number typed oddly, a NIK with a digit too many)
+    return re.sub(r"\d{10,}", lambda m: m.group(0)[:4] + "*" * (len(m.group(0)) - 8) + m.group(0)[-4:], text)
 
 
 def _verification_code() -> str:

@@ -133,7 +133,7 @@ class IntakeScreen(DeskScreen):
             title.append(self.service.jangka_waktu or "-")
         yield PlainStatic(title, id="intake-title")
         yield FieldError(id="e-general")
-        with VerticalScroll(id="intake-form"):
+        with VerticalScroll(id="intake-form", can_focus=False):
             kind = self.service.applicant_kind
             for name, label, placeholder, extra in self._fields():
                 if name == "nik" and kind in ("organisasi", "kelompok"):

@@ -192,7 +192,9 @@ class FormInput(Input):
         if focused is not None and focused is not self:
             event.stop()
             event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
+            # as the app forwards keys: a key the widget does not use bubbles up without
+            # being taken for new terminal input (and sent a second time)
+            focused._forward_event(events.Key(event.key, event.character))  # noqa: SLF001
             return
         if event.key in ("tab", "shift+tab") or (event.key == "enter" and self.advance):
             event.stop()

@@ -352,8 +352,11 @@ def test_audit_never_holds_a_full_nik(desk_service, session):
     spaced = f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}"
     for typed in (nik, spaced, spaced.replace(" ", "."), f"NIK {nik}"):
         assert desk_service.search(typed, session=session), typed
+    for typed in (f"NIK {nik} 12", f"{nik} 6403054507900002", spaced.replace(" ", "-"),
+                  nik + "9"):
+        desk_service.search(typed, session=session)  # found or not, never stored whole
     queries = [d["kueri"] for d in _audit(desk_service, "cari")]
-    assert len(queries) == 4
+    assert len(queries) == 8
     assert all(nik not in q and nik[4:12] not in q.replace(" ", "").replace(".", "")
                for q in queries), queries
     assert desk_service.find_applicant(nik, session=session).name == "Budi Santoso"
@@ -461,6 +464,16 @@ def test_applicant_data_of_a_case_can_be_corrected(desk_service, session):
     assert after.applicant.org_name == "Yayasan Peduli Sesama"
     assert after.applicant.address == "Jl. Mulawarman No. 21"
     assert _audit(desk_service, "ubah_pemohon")[-1]["kolom"] == ["address", "org_name"]
+    # the person came again later with a new phone; correcting the old case's name later
+    # must not bring the old (empty) phone back into their record
+    newer = desk_service.open_case(session, "REK-PUB", ApplicantInput(
+        **{**fixed.__dict__, "phone": "081399990000"}))
+    assert newer.applicant.phone == "081399990000"
+    desk_service.update_applicant(session, case.id, ApplicantInput(
+        **{**fixed.__dict__, "name": "Budi Santosa"}))
+    assert desk_service.find_applicant(ORG.nik).phone == "081399990000"
+    assert desk_service.find_applicant(ORG.nik).name == "Budi Santosa"
+    assert desk_service.case(case.id).applicant.phone == ORG.phone
     with pytest.raises(ValidationError) as info:
         desk_service.update_applicant(session, case.id,
                                       ApplicantInput(**{**fixed.__dict__, "nik": "6403054507900002"}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from playhouse.migrations import Runner
 
 from models import db as dbmod
@@ -55,7 +57,25 @@ def test_upgrade_keeps_every_case_with_its_answers_steps_and_documents(db_url):
                   for t in ("service_case", "checklist_answer", "step_run", "document")}
         assert counts == {"service_case": 1, "checklist_answer": 1, "step_run": 1, "document": 1}
         row = db.execute_sql("SELECT register_no, status, outcome, applicant_data FROM service_case").fetchone()
-        assert row == ("REK-PUB/2025/00001", "diproses", "", "")
+        assert row[:3] == ("REK-PUB/2025/00001", "diproses", "")
+        kept = json.loads(row[3])  # the case keeps the applicant as they stood at the upgrade
+        assert (kept["name"], kept["nik"], kept["kind"]) == ("Sri", "3520014507800002", "perorangan")
         assert db.execute_sql("SELECT office_id, number FROM document").fetchone() == (1, "400/0001/2025")
         if db.for_update is False:  # SQLite: foreign keys are on again afterwards
             assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_an_old_orphan_row_does_not_stop_the_desk(db_url):
+    """A database with a stray row that points nowhere still starts (and migrates): only
+    what a migration itself breaks stops it."""
+    db = dbmod.make_database(db_url)
+    dbmod.bind(db)
+    with db.connection_context():
+        Runner(db, str(dbmod.MIGRATIONS_DIR)).up(target="0003_case_outcome")
+        if db.for_update is False:  # SQLite lets a stray row in with foreign keys off
+            db.execute_sql("PRAGMA foreign_keys = OFF")
+            db.execute_sql("INSERT INTO checklist_answer (case_id, item_id, received, note, updated_at) "
+                           "VALUES (999, 'akta', 1, '', '2025-01-01 00:00:00')")
+            db.execute_sql("PRAGMA foreign_keys = ON")
+        assert dbmod.migrate(db) == ["0004_numbers_per_office", "0005_case_applicant_data"]
+        assert dbmod.migrate(db) == []

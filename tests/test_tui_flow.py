@@ -403,3 +403,21 @@ async def test_save_key_in_a_burst_keeps_the_last_keystrokes(make_app, live_desk
         assert isinstance(app.screen, ChecklistScreen)
         case = live_desk_service.case(app.screen.case.id)
         assert case.applicant.phone == "081234567890"
+
+
+async def test_enter_in_the_last_field_goes_round_to_the_first(make_app) -> None:
+    """Enter in Telepon (the last field) moves to the first field, never to a place where typed
+    characters are silently dropped."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        app.screen.query_one("#f-phone", Input).focus()
+        await pilot.pause()
+        await burst(pilot, ["enter", *"64"])
+        assert app.focused is app.screen.query_one("#f-nik", Input)
+        assert app.screen.query_one("#f-nik", Input).value == "64"
