@@ -220,9 +220,11 @@ class FormInput(Input):
             return
         event.stop()
         event.prevent_default()
+        before = self.value
         self.replace(line[:max(0, room)], start, end)
-        self.notify(f"Teks dipotong: isian ini paling banyak {self.max_length} karakter.",
-                    severity="warning", markup=False)
+        if self.value != before:  # not refused by the field's character rule (restrict)
+            self.notify(f"Teks dipotong: isian ini paling banyak {self.max_length} karakter.",
+                        severity="warning", markup=False)
 
 
 class PlainStatic(Static):
