@@ -16,25 +16,10 @@ from screens.login import LoginScreen
 from screens.queue import QueueScreen
 from screens.search import SearchScreen
 from screens.widgets import PlainStatic
+from tui_helpers import burst, hold, login, settle, shown
 
 SIZE = (80, 24)
 NIK = "6403054507900002"  # a woman born 05-07-1990
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait until the workers are done and the screen has caught up."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def login(pilot: Pilot) -> None:
-    """Sign in as the demo petugas at loket 1."""
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, LoginScreen)
-    await pilot.press(*"petugas", "enter", *"petugas123", "enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, QueueScreen)
 
 
 async def open_from_search(pilot: Pilot, query: str = NIK) -> None:
@@ -45,26 +30,6 @@ async def open_from_search(pilot: Pilot, query: str = NIK) -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-
-
-def hold(desk, method: str):
-    """Make a facade method wait until the returned event is set (a slow database)."""
-    import threading
-
-    release = threading.Event()
-    real = getattr(desk, method)
-
-    def held(*args, **kwargs):
-        assert release.wait(10)
-        return real(*args, **kwargs)
-
-    setattr(desk, method, held)
-    return release
-
-
-def shown(widget: PlainStatic) -> str:
-    """The plain text a PlainStatic shows."""
-    return str(widget.render())
 
 
 def audit_rows(desk, action: str) -> list[AuditLog]:
@@ -364,14 +329,10 @@ async def test_known_nik_fills_the_empty_fields_only(make_app, live_desk_service
 
 async def test_enter_twice_signs_in_once(make_app, live_desk_service) -> None:
     """A second Enter while the first sign-in runs does nothing: one session, one queue."""
-    from textual import events
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for key in [*"petugas", "enter", *"petugas123", "enter", "enter", "f10"]:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
-        await settle(pilot)
+        await burst(pilot, [*"petugas", "enter", *"petugas123", "enter", "enter", "f10"])
         assert isinstance(app.screen, QueueScreen)
         assert sum(isinstance(s, QueueScreen) for s in app.screen_stack) == 1
         assert len(audit_rows(live_desk_service, "masuk")) == 1

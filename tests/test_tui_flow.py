@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from pypdf import PdfReader
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from screens.case import CaseScreen
@@ -20,16 +19,10 @@ from screens.login import LoginScreen
 from screens.queue import QueueScreen
 from screens.search import SearchScreen
 from screens.widgets import FieldError, PlainStatic
+from tui_helpers import burst, login, notifications, settle, shown, type_into
 
 SIZE = (80, 24)
 NIK = "6402044507800001"
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait until the workers are done and the screen has caught up."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def pdf_text(path: str | Path) -> str:
@@ -38,38 +31,11 @@ def pdf_text(path: str | Path) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
-def shown(widget: PlainStatic) -> str:
-    """The plain text a PlainStatic shows."""
-    return str(widget.render())
-
-
-def notifications(app) -> list[str]:
-    """Messages of the notifications shown so far."""
-    return [n.message for n in app._notifications]  # noqa: SLF001
-
-
-async def login(pilot: Pilot, password: str = "petugas123") -> None:
-    """Type the demo petugas' credentials at loket 1."""
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, LoginScreen)
-    await pilot.press(*"petugas", "enter", *password, "enter")
-    await settle(pilot)
-
-
-async def type_into(pilot: Pilot, selector: str, text: str) -> None:
-    """Focus an input, clear it and type."""
-    widget = pilot.app.screen.query_one(selector, Input)
-    widget.focus()
-    widget.value = ""
-    await pilot.pause()
-    await pilot.press(*text)
-
-
 async def test_wrong_password_message_at_form(make_app) -> None:
     """A wrong password says so under the form and stays on the login screen."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, password="salah")
+        await login(pilot, password="salah", expect_queue=False)
         assert isinstance(app.screen, LoginScreen)
         error = app.screen.query_one("#login-error", FieldError)
         assert "Nama pengguna atau kata sandi salah." in str(error.render())
@@ -341,17 +307,6 @@ async def test_start_up_failure_is_a_message_not_a_traceback() -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert app.return_code == 1
-
-
-async def burst(pilot: Pilot, keys: str | list[str]) -> None:
-    """Deliver keys the way a burst arrives over a slow SSH link: all queued before any is
-    handled (pilot.press waits between keys, which would hide ordering bugs)."""
-    from textual import events
-
-    for key in keys:
-        character = key if len(key) == 1 else ("\r" if key == "enter" else None)
-        pilot.app.post_message(events.Key(key, character))
-    await settle(pilot)
 
 
 async def test_type_ahead_lands_in_the_right_fields(make_app, live_desk_service) -> None:

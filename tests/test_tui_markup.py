@@ -6,15 +6,14 @@ Regression guard in the spirit of Dolphie issue #118 (``[/usr/local]`` read as m
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from screens.case import CaseScreen
 from screens.checklist import ChecklistScreen
 from screens.intake import IntakeScreen
-from screens.queue import QueueScreen
 from screens.search import SearchScreen
 from screens.widgets import PlainStatic
+from tui_helpers import login, settle, shown, type_into
 
 SIZE = (80, 24)
 
@@ -25,37 +24,13 @@ CASES = [
 ]
 
 
-async def settle(pilot: Pilot) -> None:
-    """Wait for workers and refreshes."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def type_into(pilot: Pilot, selector: str, text: str) -> None:
-    """Focus an input, clear it and type."""
-    widget = pilot.app.screen.query_one(selector, Input)
-    widget.focus()
-    widget.value = ""
-    await pilot.pause()
-    await pilot.press(*text)
-
-
-def shown(widget: PlainStatic) -> str:
-    """The plain text of a PlainStatic."""
-    return str(widget.render())
-
-
 @pytest.mark.parametrize(("org", "person", "nik"), CASES)
 async def test_markup_names_are_literal(make_app, live_desk_service, org, person, nik) -> None:
     """Checklist header, case screen and search results show the names as typed."""
     desk = live_desk_service
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press(*"petugas", "enter", *"petugas123", "enter")
-        await settle(pilot)
-        assert isinstance(app.screen, QueueScreen)
+        await login(pilot)  # asserts the queue screen follows
 
         # intake without ticket for REK-PUB
         await pilot.press("b")

@@ -1,0 +1,80 @@
+"""What the Pilot tests do as a person would: wait, sign in, type, read the screen.
+
+Shared by the TUI test modules (pytest puts this folder on the import path).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from screens.login import LoginScreen
+from screens.queue import QueueScreen
+from screens.widgets import PlainStatic
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until the workers are done and the screen has caught up."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def login(pilot: Pilot, password: str = "petugas123", *, expect_queue: bool = True) -> None:
+    """Sign in as the demo petugas at loket 1 (by typing, as a person would).
+
+    Args:
+        pilot: The pilot.
+        password: What to type as the password.
+        expect_queue: Assert that the queue screen follows (False for a wrong password).
+    """
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LoginScreen)
+    await pilot.press(*"petugas", "enter", *password, "enter")
+    await settle(pilot)
+    if expect_queue:
+        assert isinstance(pilot.app.screen, QueueScreen)
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    """Focus an input, clear it and type."""
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def burst(pilot: Pilot, keys: str | list[str]) -> None:
+    """Deliver keys the way a burst arrives over a slow SSH link: all queued before any is
+    handled (pilot.press waits between keys, which would hide ordering bugs)."""
+    for key in keys:
+        character = key if len(key) == 1 else ("\r" if key == "enter" else None)
+        pilot.app.post_message(events.Key(key, character))
+    await settle(pilot)
+
+
+def shown(widget: PlainStatic) -> str:
+    """The plain text a PlainStatic shows."""
+    return str(widget.render())
+
+
+def notifications(app) -> list[str]:
+    """Messages of the notifications shown so far."""
+    return [n.message for n in app._notifications]  # noqa: SLF001
+
+
+def hold(desk, method: str) -> threading.Event:
+    """Make a facade method wait until the returned event is set (a slow database)."""
+    release = threading.Event()
+    real = getattr(desk, method)
+
+    def held(*args, **kwargs):
+        assert release.wait(10)
+        return real(*args, **kwargs)
+
+    setattr(desk, method, held)
+    return release
