@@ -11,7 +11,6 @@ open case < 30 ms, search < 100 ms over 1000 cases, call next < 30 ms. Prints PA
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import statistics
 import sys
 import tempfile

@@ -781,8 +781,7 @@ class DeskService:
                 self._finish_ticket(case_id, now)
                 self._audit(session, "lengkap", "case", case_id, register=register_no)
         if missing:
-            detail = self._detail(case_id)
-            doc = self._render_slip(session, detail)
+            doc = self._render_slip(session, detail)  # the items read in the transaction
             return DecisionResult(lengkap=False, case=self._detail(case_id), document=doc, missing=missing)
         return DecisionResult(lengkap=True, case=self._detail(case_id))
 
