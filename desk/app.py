@@ -14,11 +14,12 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
+from models.dto import CounterInfo, DeskError, DeskEvent, OfficeInfo, ServiceInfo, SessionInfo
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, MessageDialog
 from screens.help import HelpScreen
@@ -30,6 +31,26 @@ if TYPE_CHECKING:
 
 #: The application title (the sub-title is the office's name).
 APP_TITLE = "desk"
+
+#: Seconds the event listener waits for events before looking at its stop flag again.
+LISTEN_SECONDS = 1.0
+
+
+class DeskEvents(Message):
+    """Changes committed by some desk (this one included), delivered by the event listener."""
+
+    def __init__(self, events: list[DeskEvent]) -> None:
+        super().__init__()
+        self.events = events
+
+
+class FeedState(Message):
+    """The event listener lost or regained the database."""
+
+    def __init__(self, connected: bool, error: str) -> None:
+        super().__init__()
+        self.connected = connected
+        self.error = error
 
 
 class DeskApp(App[None]):
@@ -60,6 +81,7 @@ class DeskApp(App[None]):
         self.counters: list[CounterInfo] = []
         self.services: list[ServiceInfo] = []
         self.ready = False
+        self._feed: Any = None
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -81,20 +103,69 @@ class DeskApp(App[None]):
     def open_desk(self) -> None:
         """Open the facade and read the office, lokets and services (thread worker)."""
         self.desk.open()
-        office_name = self.desk.office_name()
-        counters = list(self.desk.counters())
-        services = list(self.desk.services())
-        self.call_from_thread(self._opened, office_name, counters, services)
+        self.call_from_thread(self._opened, self.desk.office)
 
-    def _opened(self, office_name: str, counters: list[CounterInfo],
-                services: list[ServiceInfo]) -> None:
-        """Keep the reference data and show the login screen."""
-        self.office_name = office_name
-        self.counters = counters
-        self.services = services
-        self.sub_title = office_name
+    def _opened(self, office: OfficeInfo) -> None:
+        """Keep the reference data, show the login screen, start listening for events and
+        load in the background what the first decision and PDF need."""
+        self.office_name = office.name
+        self.counters = list(office.counters)
+        self.services = list(office.services)
+        self.sub_title = office.name
         self.ready = True
-        self.push_screen(LoginScreen(counters, office_name))
+        # the splash is hidden under the login screen from now on: its spinner would keep
+        # redrawing (and writing to the terminal) all session
+        for indicator in self.query(LoadingIndicator):
+            indicator.remove()
+        self.push_screen(LoginScreen(self.counters, office.name))
+        self._feed = self.desk.event_feed()
+        self.listen_events(self._feed)
+        self.warm_up()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="warm",
+          description="Menyiapkan kalender dan PDF")
+    def warm_up(self) -> None:
+        """Import the holiday calendar and fpdf2 now, not at the first decision or print."""
+        self.desk.warm_up()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="events",
+          description="Mendengarkan perubahan")
+    def listen_events(self, feed: Any) -> None:
+        """Deliver events committed by any desk as :class:`DeskEvents` messages (thread worker;
+        replaces polling: screens refresh when something they show changed)."""
+        worker = get_current_worker()
+        connected = True
+        while not worker.is_cancelled:
+            events = feed.wait(LISTEN_SECONDS)
+            if feed.connected != connected:
+                connected = feed.connected
+                self.post_message(FeedState(connected, feed.error))
+            if events:
+                self.post_message(DeskEvents(events))
+        feed.close()
+
+    def on_desk_events(self, message: DeskEvents) -> None:
+        """Hand events to every open desk screen (each decides whether to refresh)."""
+        for screen in list(self.screen_stack):
+            if isinstance(screen, DeskScreen) and screen.is_attached:
+                screen.desk_events(message.events)
+
+    def on_feed_state(self, message: FeedState) -> None:
+        """Say when changes of other desks stop (or start again) reaching this one."""
+        if message.connected:
+            self.notify("Sambungan ke basis data pulih; perubahan dari loket lain tampil lagi.",
+                        title="Tersambung", markup=False)
+            for screen in list(self.screen_stack):
+                if isinstance(screen, DeskScreen) and screen.is_attached:
+                    screen.desk_events([])
+        else:
+            self.notify(f"{message.error}. Mencoba lagi…", title="Terputus", severity="warning",
+                        markup=False, timeout=10)
+
+    def on_unmount(self) -> None:
+        """Stop the event listener at once (it may be waiting for the database)."""
+        if self._feed is not None:
+            self._feed.interrupt()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Report errors of the app's own workers (opening the database).
@@ -161,6 +232,42 @@ class DeskApp(App[None]):
             if service.code == code:
                 return service
         return None
+
+    # -- the screens (screens open each other through these: no screen imports another) -------
+
+    def screen_for_case(self, case: Any) -> Screen[Any]:
+        """The screen that continues a case where it stopped: the checklist while the berkas
+        is verified or incomplete, else the case screen.
+
+        Args:
+            case: The case (a CaseDetail).
+        """
+        if case.status in ("verifikasi", "menunggu_berkas"):
+            from screens.checklist import ChecklistScreen
+
+            return ChecklistScreen(case)
+        from screens.case import CaseScreen
+
+        return CaseScreen(case)
+
+    def intake_screen(self, service: ServiceInfo, ticket: Any, *, case: Any = None) -> Screen[Any]:
+        """The intake form: a new case for ``service`` (maybe serving ``ticket``), or the
+        correction of ``case``'s applicant data.
+
+        Args:
+            service: The service.
+            ticket: The ticket being served, or None.
+            case: The case whose applicant is corrected, or None.
+        """
+        from screens.intake import IntakeScreen
+
+        return IntakeScreen(service, ticket, case=case)
+
+    def search_screen(self) -> Screen[Any]:
+        """The search for a case (by NIK, number or name)."""
+        from screens.search import SearchScreen
+
+        return SearchScreen()
 
     def back_to_queue(self) -> None:
         """Pop screens until the queue screen is on top."""
@@ -229,6 +336,8 @@ class DeskApp(App[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                if self._feed is not None:
+                    self._feed.interrupt()
                 self.exit()
 
         self.push_screen(ConfirmDialog("Keluar dari desk?", title="Keluar"), answered)

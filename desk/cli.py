@@ -12,80 +12,14 @@ import sys
 import click
 
 from desk import __version__
-
-_HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Arguments": "Argumen"}
-
-
-class IndonesianFormatter(click.HelpFormatter):
-    """Help formatter with Indonesian headings."""
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Penggunaan: ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(_HEADINGS.get(heading, heading))
-
-    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        translated = [
-            (first, second.replace("[required]", "[wajib]").replace("[default: ", "[bawaan: ")
-             .replace("[env var: ", "[env: "))
-            for first, second in rows
-        ]
-        super().write_dl(translated, col_max, col_spacing)
-
-
-class DeskContext(click.Context):
-    """Context using the Indonesian help formatter."""
-
-    formatter_class = IndonesianFormatter
-
-
-class DeskCommand(click.Command):
-    """A command with Indonesian usage metavars."""
-
-    context_class = DeskContext
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", "[OPSI]")
-        super().__init__(*args, **kwargs)
-
-
-class AliasedGroup(click.Group):
-    """A group whose commands also answer to English aliases, with Indonesian errors."""
-
-    context_class = DeskContext
-    command_class = DeskCommand
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", "[OPSI]")
-        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARG]...")
-        super().__init__(*args, **kwargs)
-
-    #: alias -> command name
-    aliases: dict[str, str] = {
-        "run": "jalankan",
-        "catalog": "katalog",
-        "staff": "petugas",
-        "add": "tambah",
-        "list": "daftar",
-        "show": "lihat",
-        "check": "periksa",
-        "config": "konfigurasi",
-        "verify": "verifikasi",
-    }
-
-    def get_command(self, ctx: click.Context, cmd_name: str):
-        cmd = super().get_command(ctx, cmd_name)
-        if cmd is None and cmd_name in self.aliases:
-            cmd = super().get_command(ctx, self.aliases[cmd_name])
-        return cmd
-
-    def resolve_command(self, ctx: click.Context, args: list[str]):
-        name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            ctx.fail(f"Perintah '{name}' tidak dikenal. Lihat 'desk --help'.")
-        return super().resolve_command(ctx, args)
-
+from desk.clibase import (
+    AliasedGroup,
+    DeskContext,
+    config_of,
+    help_option,
+    safe_url,
+    service_of,
+)
 
 HELP = """desk: layanan loket Dinas Sosial di terminal.
 
@@ -101,52 +35,6 @@ Contoh:
 
   desk katalog daftar  daftar jenis layanan
 """
-
-
-def _config(ctx: click.Context):
-    from desk.config import ConfigError, load_config
-
-    obj = ctx.ensure_object(dict)
-    if "config" not in obj:
-        try:
-            obj["config"] = load_config(db=obj.get("db"), config_file=obj.get("config_file"),
-                                        data_dir=obj.get("data_dir"))
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-        obj["katalog_dirs"] = list(obj["config"].katalog_dirs)
-    return obj["config"]
-
-
-def _service(ctx: click.Context, *, open_db: bool = True):
-    from forms.loader import CatalogError
-    from models.dto import DeskError
-
-    from desk.wiring import make_service
-
-    config = _config(ctx)
-    try:
-        service = make_service(config)
-    except CatalogError as exc:
-        raise click.ClickException("Katalog layanan tidak valid:\n" + "\n".join(exc.errors)) from None
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    if open_db:
-        try:
-            service.open()
-        except DeskError as exc:
-            raise click.ClickException(str(exc)) from None
-        except Exception as exc:  # connection refused, bad credentials, unwritable folder
-            raise click.ClickException(
-                f"Tidak dapat membuka basis data {_safe_url(config.db_url)}: {exc}".strip()
-            ) from None
-    return service
-
-
-def _safe_url(url: str) -> str:
-    """Hide a password in a database URL."""
-    import re
-
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
 def _run_tui(service) -> None:
@@ -174,50 +62,46 @@ def cli(ctx: click.Context, db: str | None, config_file: str | None, data_dir: s
     obj = ctx.ensure_object(dict)
     obj.update(db=db, config_file=config_file, data_dir=data_dir)
     if ctx.invoked_subcommand in ("katalog", "catalog"):
-        _config(ctx)  # the catalog commands read the office's extra catalog folders from it
+        config_of(ctx)  # the catalog commands read the office's extra catalog folders from it
     if ctx.invoked_subcommand is None:
-        _run_tui(_service(ctx))
-
-
-def _help_option(f):
-    return click.help_option("-h", "--help", help="Tampilkan bantuan ini lalu keluar.")(f)
+        _run_tui(service_of(ctx))
 
 
 @cli.command("jalankan")
-@_help_option
+@help_option
 @click.pass_context
 def jalankan(ctx: click.Context) -> None:
     """Buka aplikasi loket (alias: run)."""
-    _run_tui(_service(ctx))
+    _run_tui(service_of(ctx))
 
 
 @cli.command("init")
-@_help_option
+@help_option
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Buat atau perbarui basis data (skema, kantor, loket, layanan)."""
     from models.db import backend_name
 
-    service = _service(ctx, open_db=False)
-    config = _config(ctx)
+    service = service_of(ctx, open_db=False)
+    config = config_of(ctx)
     try:
         applied = service.open()
     except Exception as exc:
-        raise click.ClickException(f"Tidak dapat membuka basis data {_safe_url(config.db_url)}: {exc}") from None
-    click.echo(f"Basis data: {backend_name(service.db)} {_safe_url(config.db_url)}")
+        raise click.ClickException(f"Tidak dapat membuka basis data {safe_url(config.db_url)}: {exc}") from None
+    click.echo(f"Basis data: {backend_name(service.db)} {safe_url(config.db_url)}")
     if applied:
         click.echo("Migrasi diterapkan: " + ", ".join(applied))
     else:
         click.echo("Skema sudah terbaru.")
     click.echo(f"Kantor: {config.office.name} ({config.office.timezone}), {config.office.counters} loket, "
-               f"{len(service.services())} jenis layanan.")
-    if service.staff_count() == 0:
+               f"{len(service.office.services)} jenis layanan.")
+    if service.staff_count(service.principal("sistem")) == 0:
         click.echo("Belum ada petugas. Tambahkan dengan: desk petugas tambah NAMA_PENGGUNA --nama \"Nama Lengkap\"")
 
 
 @cli.command("demo")
 @click.option("--siapkan-saja", is_flag=True, help="Hanya siapkan data demo, jangan buka aplikasi.")
-@_help_option
+@help_option
 @click.pass_context
 def demo(ctx: click.Context, siapkan_saja: bool) -> None:
     """Siapkan kantor demo (petugas, tiket, berkas contoh) lalu buka aplikasi.
@@ -226,10 +110,10 @@ def demo(ctx: click.Context, siapkan_saja: bool) -> None:
     """
     from models.demo import DEMO_STAFF, prepare_demo
 
-    service = _service(ctx)
+    service = service_of(ctx)
     created = prepare_demo(service)
-    config = _config(ctx)
-    click.echo(f"Kantor demo siap di {_safe_url(config.db_url)}")
+    config = config_of(ctx)
+    click.echo(f"Kantor demo siap di {safe_url(config.db_url)}")
     click.echo(f"Dokumen PDF disimpan di {config.output_dir}")
     click.echo("Akun demo: " + ", ".join(f"{u} / {p}" for u, _, p, _ in DEMO_STAFF[:3]))
     if created["tiket"]:
@@ -239,7 +123,7 @@ def demo(ctx: click.Context, siapkan_saja: bool) -> None:
 
 
 @cli.group("petugas", cls=AliasedGroup)
-@_help_option
+@help_option
 def petugas() -> None:
     """Kelola akun petugas (alias: staff)."""
 
@@ -252,44 +136,44 @@ def petugas() -> None:
 @click.option("--nip", default="", metavar="NIP", help="NIP (opsional).")
 @click.option("--sandi", metavar="SANDI", prompt="Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi",
               help="Kata sandi (ditanyakan bila tidak diberikan).")
-@_help_option
+@help_option
 @click.pass_context
 def petugas_tambah(ctx: click.Context, username: str, nama: str, peran: str, nip: str, sandi: str) -> None:
     """Tambah petugas, atau atur ulang kata sandinya bila sudah ada (alias: add)."""
     from models.dto import DeskError
 
-    service = _service(ctx)
+    service = service_of(ctx)
     try:
-        service.add_staff(username, nama, sandi, peran, nip)
+        service.add_staff(service.principal("sistem"), username, nama, sandi, peran, nip)
     except DeskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Petugas '{username.lower()}' ({peran}) tersimpan.")
 
 
 @cli.command("status")
-@_help_option
+@help_option
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """Tampilkan konfigurasi, letak data dan isi basis data."""
     from models.db import backend_name
 
-    config = _config(ctx)
-    service = _service(ctx)
+    config = config_of(ctx)
+    service = service_of(ctx)
     click.echo(f"Versi desk      : {__version__}")
     click.echo(f"Berkas konfigurasi: {config.config_file or '(tidak ada; memakai bawaan)'}")
-    click.echo(f"Basis data      : {backend_name(service.db)} {_safe_url(config.db_url)}")
+    click.echo(f"Basis data      : {backend_name(service.db)} {safe_url(config.db_url)}")
     click.echo(f"Folder data     : {config.data_dir}")
     click.echo(f"Folder dokumen  : {config.output_dir}")
     click.echo(f"Kantor          : {config.office.name} ({config.office.timezone})")
     labels = {"tiket_hari_ini": "Tiket hari ini", "berkas": "Berkas", "menunggu_berkas": "Menunggu berkas",
               "diproses": "Diproses", "petugas": "Petugas", "dokumen": "Dokumen"}
-    for key, value in service.counts().items():
+    for key, value in service.counts(service.principal("sistem")).items():
         click.echo(f"{labels[key]:<16}: {value}")
 
 
 @cli.command("verifikasi")
 @click.argument("kode", metavar="KODE")
-@_help_option
+@help_option
 @click.pass_context
 def verifikasi(ctx: click.Context, kode: str) -> None:
     """Periksa keaslian surat dari kode verifikasi atau isi kode QR-nya (alias: verify).
@@ -298,8 +182,8 @@ def verifikasi(ctx: click.Context, kode: str) -> None:
     """
     from output.words import format_tanggal
 
-    service = _service(ctx)
-    letter = service.verify_letter(kode)
+    service = service_of(ctx)
+    letter = service.verify_letter(service.principal("publik"), kode)
     if letter is None:
         raise click.ClickException(f"Kode verifikasi '{kode}' tidak dikenal: surat ini TIDAK tercatat "
                                    "diterbitkan oleh desk kantor ini.")
@@ -313,13 +197,13 @@ def verifikasi(ctx: click.Context, kode: str) -> None:
 
 
 @cli.group("konfigurasi", cls=AliasedGroup)
-@_help_option
+@help_option
 def konfigurasi() -> None:
     """Konfigurasi kantor (alias: config)."""
 
 
 @konfigurasi.command("contoh")
-@_help_option
+@help_option
 def konfigurasi_contoh() -> None:
     """Cetak contoh berkas konfigurasi desk.toml."""
     from desk.config import EXAMPLE_CONFIG, default_config_file
@@ -341,6 +225,16 @@ def _register_katalog() -> None:
 
 
 _register_katalog()
+
+
+def _register_kantor() -> None:
+    from desk.cli_kantor import laporan, loket
+
+    cli.add_command(loket)
+    cli.add_command(laporan)
+
+
+_register_kantor()
 
 
 #: click's usage errors (English) and their Indonesian wording; applied one after another, so

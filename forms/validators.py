@@ -414,3 +414,23 @@ def validate_applicant(
         cleaned["member_count"] = int(count_text)
 
     return cleaned, errors
+
+
+#: Letters Unicode decomposition does not take apart, and what they read as.
+_FOLD = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "ı": "i", "ð": "d", "þ": "th", "æ": "ae",
+                       "œ": "oe"})
+
+
+def name_key(*parts: str) -> str:
+    """Names as the search compares them: lower case, without diacritics or punctuation.
+
+    Args:
+        *parts: Names (a person's, an organisation's); empty ones are skipped.
+
+    Returns:
+        e.g. ``name_key("Ni Luh Putu Śrī", "Nguyễn")`` -> ``"ni luh putu sri nguyen"``.
+    """
+    text = " ".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())

@@ -8,14 +8,16 @@ PostgreSQL is selected by URL (``postgresql://user@host:5432/db``) for a central
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parseresult_to_dict
 from playhouse.migrations import Runner
+from playhouse.pool import _PooledPostgresqlDatabase, _PooledSqliteDatabase
 
 from models.tables import database
 
@@ -27,9 +29,16 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 10000,
+    "busy_timeout": 5000,
     "synchronous": "normal",
 }
+
+#: Connections a desk process keeps open at most (thread workers borrow one per call and give
+#: it back; a desk rarely needs more than two at once). Waiting for a free one times out after
+#: POOL_WAIT seconds; an idle connection older than POOL_STALE seconds is replaced.
+POOL_SIZE = 8
+POOL_WAIT = 30
+POOL_STALE = 600
 
 
 def sqlite_url(path: Path) -> str:
@@ -37,8 +46,41 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
+class _Counting:
+    """Counts the connections a database really opens (the pool hands out open ones again)."""
+
+    opened = 0
+
+    def _connect(self):  # called by the pool only when it has no idle connection to give
+        self.opened += 1
+        return super()._connect()  # type: ignore[misc]
+
+
+class _CountingSqlite(_Counting, SqliteDatabase):
+    pass
+
+
+class _CountingPostgres(_Counting, PostgresqlDatabase):
+    pass
+
+
+class PooledSqlite(_PooledSqliteDatabase, _CountingSqlite):
+    """SQLite behind a connection pool; ``opened`` counts real connections."""
+
+
+class PooledPostgres(_PooledPostgresqlDatabase, _CountingPostgres):
+    """PostgreSQL behind a connection pool; ``opened`` counts real connections."""
+
+
+#: The databases of this process by URL: two offices opened in one process on the same
+#: database share it (the tables are bound to one database per process, see bind()).
+_DATABASES: weakref.WeakValueDictionary[str, Database] = weakref.WeakValueDictionary()
+
+
 def make_database(url: str) -> Database:
-    """Create (without connecting) the peewee database for ``url``.
+    """The peewee database for ``url`` (not connected): a pool of connections that thread
+    workers borrow for one call and give back (no new connection per call). The same URL
+    gives the same database within a process.
 
     Args:
         url: ``sqlite:////abs/path.db`` or ``postgresql://user@host:port/name``.
@@ -49,15 +91,35 @@ def make_database(url: str) -> Database:
     Raises:
         ValueError: for an unsupported scheme.
     """
-    scheme = urlparse(url).scheme
-    if scheme == "sqlite":
+    existing = _DATABASES.get(url)
+    if existing is not None:
+        return existing
+    db = _new_database(url)
+    _DATABASES[url] = db
+    return db
+
+
+def _new_database(url: str) -> Database:
+    parsed = urlparse(url)
+    pool = {"max_connections": POOL_SIZE, "timeout": POOL_WAIT, "stale_timeout": POOL_STALE}
+    if parsed.scheme == "sqlite":
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
-    if scheme in ("postgres", "postgresql"):
-        return connect_url(url)
+        # a pooled connection moves between worker threads (one at a time)
+        return PooledSqlite(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                                    returning_clause=True, check_same_thread=False, **pool)
+    if parsed.scheme in ("postgres", "postgresql"):
+        params = parseresult_to_dict(parsed, unquote_password=True, unquote_user=True)
+        if not params.get("database"):
+            raise ValueError(f"Alamat basis data tanpa nama basis data: {url!r}")
+        return PooledPostgres(**params, **pool)
     raise ValueError(f"Alamat basis data tidak didukung: {url!r} (gunakan sqlite:/// atau postgresql://)")
+
+
+def is_postgres(db: Database) -> bool:
+    """True for PostgreSQL, False for SQLite."""
+    return isinstance(db, PostgresqlDatabase)
 
 
 def bind(db: Database) -> None:

@@ -24,15 +24,17 @@ def prepare_demo(service: DeskService, *, with_samples: bool = True) -> dict[str
     Returns:
         Counts of what was created.
     """
+    system = service.principal("sistem")
     for username, name, password, role in DEMO_STAFF:
-        service.add_staff(username, name, password, role)
+        service.add_staff(system, username, name, password, role)
     created = {"petugas": len(DEMO_STAFF), "tiket": 0, "berkas": 0}
-    if not with_samples or service.counts()["berkas"] > 0:
+    if not with_samples or service.counts(system)["berkas"] > 0:
         return created
-    codes = [s.code for s in service.services()]
+    codes = [s.code for s in service.office_info().services]
     wanted = [c for c in ("REK-PUB", "REK-LKS", "VETERAN") if c in codes] or codes[:3]
+    kiosk = service.principal("kiosk")
     for code in wanted:
-        service.issue_ticket(code)
+        service.issue_ticket(kiosk, code)
         created["tiket"] += 1
     session = service.login("petugas", "petugas123", None)
     if "REK-LKS" in codes:

@@ -7,7 +7,7 @@ Datetimes are timezone-aware and already in the office's local time zone.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Case statuses and their Indonesian labels, in the order a case moves through them.
 CASE_STATUSES: dict[str, str] = {
@@ -47,9 +47,10 @@ class ValidationError(DeskError):
 
 @dataclass(frozen=True)
 class SessionInfo:
-    """Who is logged in, at which office and loket."""
+    """Who is logged in, at which office and loket; or, with ``staff_id`` None, a machine
+    principal for calls that are anonymous by nature (kiosk, board, public, command line)."""
 
-    staff_id: int
+    staff_id: int | None
     username: str
     full_name: str
     role: str
@@ -68,6 +69,18 @@ class CounterInfo:
     id: int
     number: int
     name: str
+
+
+@dataclass(frozen=True)
+class DeskEvent:
+    """A change committed by some desk (see models.events for the kinds)."""
+
+    id: int
+    kind: str
+    entity_id: int | None
+    staff_id: int | None
+    at: dt.datetime
+    payload: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -228,6 +241,8 @@ class DocumentInfo:
     printed: bool = False
     #: Why printing failed (Indonesian), when a print command is configured and failed.
     print_error: str = ""
+    #: The case the document belongs to (None for tickets).
+    case_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +294,28 @@ class CaseDetail:
                 return step
         return None
 
+    def with_item(self, saved: ItemSaved) -> CaseDetail:
+        """This case with one committed checklist answer applied."""
+        lines = tuple(
+            replace(line, received=saved.received, note=saved.note) if line.item_id == saved.item_id else line
+            for line in self.checklist
+        )
+        status = saved.case_status
+        return replace(self, checklist=lines, status=status,
+                       status_label=CASE_STATUSES.get(status, status))
+
+
+@dataclass(frozen=True)
+class ItemSaved:
+    """A persyaratan answer as committed (what the checklist row shows after a tick or a note)."""
+
+    case_id: int
+    item_id: str
+    received: bool
+    note: str
+    #: The case's status afterwards ("verifikasi": a waiting case resumes at its first change).
+    case_status: str
+
 
 @dataclass(frozen=True)
 class CaseSummary:
@@ -293,6 +330,46 @@ class CaseSummary:
     status: str
     status_label: str
     updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    """What a desk needs once its office is open: the office, its loket and services."""
+
+    id: int
+    name: str
+    kabupaten: str
+    tz: str
+    counters: tuple[CounterInfo, ...]
+    services: tuple[ServiceInfo, ...]
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    """What one staff member did in a period (for supervisors)."""
+
+    staff_id: int
+    username: str
+    full_name: str
+    tickets_called: int
+    cases_opened: int
+    decisions: int
+    steps_finished: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class StepFigures:
+    """How one SOP step of one service went in a period."""
+
+    service_code: str
+    step_no: int
+    started: int
+    done: int
+    running: int
+    mean_seconds: float | None
+    within_standard: int
+    with_standard: int
 
 
 @dataclass(frozen=True)

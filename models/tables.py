@@ -80,15 +80,25 @@ class Staff(BaseModel):
 
 
 class Service(BaseModel):
-    """A jenis layanan as offered by an office; the definition lives in the catalog files."""
+    """A jenis layanan as offered by one office; the definition lives in the catalog files.
+
+    Each office keeps its own rows (unique per office and code): one office's catalog sync
+    never overwrites another's on a shared central database.
+    """
 
     id = AutoField()
-    code = CharField(max_length=40, unique=True)
+    # A plain column in the database (added by migration 0006; SQLite cannot add a foreign-key
+    # constraint to an existing table); offices are never deleted.
+    office = ForeignKeyField(Office, backref="services", null=True)
+    code = CharField(max_length=40)
     name = CharField(max_length=300)
     prefix = CharField(max_length=4)
     active = BooleanField(default=True)
     catalog_hash = CharField(max_length=64, default="")
     updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("office", "code"), True),)
 
 
 class Sequence(BaseModel):
@@ -120,9 +130,17 @@ class Ticket(BaseModel):
     counter = ForeignKeyField(Counter, null=True, backref="tickets")
     staff = ForeignKeyField(Staff, null=True, backref="tickets")
     finished_at = DateTimeField(null=True)
+    #: When the applicant reached the loket and serving began (walk time = served - called).
+    served_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("office", "day", "code"), True),)
+        indexes = (
+            (("office", "day", "code"), True),
+            # the waiting line of a day, in call order (call next, queue refresh)
+            (("office", "day", "status", "priority", "id"), False),
+            # what is called to / served at one loket now
+            (("counter", "status"), False),
+        )
 
 
 class Applicant(BaseModel):
@@ -142,6 +160,13 @@ class Applicant(BaseModel):
     org_name = CharField(max_length=200, default="")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    #: name and org_name in lower case without diacritics ("Śrī" -> "sri"), kept on every
+    #: write: name search ignores case and accents (SQLite FTS5 trigram / PostgreSQL pg_trgm).
+    name_key = TextField(default="")
+
+    class Meta:
+        # one record per person (and per organisation they represent): intake upserts on it
+        indexes = ((("nik", "kind", "org_name"), True),)
 
 
 class Case(BaseModel):
@@ -153,6 +178,8 @@ class Case(BaseModel):
     applicant = ForeignKeyField(Applicant, backref="cases")
     ticket = ForeignKeyField(Ticket, null=True, backref="cases")
     register_no = CharField(max_length=40, null=True)  # unique per office (Meta.indexes)
+    #: The number part of the register number (found by "00001" in the search).
+    register_seq = IntegerField(null=True)
     status = CharField(max_length=20, default="verifikasi", index=True)
     member_count = IntegerField(null=True)
     conditions = TextField(default="{}")  # JSON: condition id -> bool
@@ -173,7 +200,11 @@ class Case(BaseModel):
 
     class Meta:
         table_name = "service_case"  # "case" is an SQL keyword
-        indexes = ((("office", "register_no"), True),)
+        indexes = (
+            (("office", "register_no"), True),
+            (("office", "register_seq"), False),
+            (("office", "updated_at"), False),
+        )
 
 
 class ChecklistAnswer(BaseModel):
@@ -202,9 +233,16 @@ class StepRun(BaseModel):
     ended_at = DateTimeField(null=True)
     started_by = ForeignKeyField(Staff, backref="steps_started")
     ended_by = ForeignKeyField(Staff, null=True, backref="steps_ended")
+    #: The case's office and service, kept on the row (migration 0006) so that step-timing
+    #: figures per service and step read one table by index.
+    office_id = IntegerField(null=True)
+    service_id = IntegerField(null=True)
 
     class Meta:
-        indexes = ((("case", "step_no"), True),)
+        indexes = (
+            (("case", "step_no"), True),
+            (("service_id", "started_at"), False),
+        )
 
 
 class Document(BaseModel):
@@ -236,6 +274,25 @@ class AuditLog(BaseModel):
     entity = CharField(max_length=40)
     entity_id = IntegerField(null=True)
     detail = TextField(default="")
+    #: The office the desk ran for (migration 0006).
+    office_id = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("office_id", "at"), False),)
+
+
+class Event(BaseModel):
+    """The outbox: one row per change other desks must learn of (a ticket called, a case
+    decided ...), written in the transaction of the change. Listeners read it by id; rows
+    older than a few days are pruned."""
+
+    id = AutoField()
+    office_id = IntegerField()
+    at = DateTimeField(index=True)
+    kind = CharField(max_length=40)
+    entity_id = IntegerField(null=True)
+    staff_id = IntegerField(null=True)
+    payload = TextField(default="")
 
 
 #: Every table, in dependency order.
@@ -252,4 +309,5 @@ ALL_TABLES = [
     StepRun,
     Document,
     AuditLog,
+    Event,
 ]

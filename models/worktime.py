@@ -83,3 +83,10 @@ def due_at(start: dt.datetime, duration: Duration, tz: str, *, cuti_bersama_libu
     if unit == "tahun":
         return _add_months(local, int(value) * 12)
     raise ValueError(f"satuan waktu tidak dikenal: {unit}")
+
+
+def warm(year: int, *, cuti_bersama_libur: bool = True) -> None:
+    """Load the holiday calendar of ``year`` and the next (imports `holidays` the first time):
+    called before a transaction, so that no write lock waits for it."""
+    _holidays(year, cuti_bersama_libur)
+    _holidays(year + 1, cuti_bersama_libur)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from models.dto import CaseDetail, DeskError, SessionInfo
-
-if TYPE_CHECKING:
-    from desk.app import DeskApp
+from models.dto import CaseDetail, DeskError, DeskEvent, SessionInfo
 
 
 class DeskScreen(Screen[Any]):
@@ -31,7 +28,7 @@ class DeskScreen(Screen[Any]):
     COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset()
     """Worker groups that save something: the screen is not left while one runs."""
 
-    _desk_app_ref: DeskApp | None = None
+    _desk_app_ref: Any = None
 
     def _on_mount(self) -> None:
         """Remember the app: a worker thread finishing after the screen was closed still
@@ -39,8 +36,11 @@ class DeskScreen(Screen[Any]):
         self._desk_app_ref = self.app  # type: ignore[assignment]
 
     @property
-    def desk_app(self) -> DeskApp:
-        """The running :class:`DeskApp` (typed); also from worker threads of closed screens."""
+    def desk_app(self) -> Any:
+        """The running ``desk.app.DeskApp``; also from worker threads of closed screens.
+
+        Screens open other screens through it (``screen_for_case``, ``intake_screen`` ...):
+        the app, one layer up, knows every screen, so no screen imports another."""
         if self._desk_app_ref is not None:
             return self._desk_app_ref
         return self.app  # type: ignore[return-value]
@@ -68,14 +68,12 @@ class DeskScreen(Screen[Any]):
         screen shows the corrected case through its ``show_case``."""
         if self.busy():
             return
-        from screens.intake import IntakeScreen
-
         def corrected(fixed: CaseDetail | None) -> None:
             show = getattr(self, "show_case", None)
             if fixed is not None and self.is_attached and show is not None:
                 show(fixed)
 
-        self.app.push_screen(IntakeScreen(case.service, None, case=case), corrected)
+        self.app.push_screen(self.desk_app.intake_screen(case.service, None, case=case), corrected)
 
     def come_forward(self) -> bool:
         """Close what was opened on top of this screen (help, a question), so that the result
@@ -103,6 +101,15 @@ class DeskScreen(Screen[Any]):
         assert session is not None, "no session: login first"
         return session
 
+    def desk_events(self, events: list[DeskEvent]) -> None:
+        """Changes committed by some desk (this one included) arrived; a screen showing what
+        changed refreshes itself. An empty list means the connection to the database came
+        back: refresh whatever is shown.
+
+        Args:
+            events: The events, in commit order.
+        """
+
     def show_desk_error(self, error: DeskError, worker: Worker[Any]) -> bool:
         """Show a domain error in place, if this screen knows where.
 
@@ -124,19 +131,3 @@ class DeskScreen(Screen[Any]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.desk_app.report_error(event.worker.error, self, event.worker)
 
-
-def screen_for_case(case: CaseDetail) -> Screen[Any]:
-    """The screen that continues a case where it stopped.
-
-    Args:
-        case: The case.
-
-    Returns:
-        The checklist while the berkas is being verified or incomplete, else the case screen.
-    """
-    from screens.case import CaseScreen
-    from screens.checklist import ChecklistScreen
-
-    if case.status in ("verifikasi", "menunggu_berkas"):
-        return ChecklistScreen(case)
-    return CaseScreen(case)

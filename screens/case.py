@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.markup import escape as escape_markup
 from textual.widgets import DataTable, Footer, Header
 
-from models.dto import CaseDetail, DeskError, DocumentInfo, StepLine
+from models.dto import CaseDetail, DeskError, DeskEvent, DocumentInfo, StepLine
 from screens.base import DeskScreen
 from screens.dialogs import ChoiceDialog, ConfirmDialog
 from screens.widgets import (
@@ -207,10 +207,10 @@ class CaseScreen(DeskScreen):
 
     def on_mount(self) -> None:
         """Show the case and start the one-second timer."""
+        self._ticker = self.set_interval(1.0, self._tick, pause=self.case.current_step is None)
         self.show_case(self.case)
         self.query_one("#case-steps", DataTable).focus()
         self._move_to_current()
-        self.set_interval(1.0, self._tick)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the letter or the receipt key, whichever the service prints.
@@ -257,6 +257,43 @@ class CaseScreen(DeskScreen):
         self._tick()
         self._show_step_detail()
         self.refresh_bindings()
+        ticker = getattr(self, "_ticker", None)
+        if ticker is not None:  # the clock ticks only while a step runs
+            if case.current_step is None:
+                ticker.pause()
+            else:
+                ticker.resume()
+
+    def desk_events(self, events: list[DeskEvent]) -> None:
+        """Re-read the case when some desk changed it (a step finished at another desk, a
+        letter printed), or when the connection came back.
+
+        Args:
+            events: The events, in commit order.
+        """
+        changed = {e.entity_id for e in events if e.kind.startswith(("case.", "step."))}
+        changed |= {e.payload.get("berkas") for e in events if e.kind.startswith("document.")}
+        if not events or self.case.id in changed:
+            self.reload_case(self.case.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-refresh",
+          description="Memuat ulang berkas")
+    def reload_case(self, case_id: int) -> None:
+        """Read the case as stored now (thread worker).
+
+        Args:
+            case_id: The case.
+        """
+        case = self.desk.case(self.session, case_id, record_view=False)
+        self.desk_app.call_from_thread(self._reloaded, case)
+
+    def _reloaded(self, case: CaseDetail) -> None:
+        """Show the case as stored now, unless a change of this screen is being saved (its
+        own result follows and is shown then)."""
+        if self.is_attached and case.id == self.case.id and not any(
+                w.group in self.COMMIT_GROUPS and not w.is_finished for w in self.desk_app.workers
+                if w.node is self):
+            self.show_case(case)
 
     def _show_header(self, now: dt.datetime | None = None) -> None:
         """The four header lines: register and status, service, applicant, jangka waktu.
@@ -490,7 +527,7 @@ class CaseScreen(DeskScreen):
         try:
             case = self.desk.finish_step(self.session, case_id, outcome=outcome, step_no=step_no)
         except DeskError:
-            current = self.desk.case(case_id)
+            current = self.desk.case(self.session, case_id, record_view=False)
             self.desk_app.call_from_thread(self._refreshed, current)
             raise
         self.desk_app.call_from_thread(self._step_finished, case)
@@ -532,13 +569,14 @@ class CaseScreen(DeskScreen):
             case_id: The case.
         """
         document = self.desk.print_product(self.session, case_id)
-        case = self.desk.case(case_id)
-        self.desk_app.call_from_thread(self._printed, document, case)
+        self.desk_app.call_from_thread(self._printed, document)
 
-    def _printed(self, document: DocumentInfo, case: CaseDetail) -> None:
-        """Say where the document is and list it."""
-        if self.is_attached:
-            self.show_case(case)
+    def _printed(self, document: DocumentInfo) -> None:
+        """Say where the document is and list it (a reprint keeps its place in the list)."""
+        if self.is_attached and document.case_id == self.case.id:
+            others = [d for d in self.case.documents if d.id != document.id]
+            shown = tuple(sorted([*others, document], key=lambda d: d.id))
+            self.show_case(dataclasses.replace(self.case, documents=shown))
         message, severity = document_notice(document)
         self.notify(message, title="Cetak", markup=False, severity=severity,  # type: ignore[arg-type]
                     timeout=10 if severity == "information" else 20)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header
 
-from models.dto import CaseDetail, ChecklistLine, ConditionLine, DecisionResult
+from models.dto import CaseDetail, ChecklistLine, ConditionLine, DecisionResult, ItemSaved
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
 from screens.widgets import PlainStatic, clip, document_notice, sync_table
@@ -385,10 +385,16 @@ class ChecklistScreen(DeskScreen):
             self.reload()
             raise
 
-    def _apply(self, case: CaseDetail) -> None:
+    def _merged(self, result: CaseDetail | ItemSaved) -> CaseDetail:
+        """The case after a save: a tick or a note returns only the committed answer."""
+        if isinstance(result, ItemSaved):
+            return self.case.with_item(result)
+        return result
+
+    def _apply(self, result: CaseDetail | ItemSaved) -> None:
         """Show the stored state returned by a save."""
         if self.is_attached:
-            self.show_case(case)
+            self.show_case(self._merged(result))
 
     def _reset(self, case: CaseDetail) -> None:
         """After a failed change: forget the unsaved marks and show what is stored."""
@@ -400,13 +406,13 @@ class ChecklistScreen(DeskScreen):
     def reload(self) -> None:
         """Re-read the case after a failed change (call from a worker thread)."""
         try:
-            case = self.desk.case(self.case.id)
+            case = self.desk.case(self.session, self.case.id, record_view=False)
         except Exception:  # noqa: BLE001 - the original error is reported instead
             self.desk_app.call_from_thread(self._reset, self.case)
             return
         self.desk_app.call_from_thread(self._reset, case)
 
-    def _saved(self, key: str, case: CaseDetail) -> None:
+    def _saved(self, key: str, result: CaseDetail | ItemSaved) -> None:
         """A toggle was committed: the row shows the stored value once no save is left."""
         left = self._inflight.get(key, 1) - 1
         if left <= 0:
@@ -415,7 +421,7 @@ class ChecklistScreen(DeskScreen):
         else:
             self._inflight[key] = left
         if self.is_attached:
-            self.show_case(case)
+            self.show_case(self._merged(result))
 
     def action_toggle(self) -> None:
         """Toggle the highlighted item (received) or condition (Ya/Tidak).
@@ -469,7 +475,8 @@ class ChecklistScreen(DeskScreen):
     def action_decide(self) -> None:
         """Re-read the case (after pending changes), then confirm the outcome."""
         case_id = self.case.id
-        self._enqueue(lambda: self.desk.case(case_id), self._confirm_decision)
+        session = self.session
+        self._enqueue(lambda: self.desk.case(session, case_id, record_view=False), self._confirm_decision)
 
     def _confirm_decision(self, case: CaseDetail) -> None:
         """Ask, stating the outcome, then decide."""
@@ -500,14 +507,12 @@ class ChecklistScreen(DeskScreen):
             self.notify(f"Berkas {result.case.id}: {result.case.status_label}.", markup=False)
             return
         if result.lengkap:
-            from screens.case import CaseScreen
-
             message = f"Berkas lengkap. Nomor register {result.case.register_no}."
             running = result.case.current_step
             if running is not None:
                 message += f" Langkah {running.no} dimulai."
             self.notify(message, title="Lengkap", markup=False)
-            self.app.switch_screen(CaseScreen(result.case))
+            self.app.switch_screen(self.desk_app.screen_for_case(result.case))
             return
         missing = [line.text for line in (result.missing or result.case.missing)]
         if result.document is not None:

@@ -229,7 +229,7 @@ class IntakeScreen(DeskScreen):
         Args:
             nik: A 16-digit NIK.
         """
-        applicant = self.desk.find_applicant(nik, session=self.session)
+        applicant = self.desk.find_applicant(self.session, nik)
         self.desk_app.call_from_thread(self._found, nik, applicant)
 
     def _found(self, nik: str, applicant: ApplicantInfo | None) -> None:
@@ -341,11 +341,10 @@ class IntakeScreen(DeskScreen):
 
     def _saved(self, case: CaseDetail) -> None:
         """Go on to the checklist of the new case."""
-        from screens.checklist import ChecklistScreen
 
         self.notify("Berkas dibuat. Periksa kelengkapan persyaratan.", markup=False)
         if self.come_forward():  # a help screen or question opened meanwhile is closed
-            self.app.switch_screen(ChecklistScreen(case))
+            self.app.switch_screen(self.desk_app.screen_for_case(case))
 
     def show_desk_error(self, error: DeskError, worker: Worker[Any]) -> bool:
         """Show validation messages at their fields.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,13 +14,13 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Footer, Header
 
-from models.dto import CaseDetail, TicketInfo
-from screens.base import DeskScreen, screen_for_case
+from models.dto import CaseDetail, DeskEvent, TicketInfo
+from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, ServicePicker
 from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
 
-#: Seconds between automatic refreshes of the queue.
-REFRESH_SECONDS = 4.0
+#: Event kinds that change what the queue shows (see models.events).
+QUEUE_EVENTS = ("ticket.", "case.opened", "case.decided", "counter.")
 
 #: Column keys and headers of the queue table, with fixed widths for 80 columns.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -54,7 +55,7 @@ class QueueScreen(DeskScreen):
         "3. Pemohon di depan loket: tekan Enter atau l untuk melayani (isi data pemohon).\n"
         "Tanpa tiket: tekan b untuk membuat berkas baru. Berkas lama: c (F3) untuk mencari.\n"
         "Ganti petugas di loket ini: Ctrl+L (atau F12) keluar akun dan kembali ke layar masuk.\n"
-        "Antrean diperbarui otomatis setiap beberapa detik."
+        "Antrean diperbarui seketika bila loket lain mengambil atau memanggil tiket."
     )
 
     COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset({"queue-call"})
@@ -102,21 +103,36 @@ class QueueScreen(DeskScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Start the refresh timer and load the queue."""
+        """Load the queue; it is refreshed when a desk changes it (events), and at midnight."""
         self._show_call()
         self._show_info()
-        self._timer = self.set_interval(REFRESH_SECONDS, self.action_refresh_queue)
+        self._at_midnight()
         self.action_refresh_queue()
 
-    def on_screen_suspend(self) -> None:
-        """Stop refreshing while another screen is on top."""
-        if self._timer is not None:
-            self._timer.pause()
+    def _at_midnight(self) -> None:
+        """Refresh when the office's day changes (tickets are numbered per day)."""
+        now = self.desk.now()
+        tomorrow = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=1, microsecond=0)
+        self._timer = self.set_timer((tomorrow - now).total_seconds(), self._new_day)
+
+    def _new_day(self) -> None:
+        self.action_refresh_queue()
+        self._at_midnight()
 
     def on_screen_resume(self) -> None:
-        """Refresh at once and resume the timer."""
-        if self._timer is not None and self.desk_app.session is not None:
-            self._timer.resume()
+        """Refresh at once when coming back from another screen."""
+        if self.desk_app.session is not None:
+            self.action_refresh_queue()
+
+    def desk_events(self, events: list[DeskEvent]) -> None:
+        """Refresh when a desk issued, called or finished a ticket (or the connection came back).
+
+        Args:
+            events: The events, in commit order.
+        """
+        if self.desk_app.session is None:
+            return
+        if not events or any(e.kind.startswith(QUEUE_EVENTS) for e in events):
             self.action_refresh_queue()
 
     # -- loading --------------------------------------------------------------------------------
@@ -272,7 +288,7 @@ class QueueScreen(DeskScreen):
             service_code: The service.
             priority: Priority line.
         """
-        ticket = self.desk.issue_ticket(service_code, priority=priority, session=self.session)
+        ticket = self.desk.issue_ticket(self.session, service_code, priority=priority)
         self.desk_app.call_from_thread(self._ticket_issued, ticket)
 
     def _ticket_issued(self, ticket: TicketInfo) -> None:
@@ -289,7 +305,7 @@ class QueueScreen(DeskScreen):
         Args:
             ticket_id: The ticket.
         """
-        document = self.desk.print_ticket(ticket_id)
+        document = self.desk.print_ticket(self.session, ticket_id)
         message, severity = document_notice(document)
         self.desk_app.call_from_thread(
             self.notify, message, title="Cetak", markup=False, severity=severity,
@@ -421,9 +437,7 @@ class QueueScreen(DeskScreen):
         if service is None:
             self.notify("Layanan tiket ini tidak ada di katalog.", severity="error", markup=False)
             return
-        from screens.intake import IntakeScreen
-
-        self.app.push_screen(IntakeScreen(service, ticket))
+        self.app.push_screen(self.desk_app.intake_screen(service, ticket))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-case",
           description="Membuka berkas")
@@ -433,12 +447,12 @@ class QueueScreen(DeskScreen):
         Args:
             case_id: The case.
         """
-        case = self.desk.case(case_id, session=self.session)
+        case = self.desk.case(self.session, case_id)
         self.desk_app.call_from_thread(self._open_case, case)
 
     def _open_case(self, case: CaseDetail) -> None:
         """Show the case where it stopped."""
-        self.app.push_screen(screen_for_case(case))
+        self.app.push_screen(self.desk_app.screen_for_case(case))
 
     def action_new_case(self) -> None:
         """Start a berkas without a ticket: pick the service, then intake."""
@@ -448,9 +462,7 @@ class QueueScreen(DeskScreen):
                 return
             service = self.desk_app.service(choice[0])
             if service is not None:
-                from screens.intake import IntakeScreen
-
-                self.app.push_screen(IntakeScreen(service, None))
+                self.app.push_screen(self.desk_app.intake_screen(service, None))
 
         self.app.push_screen(
             ServicePicker(self.desk_app.services, title="Berkas baru: pilih layanan",
@@ -476,6 +488,4 @@ class QueueScreen(DeskScreen):
 
     def action_search(self) -> None:
         """Open the search screen."""
-        from screens.search import SearchScreen
-
-        self.app.push_screen(SearchScreen())
+        self.app.push_screen(self.desk_app.search_screen())

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input
 
 from models.dto import CaseDetail, CaseSummary
-from screens.base import DeskScreen, screen_for_case
+from screens.base import DeskScreen
 from screens.widgets import FormInput, PlainStatic, clip, fmt_moment, sync_table
 
 #: Column keys, headers and widths of the results (fits 80 columns).
@@ -127,10 +127,7 @@ class SearchScreen(DeskScreen):
             audit: Record the search in the audit trail (a person looked someone up); False
                 for the refresh when coming back from a case.
         """
-        if audit:
-            results = self.desk.search(query, session=self.session)
-        else:
-            results = self.desk.search(query)
+        results = self.desk.search(self.session, query, record=audit)
         if get_current_worker().is_cancelled:
             return  # a newer search has started: its results are shown instead
         self.desk_app.call_from_thread(self._show_results, query, results, focus)
@@ -220,7 +217,7 @@ class SearchScreen(DeskScreen):
             case_id: The case.
         """
         try:
-            case = self.desk.case(case_id, session=self.session)
+            case = self.desk.case(self.session, case_id)
         except BaseException:
             self.desk_app.call_from_thread(setattr, self, "_opening", False)
             raise
@@ -231,7 +228,7 @@ class SearchScreen(DeskScreen):
         if not self.is_current:
             self._opening = False
             return
-        self.app.push_screen(screen_for_case(case))
+        self.app.push_screen(self.desk_app.screen_for_case(case))
 
     def action_focus_results(self) -> None:
         """Down in the query field moves to the results."""

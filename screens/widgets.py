@@ -184,6 +184,8 @@ class FormInput(Input):
         """
         super().__init__(*args, **kwargs)
         self.advance = advance
+        # a steady cursor: a blinking one redraws twice a second, all day, over every SSH link
+        self.set_reactive(Input.cursor_blink, False)
 
     async def _on_key(self, event: events.Key) -> None:
         """Pass on type-ahead meant for the next field; move the focus at once."""
@@ -245,14 +247,30 @@ class PlainStatic(Static):
             classes: Extra CSS classes.
         """
         super().__init__(content, id=id, classes=classes, markup=False)
+        self._shown: Text | None = None
 
     def set_text(self, content: str | Text) -> None:
-        """Replace the content; plain strings are shown literally.
+        """Replace the content; plain strings are shown literally. The same content again
+        redraws nothing (timers call this every second).
 
         Args:
             content: Plain text or a rich Text.
         """
-        self.update(Text(content) if isinstance(content, str) else content)
+        text = Text(content) if isinstance(content, str) else content
+        if self._shown is not None and text == self._shown:
+            return
+        self.update(text)
+        self._shown = text.copy()
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        """Replace the content (whatever set it, :meth:`set_text` compares with it next).
+
+        Args:
+            content: New content.
+            layout: Whether the layout may change.
+        """
+        self._shown = None
+        super().update(content, layout=layout)
 
 
 def labelled(label: str, value: str, label_style: str = "bold") -> Text:

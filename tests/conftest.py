@@ -77,8 +77,7 @@ def desk_service(config: Config, clock: Clock):
     service.open()
     prepare_demo(service, with_samples=False)
     yield service
-    if not service.db.is_closed():
-        service.db.close()
+    service.close()
 
 
 @pytest.fixture
@@ -90,8 +89,7 @@ def live_desk_service(config: Config):
     service.open()
     prepare_demo(service, with_samples=False)
     yield service
-    if not service.db.is_closed():
-        service.db.close()
+    service.close()
 
 
 @pytest.fixture

@@ -33,19 +33,19 @@ def test_login_rejects_wrong_password_and_unknown_loket(desk_service):
 
 
 def test_tickets_are_numbered_per_prefix_and_day(desk_service, clock):
-    a = desk_service.issue_ticket("REK-PUB")
-    b = desk_service.issue_ticket("REK-PUB")
-    c = desk_service.issue_ticket("REK-LKS")
+    a = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
+    b = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
+    c = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-LKS")
     assert (a.code, b.code) == ("H-001", "H-002")
     assert c.code == "G-001"
     clock.advance(days=1)
-    assert desk_service.issue_ticket("REK-PUB").code == "H-001"
+    assert desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB").code == "H-001"
 
 
 def test_call_next_priority_first_then_order(desk_service, session):
-    first = desk_service.issue_ticket("REK-PUB")
-    desk_service.issue_ticket("REK-LKS")
-    prio = desk_service.issue_ticket("REK-PUB", priority=True)
+    first = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
+    desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-LKS")
+    prio = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB", priority=True)
     called = desk_service.call_next(session)
     assert called.id == prio.id and called.counter_no == 1 and called.status == "dipanggil"
     # calling again marks the unserved one tidak hadir and takes the oldest waiting
@@ -58,7 +58,7 @@ def test_call_next_priority_first_then_order(desk_service, session):
 
 def test_two_loket_never_get_the_same_ticket(desk_service):
     for _ in range(3):
-        desk_service.issue_ticket("REK-PUB")
+        desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
     s1 = desk_service.login("petugas", "petugas123", 1)
     s2 = desk_service.login("petugas2", "petugas123", 2)
     got = {desk_service.call_next(s1).id, desk_service.call_next(s2).id, desk_service.call_next(s1).id}
@@ -75,14 +75,15 @@ def test_intake_rejects_bad_input_per_field(desk_service, session):
 
 
 def test_incomplete_berkas_gets_slip_listing_exactly_the_missing_items(desk_service, session):
-    ticket = desk_service.issue_ticket("REK-PUB")
+    ticket = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
     desk_service.call_next(session)
     case = desk_service.open_case(session, "REK-PUB", ORG, ticket_id=ticket.id)
     assert case.status == "verifikasi" and case.ticket_code == "H-001"
     received = case.checklist[:2]
     for line in received:
-        case = desk_service.set_item(session, case.id, line.item_id, True)
-    case = desk_service.set_note(session, case.id, case.checklist[3].item_id, "fotokopi tidak terbaca")
+        case = case.with_item(desk_service.set_item(session, case.id, line.item_id, True))
+    case = case.with_item(desk_service.set_note(session, case.id, case.checklist[3].item_id,
+                                                 "fotokopi tidak terbaca"))
     result = desk_service.decide(session, case.id)
     assert not result.lengkap
     assert result.case.status == "menunggu_berkas" and result.case.register_no == ""
@@ -97,9 +98,9 @@ def test_incomplete_berkas_gets_slip_listing_exactly_the_missing_items(desk_serv
     assert "fotokopi tidak terbaca" in flat
     # the ticket is finished, the case is findable by NIK and by its number
     assert all(t.id != ticket.id for t in desk_service.queue(session))
-    found = desk_service.search("6403051507800003")
+    found = desk_service.search(desk_service.principal("sistem"), "6403051507800003")
     assert [c.id for c in found] == [case.id] and found[0].status == "menunggu_berkas"
-    assert desk_service.search(str(case.id))[0].id == case.id
+    assert desk_service.search(desk_service.principal("sistem"), str(case.id))[0].id == case.id
 
 
 def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service, session, clock):
@@ -107,13 +108,13 @@ def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service
     desk_service.set_item(session, case.id, case.checklist[0].item_id, True)
     assert not desk_service.decide(session, case.id).lengkap
     clock.advance(days=3)  # the applicant returns with the rest
-    resumed = desk_service.case(case.id)
+    resumed = desk_service.case(desk_service.principal("sistem"), case.id, record_view=False)
     assert resumed.checklist[0].received and resumed.status == "menunggu_berkas"
     resumed_at = clock()
     desk_service.set_item(session, case.id, resumed.missing[0].item_id, True)
-    assert desk_service.case(case.id).status == "verifikasi"  # resumed
+    assert desk_service.case(desk_service.principal("sistem"), case.id, record_view=False).status == "verifikasi"  # resumed
     clock.advance(minutes=6)
-    for line in desk_service.case(case.id).missing:
+    for line in desk_service.case(desk_service.principal("sistem"), case.id, record_view=False).missing:
         desk_service.set_item(session, case.id, line.item_id, True)
     result = desk_service.decide(session, case.id)
     assert result.lengkap
@@ -137,7 +138,7 @@ def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service
     # a second confirmation of the same step (double press, or another loket) changes nothing
     with pytest.raises(DeskError, match=f"Langkah {issue.no} sudah diselesaikan"):
         desk_service.finish_step(session, case.id, step_no=issue.no)
-    assert desk_service.case(case.id).current_step.no == after.steps[3].no
+    assert desk_service.case(desk_service.principal("sistem"), case.id, record_view=False).current_step.no == after.steps[3].no
     letter = desk_service.print_product(session, case.id)
     assert letter.number == "400.9.7/0001/Dinsos/2026"
     text = pdf_text(letter.path)
@@ -216,7 +217,7 @@ def test_markup_like_names_are_stored_and_printed_literally(desk_service, sessio
     assert case.applicant.name == "[b]Siti[/]" and case.applicant.sex == "P"
     result = desk_service.decide(session, case.id)
     assert "[b]Siti[/]" in pdf_text(result.document.path)
-    assert desk_service.search("[b]Siti")[0].applicant_name == "[b]Siti[/]"
+    assert desk_service.search(desk_service.principal("sistem"), "[b]Siti")[0].applicant_name == "[b]Siti[/]"
 
 
 def _complete_rek_pub(desk_service, session):
@@ -230,10 +231,10 @@ def _complete_rek_pub(desk_service, session):
 def test_letter_verification_code_identifies_the_letter(desk_service, session):
     case = _complete_rek_pub(desk_service, session)
     letter = desk_service.print_product(session, case.id)
-    verified = desk_service.verify_letter(f"DESK-VERIFIKASI:{letter.verification_code}")
+    verified = desk_service.verify_letter(desk_service.principal("publik"), f"DESK-VERIFIKASI:{letter.verification_code}")
     assert verified.number == letter.number and "Yayasan Peduli Sesama" in verified.applicant_name
-    assert desk_service.verify_letter(letter.verification_code.lower()).number == letter.number
-    assert desk_service.verify_letter("ZZZZ-ZZZZ") is None
+    assert desk_service.verify_letter(desk_service.principal("publik"), letter.verification_code.lower()).number == letter.number
+    assert desk_service.verify_letter(desk_service.principal("publik"), "ZZZZ-ZZZZ") is None
 
 
 def test_configured_print_command_receives_the_pdf(desk_service, session, tmp_path):
@@ -244,10 +245,10 @@ def test_configured_print_command_receives_the_pdf(desk_service, session, tmp_pa
     script.write_text(f"#!/bin/sh\necho \"$@\" >> {log}\n")
     script.chmod(0o755)
     desk_service.settings = dataclasses.replace(desk_service.settings, print_command=f"{script} -d loket1")
-    ticket = desk_service.print_ticket(desk_service.issue_ticket("REK-PUB").id)
+    ticket = desk_service.print_ticket(desk_service.principal("kiosk"), desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB").id)
     assert ticket.printed and log.read_text().strip() == f"-d loket1 {ticket.path}"
     desk_service.settings = dataclasses.replace(desk_service.settings, print_command="/nonexistent/lp")
-    failed = desk_service.print_ticket(desk_service.issue_ticket("REK-PUB").id)
+    failed = desk_service.print_ticket(desk_service.principal("kiosk"), desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB").id)
     assert not failed.printed and "Gagal mencetak" in failed.print_error
     assert Path(failed.path).exists()  # the PDF is kept even when the printer fails
 
@@ -317,7 +318,7 @@ def test_two_operators_deciding_at_once_decide_once(desk_service, session):
         assert len(decided) == 1 and decided[0].lengkap, results
         assert len(refused) == 1 and isinstance(refused[0], DeskError), results
         assert "sudah diputuskan" in str(refused[0])
-        stored = desk_service.case(case.id)
+        stored = desk_service.case(desk_service.principal("sistem"), case.id, record_view=False)
         assert stored.register_no == decided[0].case.register_no
         letters = _race(lambda: desk_service.print_product(session, case.id),
                         lambda: desk_service.print_product(other, case.id))
@@ -333,7 +334,7 @@ def test_a_step_finished_twice_at_once_finishes_once(desk_service, session):
                     lambda: desk_service.finish_step(other, case.id, step_no=running.no))
     assert sum(isinstance(r, DeskError) for r in results) == 1, results
     assert sum(not isinstance(r, Exception) for r in results) == 1, results
-    assert desk_service.case(case.id).current_step.no == running.no + 1
+    assert desk_service.case(desk_service.principal("sistem"), case.id, record_view=False).current_step.no == running.no + 1
 
 
 def _audit(desk, action):
@@ -351,21 +352,21 @@ def test_audit_never_holds_a_full_nik(desk_service, session):
     nik = ORG.nik
     spaced = f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}"
     for typed in (nik, spaced, spaced.replace(" ", "."), f"NIK {nik}"):
-        assert desk_service.search(typed, session=session), typed
+        assert desk_service.search(session, typed), typed
     for typed in (f"NIK {nik} 12", f"{nik} 6403054507900002", spaced.replace(" ", "-"),
                   nik + "9"):
-        desk_service.search(typed, session=session)  # found or not, never stored whole
+        desk_service.search(session, typed)  # found or not, never stored whole
     queries = [d["kueri"] for d in _audit(desk_service, "cari")]
     assert len(queries) == 8
     assert all(nik not in q and nik[4:12] not in q.replace(" ", "").replace(".", "")
                for q in queries), queries
-    assert desk_service.find_applicant(nik, session=session).name == "Budi Santoso"
+    assert desk_service.find_applicant(session, nik).name == "Budi Santoso"
     looked = _audit(desk_service, "lihat")
     assert looked and looked[-1]["nik"] != nik and looked[-1]["nik"].endswith(nik[-4:])
 
 
 def test_a_case_takes_only_a_ticket_called_to_this_loket(desk_service, session):
-    waiting = desk_service.issue_ticket("REK-PUB")
+    waiting = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
     with pytest.raises(DeskError, match=f"Tiket {waiting.code} tidak sedang dipanggil"):
         desk_service.open_case(session, "REK-PUB", ORG, ticket_id=waiting.id)
     other = desk_service.login("petugas2", "petugas123", 2)
@@ -374,15 +375,15 @@ def test_a_case_takes_only_a_ticket_called_to_this_loket(desk_service, session):
         desk_service.open_case(session, "REK-PUB", ORG, ticket_id=called.id)
     case = desk_service.open_case(other, "REK-PUB", ORG, ticket_id=called.id)
     assert case.ticket_code == called.code
-    assert [c.id for c in desk_service.search(ORG.nik)] == [case.id]  # the refused ones left nothing
+    assert [c.id for c in desk_service.search(desk_service.principal("sistem"), ORG.nik)] == [case.id]  # the refused ones left nothing
 
 
 def test_staff_names_too_long_for_the_table_are_refused(desk_service):
     with pytest.raises(DeskError, match="120 karakter"):
-        desk_service.add_staff("panjang", "N" * 121, "rahasia123")
+        desk_service.add_staff(desk_service.principal("sistem"), "panjang", "N" * 121, "rahasia123")
     with pytest.raises(DeskError, match="NIP"):
-        desk_service.add_staff("nipsalah", "Siti", "rahasia123", nip="1970-01")
-    assert desk_service.add_staff("nipbaik", "Siti", "rahasia123", nip="19700101 199003 1 001")
+        desk_service.add_staff(desk_service.principal("sistem"), "nipsalah", "Siti", "rahasia123", nip="1970-01")
+    assert desk_service.add_staff(desk_service.principal("sistem"), "nipbaik", "Siti", "rahasia123", nip="19700101 199003 1 001")
 
 
 def test_search_finds_the_numbers_the_slip_and_letters_show(desk_service, session):
@@ -393,23 +394,23 @@ def test_search_finds_the_numbers_the_slip_and_letters_show(desk_service, sessio
         **{**ORG.__dict__, "nik": "6403054507900002", "name": "Siti", "org_name": "Yayasan Dua"}))
     registered = desk_service.decide(session, first.id).case
     for typed in (str(second.id), f"berkas {second.id}", f"No. {second.id}", f"Berkas {second.id}"):
-        assert [c.id for c in desk_service.search(typed)] == [second.id], typed
+        assert [c.id for c in desk_service.search(desk_service.principal("sistem"), typed)] == [second.id], typed
     tail = registered.register_no.rsplit("/", 1)[1]
     assert tail.startswith("0")
-    assert [c.id for c in desk_service.search(tail)] == [first.id]
+    assert [c.id for c in desk_service.search(desk_service.principal("sistem"), tail)] == [first.id]
 
 
 def test_ticket_counts_who_is_called_before_it(desk_service):
     """The ticket says how many are ahead in the order they are called: priority first."""
-    desk_service.issue_ticket("REK-PUB")
-    desk_service.issue_ticket("REK-LKS")
-    urgent = desk_service.issue_ticket("REK-PUB", priority=True)
-    later = desk_service.issue_ticket("REK-PUB")
-    assert "di depan Anda: 0" in pdf_text(desk_service.print_ticket(urgent.id).path)
-    assert "di depan Anda: 3" in pdf_text(desk_service.print_ticket(later.id).path)
+    desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
+    desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-LKS")
+    urgent = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB", priority=True)
+    later = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
+    assert "di depan Anda: 0" in pdf_text(desk_service.print_ticket(desk_service.principal("kiosk"), urgent.id).path)
+    assert "di depan Anda: 3" in pdf_text(desk_service.print_ticket(desk_service.principal("kiosk"), later.id).path)
     session = desk_service.login("petugas", "petugas123", 1)
     assert desk_service.call_next(session).id == urgent.id
-    assert "di depan Anda: 2" in pdf_text(desk_service.print_ticket(later.id).path)
+    assert "di depan Anda: 2" in pdf_text(desk_service.print_ticket(desk_service.principal("kiosk"), later.id).path)
 
 
 def test_letters_name_the_issuing_office_not_the_source_document(desk_service, session):
@@ -445,12 +446,12 @@ def test_a_later_visit_does_not_rewrite_earlier_cases(desk_service, session):
                                   "address": "Jl. Pahlawan 9"})
     second = desk_service.open_case(session, "ALAT-BANTU", corrected)
     assert second.applicant.name == "Sukardi Wiryo"
-    again = desk_service.case(first.id)
+    again = desk_service.case(desk_service.principal("sistem"), first.id, record_view=False)
     assert again.applicant.name == "Sukardi" and again.applicant.address == "Jl. Veteran 1"
     assert again.applicant.age == first.applicant.age
     receipt = pdf_text(desk_service.print_product(session, first.id).path)
     assert "Sukardi" in receipt and "Wiryo" not in receipt and "Pahlawan" not in receipt
-    names = {c.id: c.applicant_name for c in desk_service.search(person.nik)}
+    names = {c.id: c.applicant_name for c in desk_service.search(desk_service.principal("sistem"), person.nik)}
     assert names == {first.id: "Sukardi", second.id: "Sukardi Wiryo"}
 
 
@@ -471,9 +472,9 @@ def test_applicant_data_of_a_case_can_be_corrected(desk_service, session):
     assert newer.applicant.phone == "081399990000"
     desk_service.update_applicant(session, case.id, ApplicantInput(
         **{**fixed.__dict__, "name": "Budi Santosa"}))
-    assert desk_service.find_applicant(ORG.nik).phone == "081399990000"
-    assert desk_service.find_applicant(ORG.nik).name == "Budi Santosa"
-    assert desk_service.case(case.id).applicant.phone == ORG.phone
+    assert desk_service.find_applicant(desk_service.principal("sistem"), ORG.nik).phone == "081399990000"
+    assert desk_service.find_applicant(desk_service.principal("sistem"), ORG.nik).name == "Budi Santosa"
+    assert desk_service.case(desk_service.principal("sistem"), case.id, record_view=False).applicant.phone == ORG.phone
     with pytest.raises(ValidationError) as info:
         desk_service.update_applicant(session, case.id,
                                       ApplicantInput(**{**fixed.__dict__, "nik": "6403054507900002"}))
@@ -485,9 +486,9 @@ def test_applicant_data_of_a_case_can_be_corrected(desk_service, session):
     letter = pdf_text(desk_service.print_product(session, case.id).path)
     assert "Yayasan Peduli Sesama " in letter.replace("\n", " ") and "Sesamaa" not in letter
     for _ in decided.steps:
-        if desk_service.case(case.id).current_step is None:
+        if desk_service.case(desk_service.principal("sistem"), case.id, record_view=False).current_step is None:
             break
         desk_service.finish_step(session, case.id)
-    assert desk_service.case(case.id).status == "selesai"
+    assert desk_service.case(desk_service.principal("sistem"), case.id, record_view=False).status == "selesai"
     with pytest.raises(DeskError, match="sudah selesai"):
         desk_service.update_applicant(session, case.id, fixed)

@@ -12,7 +12,7 @@ def _issue(args):
     config, count = args
     service = make_service(config)
     service.open()
-    return [service.issue_ticket("REK-PUB").code for _ in range(count)]
+    return [service.issue_ticket(service.principal("kiosk"), "REK-PUB").code for _ in range(count)]
 
 
 def test_concurrent_processes_get_distinct_ticket_numbers(config: Config, desk_service):
@@ -49,7 +49,7 @@ def _decide_and_print(config):
 
     service = make_service(config)
     service.open()
-    service.add_staff("petugas_mgt", "Sri Wahyuni", "rahasia123")
+    service.add_staff(service.principal("sistem"), "petugas_mgt", "Sri Wahyuni", "rahasia123")
     session = service.login("petugas_mgt", "rahasia123", 1)
     applicant = ApplicantInput(kind="organisasi", nik="3520014507800002", name="Sri Wahyuni",
                                address="Jl. Pahlawan 1", desa="Candirejo", kecamatan="Magetan",

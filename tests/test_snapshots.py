@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 
 from textual.pilot import Pilot
 
@@ -26,6 +27,8 @@ from models.dto import (
     DecisionResult,
     DeskError,
     DocumentInfo,
+    ItemSaved,
+    OfficeInfo,
     ServiceInfo,
     SessionInfo,
     StepLine,
@@ -73,6 +76,26 @@ STEPS = (
 )
 
 
+class QuietFeed:
+    """An event feed on which nothing ever happens."""
+
+    connected = True
+    error = ""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+
+    def wait(self, timeout: float) -> list:
+        self._stop.wait(timeout)
+        return []
+
+    def interrupt(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        pass
+
+
 class FakeDesk:
     """An in-memory stand-in for ``models.desk.DeskService`` with a fixed clock."""
 
@@ -81,10 +104,18 @@ class FakeDesk:
         self.cases: dict[int, CaseDetail] = {}
         self.applicants: dict[str, ApplicantInfo] = {}
         self.counter = {"H": 0, "G": 0, "I": 0}
+        self.office: OfficeInfo | None = None
 
     # set-up
     def open(self) -> None:
+        self.office = OfficeInfo(1, self.office_name(), "Kutai Kartanegara", "Asia/Makassar",
+                                 tuple(self.counters()), SERVICES)
+
+    def warm_up(self) -> None:
         return None
+
+    def event_feed(self) -> QuietFeed:
+        return QuietFeed()
 
     def office_name(self) -> str:
         return "Dinas Sosial Kabupaten Kutai Kartanegara"
@@ -109,8 +140,8 @@ class FakeDesk:
     def _service(self, code: str) -> ServiceInfo:
         return next(s for s in SERVICES if s.code == code)
 
-    def issue_ticket(self, service_code: str, priority: bool = False,
-                     session: SessionInfo | None = None) -> TicketInfo:
+    def issue_ticket(self, session: SessionInfo | None, service_code: str,
+                     priority: bool = False) -> TicketInfo:
         service = self._service(service_code)
         self.counter[service.prefix] += 1
         number = self.counter[service.prefix]
@@ -121,7 +152,7 @@ class FakeDesk:
         self.tickets[ticket_id] = ticket
         return ticket
 
-    def print_ticket(self, ticket_id: int) -> DocumentInfo:
+    def print_ticket(self, session: SessionInfo, ticket_id: int) -> DocumentInfo:
         return DocumentInfo(ticket_id, "tiket", "Tiket", f"/tmp/tiket-{ticket_id}.pdf", NOW)
 
     def queue(self, session: SessionInfo) -> list[TicketInfo]:
@@ -149,7 +180,7 @@ class FakeDesk:
         return ticket
 
     # cases
-    def find_applicant(self, nik: str, session: SessionInfo | None = None) -> ApplicantInfo | None:
+    def find_applicant(self, session: SessionInfo, nik: str) -> ApplicantInfo | None:
         return self.applicants.get(nik)
 
     def open_case(self, session: SessionInfo, service_code: str, applicant: ApplicantInput,
@@ -181,22 +212,24 @@ class FakeDesk:
         self.cases[case.id] = case
         return case
 
-    def case(self, case_id: int, session: SessionInfo | None = None) -> CaseDetail:
+    def case(self, session: SessionInfo, case_id: int, *, record_view: bool = True) -> CaseDetail:
         return self.cases[case_id]
 
-    def set_item(self, session, case_id: int, item_id: str, received: bool) -> CaseDetail:
+    def set_item(self, session, case_id: int, item_id: str, received: bool) -> ItemSaved:
         case = self.cases[case_id]
         lines = tuple(dataclasses.replace(line, received=received)
                       if line.item_id == item_id else line for line in case.checklist)
         self.cases[case_id] = dataclasses.replace(case, checklist=lines)
-        return self.cases[case_id]
+        line = next(line for line in lines if line.item_id == item_id)
+        return ItemSaved(case_id, item_id, line.received, line.note, case.status)
 
-    def set_note(self, session, case_id: int, item_id: str, note: str) -> CaseDetail:
+    def set_note(self, session, case_id: int, item_id: str, note: str) -> ItemSaved:
         case = self.cases[case_id]
         lines = tuple(dataclasses.replace(line, note=note)
                       if line.item_id == item_id else line for line in case.checklist)
         self.cases[case_id] = dataclasses.replace(case, checklist=lines)
-        return self.cases[case_id]
+        line = next(line for line in lines if line.item_id == item_id)
+        return ItemSaved(case_id, item_id, line.received, line.note, case.status)
 
     def set_condition(self, session, case_id: int, condition_id: str,
                       value: bool) -> CaseDetail:
@@ -254,8 +287,8 @@ class FakeDesk:
         self.cases[case_id] = dataclasses.replace(case, documents=case.documents + (doc,))
         return doc
 
-    def search(self, query: str, limit: int = 50,
-               session: SessionInfo | None = None) -> list[CaseSummary]:
+    def search(self, session: SessionInfo, query: str, limit: int = 50, *,
+               record: bool = True) -> list[CaseSummary]:
         return [CaseSummary(c.id, c.register_no, c.service.code, c.service.name,
                             c.applicant.display_name, c.applicant.nik_masked, c.status,
                             c.status_label, NOW)
@@ -266,7 +299,10 @@ class FakeDesk:
 async def settle(pilot: Pilot) -> None:
     """Wait for the workers and the screen to settle."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        # the event listener runs all session; an empty list would mean "all workers"
+        busy = [w for w in pilot.app.workers if w.group != "events"]
+        if busy:
+            await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
 
 
@@ -293,10 +329,10 @@ def test_login_screen(snap_compare) -> None:
 def test_queue_with_tickets(snap_compare) -> None:
     """The queue after three tickets (one priority) and a call."""
     desk = FakeDesk()
-    desk.issue_ticket("REK-PUB")
-    desk.issue_ticket("REK-LKS")
-    desk.issue_ticket("VETERAN", priority=True)
-    desk.issue_ticket("REK-PUB")
+    desk.issue_ticket(None, "REK-PUB")
+    desk.issue_ticket(None, "REK-LKS")
+    desk.issue_ticket(None, "VETERAN", priority=True)
+    desk.issue_ticket(None, "REK-PUB")
 
     async def run_before(pilot: Pilot) -> None:
         await login(pilot)
@@ -311,7 +347,7 @@ def test_queue_with_tickets(snap_compare) -> None:
 def test_checklist(snap_compare) -> None:
     """The checklist of a new REK-PUB case, with two items ticked."""
     desk = FakeDesk()
-    desk.issue_ticket("REK-PUB")
+    desk.issue_ticket(None, "REK-PUB")
 
     async def run_before(pilot: Pilot) -> None:
         await login(pilot)
@@ -332,7 +368,7 @@ def test_checklist(snap_compare) -> None:
 
 def test_fake_matches_facade_signatures() -> None:
     """The stand-in offers every facade method the screens call."""
-    names = {"open", "office_name", "counters", "services", "login", "issue_ticket",
+    names = {"open", "warm_up", "event_feed", "office_name", "counters", "login", "issue_ticket",
              "print_ticket", "queue", "call_next", "recall", "skip_ticket", "find_applicant",
              "open_case", "case", "set_item", "set_note", "set_condition", "decide",
              "finish_step", "print_product", "search", "now"}

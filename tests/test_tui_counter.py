@@ -120,7 +120,7 @@ async def test_kategori_headings_and_conditions(make_app, live_desk_service) -> 
         await settle(pilot)
         first = screen.case.conditions[0]
         assert first.value is True
-        assert desk.case(case_id).conditions[0].value is True
+        assert desk.case(desk.principal("sistem"), case_id, record_view=False).conditions[0].value is True
         lansia = next(k for k in keys
                       if k.startswith("g:") and "Lanjut Usia" in str(table.get_row(k)[1]))
         assert "dipilih" in str(table.get_row(lansia)[2])
@@ -140,7 +140,7 @@ async def test_kategori_headings_and_conditions(make_app, live_desk_service) -> 
         # Space on a heading does nothing (no crash), the answer stays
         await pilot.press("space")
         await settle(pilot)
-        assert desk.case(case_id).conditions[0].value is False  # back on the first question
+        assert desk.case(desk.principal("sistem"), case_id, record_view=False).conditions[0].value is False  # back on the first question
         assert screen.case.conditions[0].value is False
 
 
@@ -151,7 +151,7 @@ async def test_case_screen_shows_jangka_waktu_and_durations(make_app, live_desk_
     long_name = "Kelompok Peduli Sesama Masyarakat Tenggarong Seberang Raya Sejahtera"
     case_id = open_case(desk, org_name=long_name)
     session = desk.login("petugas2", "petugas123", 2)
-    for line in desk.case(case_id).checklist:
+    for line in desk.case(desk.principal("sistem"), case_id, record_view=False).checklist:
         if line.required:
             desk.set_item(session, case_id, line.item_id, True)
     result = desk.decide(session, case_id)
@@ -246,13 +246,13 @@ async def test_tick_shows_as_saved_only_after_the_commit(make_app, live_desk_ser
         await pilot.pause()
         assert str(table.get_row(key)[0]) == "[x] …"  # asked for, not yet saved
         assert shown(summary) == before
-        stored = {l.item_id: l.received for l in desk.case(case_id).checklist}
+        stored = {l.item_id: l.received for l in desk.case(desk.principal("sistem"), case_id, record_view=False).checklist}
         assert stored[item_id] is False
         release.set()
         await settle(pilot)
         assert str(table.get_row(key)[0]) == "[x]"
         assert shown(summary).startswith("Lengkap: 1/")
-        assert {l.item_id: l.received for l in desk.case(case_id).checklist}[item_id] is True
+        assert {l.item_id: l.received for l in desk.case(desk.principal("sistem"), case_id, record_view=False).checklist}[item_id] is True
         # two presses in a row: the second undoes the first
         release.clear()
         await pilot.press("space")
@@ -262,7 +262,7 @@ async def test_tick_shows_as_saved_only_after_the_commit(make_app, live_desk_ser
         release.set()
         await settle(pilot)
         assert str(table.get_row(key)[0]) == "[x]"
-        assert {l.item_id: l.received for l in desk.case(case_id).checklist}[item_id] is True
+        assert {l.item_id: l.received for l in desk.case(desk.principal("sistem"), case_id, record_view=False).checklist}[item_id] is True
 
 
 async def test_failed_printer_is_a_warning_not_a_crash(make_app, live_desk_service) -> None:
@@ -411,15 +411,15 @@ async def test_note_is_limited_to_what_is_stored(make_app, live_desk_service) ->
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
-        notes = [line.note for line in desk.case(case_id).checklist if line.note]
+        notes = [line.note for line in desk.case(desk.principal("sistem"), case_id, record_view=False).checklist if line.note]
         assert notes == ["x" * 490 + "y" * 10]
 
 
 async def test_calling_on_asks_before_marking_the_called_one_absent(make_app, live_desk_service):
     """n while a called applicant has not come: the operator is asked first; Tidak keeps them."""
     desk = live_desk_service
-    first = desk.issue_ticket("REK-PUB")
-    second = desk.issue_ticket("REK-PUB")
+    first = desk.issue_ticket(desk.principal("kiosk"), "REK-PUB")
+    second = desk.issue_ticket(desk.principal("kiosk"), "REK-PUB")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
@@ -468,4 +468,4 @@ async def test_correcting_the_applicant_from_the_checklist(make_app, live_desk_s
         await settle(pilot)
         assert app.screen is checklist
         assert "Yayasan Maju Bersama (" in shown(checklist.query_one("#cl-header", PlainStatic))
-        assert desk.case(case_id).applicant.org_name == "Yayasan Maju Bersama"
+        assert desk.case(desk.principal("sistem"), case_id, record_view=False).applicant.org_name == "Yayasan Maju Bersama"

@@ -112,7 +112,7 @@ async def test_full_walk_through(make_app, live_desk_service) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, MessageDialog)
-        case = desk.case(case_id)
+        case = desk.case(desk.principal("sistem"), case_id, record_view=False)
         assert case.status == "menunggu_berkas"
         slips = [d for d in case.documents if Path(d.path).exists()]
         assert slips, case.documents
@@ -145,7 +145,7 @@ async def test_full_walk_through(make_app, live_desk_service) -> None:
                 table.move_cursor(row=table.get_row_index(f"i:{line.item_id}"))
                 await pilot.press("space")
         await settle(pilot)
-        assert desk.case(case_id).missing == ()
+        assert desk.case(desk.principal("sistem"), case_id, record_view=False).missing == ()
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -155,7 +155,7 @@ async def test_full_walk_through(make_app, live_desk_service) -> None:
 
         # the case screen: register number and a running step
         assert isinstance(app.screen, CaseScreen)
-        case = desk.case(case_id)
+        case = desk.case(desk.principal("sistem"), case_id, record_view=False)
         assert case.register_no
         assert case.status == "diproses"
         header = shown(app.screen.query_one("#case-header", PlainStatic))
@@ -171,7 +171,7 @@ async def test_full_walk_through(make_app, live_desk_service) -> None:
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
-        after = desk.case(case_id)
+        after = desk.case(desk.principal("sistem"), case_id, record_view=False)
         finished = next(s for s in after.steps if s.no == running.no)
         assert finished.status == "selesai"
 
@@ -181,7 +181,7 @@ async def test_full_walk_through(make_app, live_desk_service) -> None:
         printed = [n for n in notifications(app)
                    if " tersimpan: " in n and not n.startswith("Tiket ")]
         assert printed
-        letters = [d for d in desk.case(case_id).documents if d.kind not in ("slip",)]
+        letters = [d for d in desk.case(desk.principal("sistem"), case_id, record_view=False).documents if d.kind not in ("slip",)]
         letter = next(d for d in reversed(letters) if Path(d.path).exists())
         assert "Yayasan Maju Bersama" in pdf_text(letter.path) or "Siti Aminah" in pdf_text(
             letter.path
@@ -228,20 +228,33 @@ async def test_bad_nik_is_shown_at_the_field(make_app) -> None:
         assert isinstance(app.screen, QueueScreen)
 
 
-async def test_queue_refreshes_by_itself(make_app, live_desk_service) -> None:
-    """A ticket taken elsewhere (kiosk, another loket) appears without a key press."""
-    from screens.queue import REFRESH_SECONDS
+async def test_queue_shows_tickets_taken_at_other_desks_at_once(make_app, live_desk_service,
+                                                                config) -> None:
+    """A ticket taken elsewhere (another desk process, the kiosk) appears without a key press,
+    within a moment: the queue follows the events of other desks, it does not poll."""
+    import subprocess
+    import sys
+    import time
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
         table = app.screen.query_one("#queue-table", DataTable)
         assert table.row_count == 0
-        live_desk_service.issue_ticket("REK-LKS")
-        live_desk_service.issue_ticket("REK-PUB", priority=True)
-        await pilot.pause(REFRESH_SECONDS + 0.5)
-        await settle(pilot)
-        codes = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        other_desk = (
+            "import sys, pickle; from desk.wiring import make_service; "
+            "s = make_service(pickle.loads(bytes.fromhex(sys.argv[1]))); s.open(); "
+            "s.issue_ticket(s.principal('kiosk'), 'REK-LKS')")
+        import pickle
+
+        subprocess.run([sys.executable, "-c", other_desk, pickle.dumps(config).hex()], check=True,
+                       timeout=60)
+        live_desk_service.issue_ticket(live_desk_service.principal("kiosk"), "REK-PUB", priority=True)
+        deadline = time.monotonic() + 2
+        codes: list[str] = []
+        while time.monotonic() < deadline and codes != ["H-001 P", "G-001"]:
+            await pilot.pause(0.05)
+            codes = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert codes == ["H-001 P", "G-001"]
 
 
@@ -356,7 +369,7 @@ async def test_save_key_in_a_burst_keeps_the_last_keystrokes(make_app, live_desk
         await pilot.pause()
         await burst(pilot, [*"081234567890", "ctrl+s"])
         assert isinstance(app.screen, ChecklistScreen)
-        case = live_desk_service.case(app.screen.case.id)
+        case = live_desk_service.case(live_desk_service.principal("sistem"), app.screen.case.id, record_view=False)
         assert case.applicant.phone == "081234567890"
 
 

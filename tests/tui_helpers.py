@@ -19,7 +19,10 @@ from screens.widgets import PlainStatic
 async def settle(pilot: Pilot) -> None:
     """Wait until the workers are done and the screen has caught up."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        # the event listener runs all session; an empty list would mean "all workers"
+        busy = [w for w in pilot.app.workers if w.group != "events"]
+        if busy:
+            await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
 
 

@@ -1,0 +1,115 @@
+"""``desk loket`` (the office's loket) and ``desk laporan`` (figures for supervisors).
+
+The command line runs on the server with the database's credentials: it acts as the ``sistem``
+principal, which holds every permission (see models.permissions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from desk.clibase import AliasedGroup, help_option, service_of
+
+
+@click.group("loket", cls=AliasedGroup)
+@help_option
+def loket() -> None:
+    """Loket kantor: daftar, ganti nama, buka atau tutup (alias: counter)."""
+
+
+@loket.command("daftar")
+@help_option
+@click.pass_context
+def loket_daftar(ctx: click.Context) -> None:
+    """Tampilkan loket kantor (alias: list)."""
+    service = service_of(ctx)
+    for counter in service.office_info().counters:
+        click.echo(f"Loket {counter.number:<3} {counter.name}")
+
+
+@loket.command("ubah")
+@click.argument("nomor", type=int, metavar="NOMOR")
+@click.option("--nama", required=True, metavar="NAMA", help='Nama loket, mis. "Loket Prioritas".')
+@click.option("--tutup/--buka", "tutup", default=None, help="Tutup loket (tidak dapat dipilih saat masuk) "
+                                                              "atau buka lagi.")
+@help_option
+@click.pass_context
+def loket_ubah(ctx: click.Context, nomor: int, nama: str, tutup: bool | None) -> None:
+    """Ganti nama loket NOMOR, dan buka atau tutup (alias: edit)."""
+    from models.dto import DeskError
+
+    service = service_of(ctx)
+    try:
+        counter = service.rename_counter(service.principal("sistem"), nomor, nama,
+                                         None if tutup is None else not tutup)
+    except DeskError as exc:
+        raise click.ClickException(str(exc)) from None
+    state = "" if tutup is None else (" (ditutup)" if tutup else " (dibuka)")
+    click.echo(f"Loket {counter.number}: {counter.name}{state}.")
+
+
+@click.group("laporan", cls=AliasedGroup)
+@help_option
+def laporan() -> None:
+    """Angka layanan untuk supervisor (alias: report)."""
+
+
+def _period(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None, service) -> tuple[dt.date, dt.date]:
+    today = service.now().date()
+    since = dari.date() if dari else today
+    until = sampai.date() if sampai else today
+    if until < since:
+        raise click.BadParameter("tanggal --sampai sebelum --dari", ctx=ctx)
+    return since, until
+
+
+_DATE = click.DateTime(formats=["%Y-%m-%d", "%d-%m-%Y"])
+
+
+@laporan.command("petugas")
+@click.option("--dari", type=_DATE, metavar="TANGGAL", help="Awal periode (TTTT-BB-HH); bawaan hari ini.")
+@click.option("--sampai", type=_DATE, metavar="TANGGAL", help="Akhir periode; bawaan hari ini.")
+@help_option
+@click.pass_context
+def laporan_petugas(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None) -> None:
+    """Kerja tiap petugas dalam periode: panggilan, berkas, keputusan, langkah, dokumen (alias: staff)."""
+    service = service_of(ctx)
+    since, until = _period(ctx, dari, sampai, service)
+    rows = service.staff_figures(service.principal("sistem"), since, until)
+    click.echo(f"Periode {since:%d-%m-%Y} s.d. {until:%d-%m-%Y}")
+    click.echo(f"{'Petugas':<28}{'Panggil':>8}{'Berkas':>8}{'Putusan':>8}{'Langkah':>8}{'Dokumen':>8}")
+    for r in rows:
+        click.echo(f"{r.full_name[:27]:<28}{r.tickets_called:>8}{r.cases_opened:>8}{r.decisions:>8}"
+                   f"{r.steps_finished:>8}{r.documents:>8}")
+
+
+@laporan.command("langkah")
+@click.option("--dari", type=_DATE, metavar="TANGGAL", help="Awal periode (TTTT-BB-HH); bawaan hari ini.")
+@click.option("--sampai", type=_DATE, metavar="TANGGAL", help="Akhir periode; bawaan hari ini.")
+@help_option
+@click.pass_context
+def laporan_langkah(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None) -> None:
+    """Waktu tiap langkah SOP per layanan: dimulai, selesai, rata-rata, tepat mutu baku (alias: steps)."""
+    service = service_of(ctx)
+    since, until = _period(ctx, dari, sampai, service)
+    rows = service.step_figures(service.principal("sistem"), since, until)
+    click.echo(f"Periode {since:%d-%m-%Y} s.d. {until:%d-%m-%Y}")
+    click.echo(f"{'Layanan':<14}{'Langkah':>8}{'Mulai':>8}{'Selesai':>8}{'Rata-rata':>12}{'Tepat waktu':>14}")
+    for r in rows:
+        mean = "-" if r.mean_seconds is None else _duration(r.mean_seconds)
+        within = f"{r.within_standard}/{r.with_standard}" if r.with_standard else "-"
+        click.echo(f"{r.service_code:<14}{r.step_no:>8}{r.started:>8}{r.done:>8}{mean:>12}{within:>14}")
+    if not rows:
+        click.echo("Belum ada langkah dalam periode ini.")
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} mnt"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} j {minutes:02d} m"
+    return f"{hours // 24} h {hours % 24} j"

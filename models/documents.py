@@ -1,0 +1,321 @@
+"""Documents: tickets, kekurangan-berkas slips, tanda terima and letters; their numbers, files
+and verification codes.
+
+Rendering (fpdf2) and printing never run inside a transaction. A letter number never exists
+without its PDF: the letter is rendered first with the number the register will most likely
+give, then one transaction allocates the number and records the document; when another desk took
+that number meanwhile, the transaction is rolled back (the number is not used) and the letter is
+rendered again with the next one. A ``kill -9`` at any moment leaves either no number, or a
+number whose PDF is on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from peewee import IntegrityError
+
+from models import events, numbering, printing
+from models.dto import CaseDetail, ChecklistLine, DeskError, DocumentInfo, SessionInfo, VerifiedLetter
+from models.kernel import Context, Tx
+from models.permissions import Permission
+from models.queue import waiting_ahead
+from models.readmodel import case_detail, load_bundle, load_case, ticket_info
+from models.tables import Case, Document, Sequence
+from output.words import format_tanggal
+
+_ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def _docs():
+    """The PDF module, imported on first use (fpdf2 takes ~0.4 s to import; start-up needs none)."""
+    from output import documents
+
+    return documents
+
+
+def warm() -> None:
+    """Import the PDF machinery now (a desk does this in the background after start-up, so the
+    first document printed does not wait for it)."""
+    _docs()
+
+
+def kop(ctx: Context) -> Any:
+    """The office's letterhead."""
+    s = ctx.settings
+    return _docs().Kop(pemerintah=s.pemerintah, dinas=s.dinas, alamat=s.alamat, telepon=s.telepon,
+                       email=s.email, website=s.website, kode_pos=s.kode_pos, kota=s.kota)
+
+
+def doc_path(ctx: Context, kind: str, name: str, day: dt.date) -> Path:
+    """Where a document is written: ``<dokumen>/<year>/<month>/<kind>/<kind>-<office>-<name>.pdf``
+    (the office code keeps two offices sharing a data folder apart)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{kind}-{ctx.settings.code}-{name}.pdf")
+    return ctx.output_dir / str(day.year) / f"{day.month:02d}" / kind / safe
+
+
+def applicant_lines(detail: CaseDetail) -> list[tuple[str, str]]:
+    """The applicant's identity table on slips, receipts and letters."""
+    a = detail.applicant
+    lines: list[tuple[str, str]] = []
+    if a.org_name:
+        lines.append(("Lembaga/kelompok", a.org_name))
+        lines.append(("Penanggung jawab", a.name))
+    else:
+        lines.append(("Nama", a.name))
+    lines.append(("NIK", a.nik_masked))
+    address = ", ".join(p for p in (a.address, a.desa, f"Kec. {a.kecamatan}" if a.kecamatan else "",
+                                    a.kabupaten) if p)
+    lines.append(("Alamat", address))
+    if a.phone:
+        lines.append(("Telepon", a.phone))
+    if detail.member_count:
+        lines.append(("Jumlah anggota", f"{detail.member_count} orang"))
+    return lines
+
+
+def _record(ctx: Context, session: SessionInfo, *, kind: str, title: str, path: Path,
+            case_id: int | None = None, ticket_id: int | None = None, audit: dict | None = None,
+            permission: Permission = Permission.DOCUMENT_PRINT) -> DocumentInfo:
+    """Record a rendered document (its PDF is on disk already), then print it."""
+
+    def body(tx: Tx) -> DocumentInfo:
+        doc_id = Document.insert(office=ctx.office_id, case=case_id, ticket=ticket_id, kind=kind, title=title,
+                                 path=str(path), created_by=tx.staff_id, created_at=tx.now).execute()
+        if audit is not None:
+            tx.audit("cetak", "document", doc_id, jenis=kind, **audit)
+        if case_id is not None:
+            tx.emit(events.DOCUMENT_ISSUED, doc_id, berkas=case_id, jenis=kind)
+        return DocumentInfo(id=doc_id, kind=kind, title=title, path=str(path), created_at=tx.local_now,
+                            case_id=case_id)
+
+    return printing.send(ctx.settings, ctx.write(session, permission, body))
+
+
+def print_ticket(ctx: Context, session: SessionInfo, ticket_id: int) -> DocumentInfo:
+    """Render the ticket as an 80 mm PDF, record it, print it."""
+    row, ahead = ctx.read(session, Permission.QUEUE_ISSUE, lambda: waiting_ahead(ctx, ticket_id))
+    info = ticket_info(ctx, row)
+    day = info.issued_at.date()
+    path = doc_path(ctx, "tiket", f"{day.isoformat()}-{row['code']}", day)
+    _docs().render_ticket(path, kop=kop(ctx), code=row["code"], service_name=info.service_name,
+                          issued_at=info.issued_at, waiting_ahead=ahead, priority=bool(row["priority"]))
+    return _record(ctx, session, kind="tiket", title=f"Tiket {row['code']}", path=path, ticket_id=ticket_id,
+                   permission=Permission.QUEUE_ISSUE)
+
+
+def render_slip(ctx: Context, session: SessionInfo, detail: CaseDetail,
+                missing: tuple[ChecklistLine, ...]) -> DocumentInfo:
+    """The daftar kekurangan berkas of a case found tidak lengkap (after the decision committed)."""
+    now = ctx.now()
+    path = doc_path(ctx, "slip", f"berkas{detail.id}-{now.date().isoformat()}-{now.strftime('%H%M%S')}", now.date())
+    _docs().render_slip(
+        path, kop=kop(ctx), service_name=detail.service.name, applicant=applicant_lines(detail),
+        missing=[m.text for m in missing], notes=[m.note for m in missing], date=now.date(),
+        officer=session.full_name, reference=str(detail.id),
+        return_note=(f"Silakan lengkapi berkas di atas dan kembali ke loket dengan menunjukkan slip ini. "
+                     f"Sebutkan nomor berkas {detail.id} atau NIK Anda kepada petugas."),
+    )
+    return _record(ctx, session, kind="slip", title="Slip kekurangan berkas", path=path, case_id=detail.id,
+                   audit={"berkas": detail.id})
+
+
+def print_product(ctx: Context, session: SessionInfo, case_id: int) -> DocumentInfo:
+    """Print the service's product: its letter, or a tanda terima berkas.
+
+    A letter gets its number (per office and year) and a verification code the first time;
+    printing again reprints the same number with the case's current data.
+    """
+    svc_kind: dict[str, str] = {}
+
+    def read() -> tuple[Any, CaseDetail]:
+        record = load_case(ctx, case_id, extra=_letter_columns(ctx))
+        svc = ctx.service_by_row(record.row.service_id)
+        if svc is not None and (svc.letter is None or svc.letter.template == "tanda_terima"):
+            load_bundle(ctx, record)  # the receipt lists the documents received
+            svc_kind["receipt"] = "1"
+        return record, case_detail(ctx, record)
+
+    record, detail = ctx.read(session, Permission.DOCUMENT_PRINT, read)
+    if detail.status not in ("diproses", "selesai"):
+        raise DeskError("Surat hanya dapat dicetak untuk berkas yang sudah lengkap.")
+    if svc_kind:
+        return _print_receipt(ctx, session, detail)
+    svc = ctx.catalog.get(detail.service.code)
+    letter_id = getattr(record.row, "letter_id", None)
+    if letter_id:
+        return _reprint_letter(ctx, session, detail, svc, letter_id)
+    return _issue_letter(ctx, session, detail, svc, getattr(record.row, "next_seq", None) or 1)
+
+
+def _letter_columns(ctx: Context) -> dict[str, Any]:
+    """What printing a letter reads with the case: the existing letter and the next number."""
+    year = str(ctx.today().year)
+    existing = (Document.select(Document.id)
+                .where((Document.case == Case.id) & Document.number.is_null(False)).limit(1))
+    next_seq = (Sequence.select(Sequence.value + 1)
+                .where((Sequence.scope == f"surat:{ctx.office_id}") & (Sequence.period == year)))
+    return {"letter_id": existing, "next_seq": next_seq}
+
+
+def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> DocumentInfo:
+    today = ctx.today()
+    path = doc_path(ctx, "tanda-terima", detail.register_no, today)
+    due_text = "-"
+    if detail.due_at:
+        due_text = f"{format_tanggal(detail.due_at.date())} ({detail.service.jangka_waktu})"
+    _docs().render_receipt(
+        path, kop=kop(ctx), service_name=detail.service.name, register_no=detail.register_no,
+        applicant=applicant_lines(detail), received=[line.text for line in detail.checklist if line.received],
+        date=today, due_text=due_text, officer=session.full_name,
+    )
+    return _record(ctx, session, kind="tanda_terima", title="Tanda terima berkas", path=path, case_id=detail.id,
+                   audit={"berkas": detail.id})
+
+
+class _NumberTaken(Exception):
+    """Another desk took the expected letter number (the transaction rolled back)."""
+
+    def __init__(self, allocated: int) -> None:
+        super().__init__(allocated)
+        self.allocated = allocated
+
+
+def _issue_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any, expected: int) -> DocumentInfo:
+    letter = svc.letter
+    today = ctx.today()
+    code = verification_code()
+    s = ctx.settings
+    for _attempt in range(50):
+        number = s.letter_number_pattern.format(klasifikasi=letter.klasifikasi, nomor=expected, unit=s.unit_code,
+                                                tahun=today.year, bulan_romawi=_ROMAN[today.month])
+        path = doc_path(ctx, "surat", f"{detail.register_no}-{number}", today)
+        _render_letter(ctx, detail, svc, path, number, today, code)
+
+        def body(tx: Tx, expected: int = expected, number: str = number, path: Path = path) -> DocumentInfo:
+            allocated = numbering.allocate(f"surat:{ctx.office_id}", str(today.year))
+            if allocated != expected:
+                raise _NumberTaken(allocated)
+            doc_id = Document.insert(office=ctx.office_id, case=detail.id, kind=letter.template, title=letter.hal,
+                                     number=number, path=str(path), verification_code=code,
+                                     created_by=tx.staff_id, created_at=tx.now).execute()
+            tx.audit("cetak", "document", doc_id, jenis=letter.template, nomor=number)
+            tx.emit(events.DOCUMENT_ISSUED, doc_id, berkas=detail.id, jenis=letter.template, nomor=number)
+            return DocumentInfo(id=doc_id, kind=letter.template, title=letter.hal, path=str(path),
+                                created_at=tx.local_now, number=number, verification_code=code,
+                                case_id=detail.id)
+
+        try:
+            issued = ctx.write(session, Permission.DOCUMENT_PRINT, body)
+        except _NumberTaken as taken:
+            path.unlink(missing_ok=True)  # rendered for a number this letter did not get
+            expected = taken.allocated
+        except IntegrityError:  # printed at another desk at the same moment: that letter stands
+            existing = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: _existing_letter(ctx, detail.id))
+            if existing is None:
+                raise
+            return _reprint_letter(ctx, session, detail, svc, existing)
+        else:
+            _remove_strays(ctx, detail.register_no, path, today)
+            return printing.send(s, issued)
+    raise DeskError("Nomor surat sedang diperebutkan banyak desk; coba cetak lagi.")
+
+
+def _remove_strays(ctx: Context, register_no: str, path: Path, day: dt.date) -> None:
+    """Delete PDFs of this case's letter rendered for numbers it did not get (a desk killed
+    between rendering and committing leaves one): only the issued letter stays on disk."""
+    stem = doc_path(ctx, "surat", f"{register_no}-", day).name.removesuffix(".pdf")
+    for other in path.parent.glob(f"{stem}*.pdf"):
+        if other != path:
+            other.unlink(missing_ok=True)
+
+
+def _existing_letter(ctx: Context, case_id: int) -> int | None:
+    return (Document.select(Document.id)
+            .where((Document.case == case_id) & Document.number.is_null(False)).scalar())
+
+
+def _reprint_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any, letter_id: int) -> DocumentInfo:
+    doc = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: Document.get_by_id(letter_id))
+    issued = ctx.local(doc.created_at).date()
+    path = Path(doc.path) if doc.path else doc_path(ctx, "surat", f"{detail.register_no}-{doc.number}", issued)
+    _render_letter(ctx, detail, svc, path, doc.number, issued, doc.verification_code)
+
+    def body(tx: Tx) -> None:
+        if str(path) != doc.path:
+            Document.update(path=str(path)).where(Document.id == doc.id).execute()
+        tx.audit("cetak_ulang", "document", doc.id, jenis=doc.kind, nomor=doc.number)
+
+    ctx.write(session, Permission.DOCUMENT_PRINT, body)
+    info = DocumentInfo(id=doc.id, kind=doc.kind, title=doc.title, path=str(path), created_at=ctx.local(doc.created_at),
+                        number=doc.number or "", verification_code=doc.verification_code or "",
+                        case_id=detail.id)
+    return printing.send(ctx.settings, info)
+
+
+class _SafeDict(dict):
+    """format_map mapping that leaves unknown placeholders visible instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _render_letter(ctx: Context, detail: CaseDetail, svc: Any, path: Path, number: str, issued: dt.date,
+                   code: str) -> None:
+    letter = svc.letter
+    a = detail.applicant
+    values = _SafeDict(
+        nama_pemohon=a.org_name or a.name,
+        alamat_pemohon=", ".join(p for p in (a.address, a.desa, a.kecamatan, a.kabupaten) if p),
+        tanggal_lengkap=format_tanggal(detail.complete_at.date()) if detail.complete_at else "-",
+        nomor_register=detail.register_no, nama_layanan=detail.service.name, kabupaten=ctx.settings.kabupaten,
+    )
+    blocks: list = [applicant_lines(detail) if p.strip() == "{identitas_pemohon}" else p.format_map(values)
+                    for p in letter.body]
+    s = ctx.settings
+    docs = _docs()
+    docs.render_letter(
+        path, kop=kop(ctx),
+        signatory=docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
+                                 nip=s.kepala_nip),
+        number=number, date=issued, sifat=letter.sifat, lampiran="-", hal=letter.hal,
+        addressee=(letter.addressee or a.org_name or a.name).format_map(values),
+        title=letter.title, blocks=blocks, closing=letter.closing, tembusan=list(letter.tembusan),
+        verification_code=code,
+    )
+
+
+def verification_code() -> str:
+    """A fresh verification code, e.g. ``GCRX-EQUJ``."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def verify_letter(ctx: Context, session: SessionInfo, code: str) -> VerifiedLetter | None:
+    """Look up a letter by the verification code printed on it (and in its QR code).
+
+    Returns:
+        What the letter says, or None when no letter of this office has this code (not genuine).
+    """
+    cleaned = code.strip().upper().removeprefix("DESK-VERIFIKASI:").replace(" ", "")
+    if len(cleaned) == 8 and "-" not in cleaned:
+        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
+
+    def read() -> VerifiedLetter | None:
+        doc = (Document.select().where((Document.verification_code == cleaned) & Document.number.is_null(False)
+                                       & (Document.office == ctx.office_id)).first())
+        if doc is None or doc.case_id is None:
+            return None
+        detail = case_detail(ctx, load_case(ctx, doc.case_id))
+        return VerifiedLetter(
+            number=doc.number, title=doc.title, issued_at=ctx.local(doc.created_at),
+            register_no=detail.register_no, service_name=detail.service.name,
+            applicant_name=detail.applicant.display_name, status_label=detail.status_label,
+        )
+
+    return ctx.read(session, Permission.LETTER_VERIFY, read)

@@ -1,0 +1,119 @@
+"""Office set-up: the office row, its loket and its service rows, synced from the settings and
+the catalog when a desk opens; loket administration.
+
+Each office on a shared central database keeps its own service rows (unique per office and
+code), so one office's catalog sync never overwrites another's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from peewee import IntegrityError
+
+from forms.catalog import Service as CatalogService
+from models import events
+from models.dto import CounterInfo, DeskError, OfficeInfo, ServiceInfo, SessionInfo
+from models.kernel import Context, Tx
+from models.permissions import Permission
+from models.tables import Counter, Office, Service
+
+
+def open_office(ctx: Context) -> None:
+    """Create or update the office, its loket and service rows; remember their ids in ``ctx``."""
+    s = ctx.settings
+    with ctx.connection():
+        with ctx.db.atomic():
+            office = Office.get_or_none(Office.code == s.code)
+            if office is None:
+                try:
+                    with ctx.db.atomic():  # a savepoint: PostgreSQL's transaction survives a clash
+                        office = Office.create(code=s.code, name=s.name, kabupaten=s.kabupaten,
+                                               timezone=s.timezone)
+                except IntegrityError:  # another desk created it at the same moment
+                    office = Office.get(Office.code == s.code)
+            elif (office.name, office.kabupaten, office.timezone) != (s.name, s.kabupaten, s.timezone):
+                office.name, office.kabupaten, office.timezone = s.name, s.kabupaten, s.timezone
+                office.save()
+            ctx.office_id = office.id
+            have = {number for (number,) in Counter.select(Counter.number).where(Counter.office == office.id).tuples()}
+            missing = [{"office": office.id, "number": n, "name": f"Loket {n}"}
+                       for n in range(1, s.counters + 1) if n not in have]
+            if missing:
+                Counter.insert_many(missing).on_conflict_ignore().execute()
+        with ctx.db.atomic():
+            _sync_services(ctx)
+
+
+def _sync_services(ctx: Context) -> None:
+    rows = {r.code: r for r in Service.select().where(Service.office == ctx.office_id)}
+    for svc in ctx.offered():
+        digest = hashlib.sha256(repr(svc).encode()).hexdigest()
+        row = rows.get(svc.code)
+        if row is None:
+            Service.insert(office=ctx.office_id, code=svc.code, name=svc.name, prefix=svc.queue_prefix,
+                           catalog_hash=digest, updated_at=ctx.utc()).on_conflict_ignore().execute()
+        elif row.catalog_hash != digest or row.prefix != svc.queue_prefix or row.name != svc.name:
+            (Service.update(name=svc.name, prefix=svc.queue_prefix, catalog_hash=digest, updated_at=ctx.utc())
+             .where(Service.id == row.id).execute())
+    ids = dict(Service.select(Service.code, Service.id).where(Service.office == ctx.office_id).tuples())
+    ctx.service_ids = ids
+    ctx.service_codes = {v: k for k, v in ids.items()}
+
+
+def service_info(svc: CatalogService) -> ServiceInfo:
+    """A catalog service as the screens need it."""
+    return ServiceInfo(
+        code=svc.code,
+        name=svc.name,
+        short_name=svc.short_name,
+        prefix=svc.queue_prefix,
+        applicant_kind=svc.applicant_kind,
+        jangka_waktu=svc.jangka_waktu.label() if svc.jangka_waktu else "",
+        has_letter=svc.letter is not None and svc.letter.template != "tanda_terima",
+        letter_title=(svc.letter.title.title() if svc.letter else ""),
+    )
+
+
+def office_info(ctx: Context) -> OfficeInfo:
+    """The office, its active loket and its services: reference data every screen may show
+    (the login screen lists the loket before anyone signs in)."""
+
+    def body() -> OfficeInfo:
+        rows = (Counter.select(Counter.id, Counter.number, Counter.name)
+                .where((Counter.office == ctx.office_id) & Counter.active).order_by(Counter.number))
+        return OfficeInfo(
+            id=ctx.office_id, name=ctx.settings.name, kabupaten=ctx.settings.kabupaten,
+            tz=ctx.settings.timezone,
+            counters=tuple(CounterInfo(id=r.id, number=r.number, name=r.name) for r in rows),
+            services=tuple(service_info(s) for s in ctx.offered()),
+        )
+
+    return ctx.read(None, None, body)
+
+
+def rename_counter(ctx: Context, session: SessionInfo, number: int, name: str,
+                   active: bool | None = None) -> CounterInfo:
+    """Name a loket (e.g. "Loket Prioritas") and open or close it (office settings).
+
+    Raises:
+        PermissionDenied: for roles without office settings.
+        DeskError: unknown loket or a bad name.
+    """
+    name = " ".join((name or "").split())
+    if not name or len(name) > 80:
+        raise DeskError("Nama loket wajib diisi, paling banyak 80 karakter.")
+
+    def body(tx: Tx) -> CounterInfo:
+        row = Counter.get_or_none((Counter.office == ctx.office_id) & (Counter.number == number))
+        if row is None:
+            raise DeskError(f"Loket {number} tidak ada di kantor ini.")
+        row.name = name
+        if active is not None:
+            row.active = bool(active)
+        row.save()
+        tx.audit("ubah", "counter", row.id, loket=number, nama=name, aktif=row.active)
+        tx.emit(events.COUNTER_CHANGED, row.id, loket=number)
+        return CounterInfo(id=row.id, number=row.number, name=row.name)
+
+    return ctx.write(session, Permission.OFFICE_SETTINGS, body)
