@@ -50,11 +50,11 @@ def main() -> int:
     service.open()
     prepare_demo(service, with_samples=False)
     session = service.login("petugas", "petugas123", 1)
-    codes = [s.code for s in service.services() if s.applicant_kind == "perorangan"]
+    codes = [s.code for s in service.office.services if s.applicant_kind == "perorangan"]
+    kiosk = service.principal("kiosk")
     t0 = time.perf_counter()
-    service.db.connect(reuse_if_open=True)
     for i in range(args.tickets):
-        service.issue_ticket(codes[i % len(codes)], priority=(i % 17 == 0))
+        service.issue_ticket(kiosk, codes[i % len(codes)], priority=(i % 17 == 0))
     for i in range(args.cases):
         case = service.open_case(session, codes[i % len(codes)], ApplicantInput(
             nik=f"640305{(i % 28) + 1:02d}{(i % 12) + 1:02d}80{i % 9999 + 1:04d}",
@@ -65,12 +65,12 @@ def main() -> int:
     last = case.id
     results = {
         "queue refresh": (timed(lambda: service.queue(session)), 50),
-        "open case": (timed(lambda: service.case(last)), 30),
-        "search by name": (timed(lambda: service.search("Pemohon Uji 77")), 100),
-        "search by NIK": (timed(lambda: service.search("6403050101800001")), 100),
+        "open case": (timed(lambda: service.case(session, last)), 30),
+        "search by name": (timed(lambda: service.search(session, "Pemohon Uji 77")), 100),
+        "search by NIK": (timed(lambda: service.search(session, "6403050101800001")), 100),
         "call next": (timed(lambda: service.call_next(session), runs=10), 30),
     }
-    service.db.close()
+    service.close()
     print(f"filled {args.tickets} tickets and {args.cases} cases in {fill:.1f} s ({url.split('?')[0]})")
     failed = False
     for name, (ms, target) in results.items():
