@@ -32,16 +32,11 @@ _ANSWER = (
 def case(ctx: Context, session: SessionInfo, case_id: int, *, record_view: bool = True) -> CaseDetail:
     """Everything about a case. Opening it (``record_view``) is recorded in the audit trail
     (personal data shown); a screen re-reading the case it shows passes False."""
-    if not record_view:
-        return ctx.read(session, Permission.CASE_VIEW,
-                        lambda: case_detail(ctx, load_bundle(ctx, load_case(ctx, case_id))))
-
-    def body(tx: Tx) -> CaseDetail:
-        detail = case_detail(ctx, load_bundle(ctx, load_case(ctx, case_id)))
-        tx.audit("lihat", "case", case_id)
-        return detail
-
-    return ctx.write(session, Permission.CASE_VIEW, body)
+    detail = ctx.read(session, Permission.CASE_VIEW,
+                      lambda: case_detail(ctx, load_bundle(ctx, load_case(ctx, case_id))))
+    if record_view:  # read outside the write lock, recorded once shown
+        ctx.write(session, Permission.CASE_VIEW, lambda tx: tx.audit("lihat", "case", case_id))
+    return detail
 
 
 def _resume(ctx: Context, tx: Tx, record: CaseRecord) -> None:

@@ -37,14 +37,14 @@ def find_applicant(ctx: Context, session: SessionInfo, nik: str) -> ApplicantInf
     if not nik:
         return None
 
-    def body(tx: Tx) -> ApplicantInfo | None:
-        row = Applicant.select().where(Applicant.nik == nik).order_by(Applicant.updated_at.desc()).first()
-        if row is None:
-            return None
-        tx.audit("lihat", "applicant", row.id, nik=mask_nik(row.nik))
-        return applicant_info(ctx, row)
-
-    return ctx.write(session, Permission.CASE_VIEW, body)
+    row = ctx.read(session, Permission.CASE_VIEW, lambda: Applicant.select().where(Applicant.nik == nik)
+                   .order_by(Applicant.updated_at.desc()).first())
+    if row is None:
+        return None
+    # reads outside the write lock; the look-up is recorded once something was shown
+    ctx.write(session, Permission.CASE_VIEW, lambda tx: tx.audit("lihat", "applicant", row.id,
+                                                                 nik=mask_nik(row.nik)))
+    return applicant_info(ctx, row)
 
 
 def _fields(cleaned: dict[str, Any]) -> dict[str, Any]:

@@ -82,6 +82,8 @@ class Context:
         #: service code -> row id, and back, for this office (filled when the office opens)
         self.service_ids: dict[str, int] = {}
         self.service_codes: dict[int, str] = {}
+        #: SQLite: whether the name search index (FTS5) exists (None: not looked yet)
+        self.fts: bool | None = None
         self._statement_total = 0
         self._meter_lock = threading.Lock()
         db.query_hooks.append(self._count_statement)

@@ -14,7 +14,7 @@ from peewee import SQL
 
 from forms.validators import mask_nik, name_key
 from models.dto import CASE_STATUSES, CaseSummary, DeskError, SessionInfo
-from models.kernel import Context, Tx
+from models.kernel import Context
 from models.permissions import Permission
 from models.readmodel import applicant_info
 from models.tables import Applicant, Case
@@ -38,11 +38,11 @@ def _name_ids(ctx: Context, words: list[str]):
 
 
 def _has_fts(ctx: Context) -> bool:
-    known = getattr(ctx, "_fts", None)
-    if known is None:
-        known = bool(ctx.db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'applicant_name_fts'").fetchone())
-        ctx._fts = known  # type: ignore[attr-defined]
-    return known
+    """Whether this SQLite database has the FTS5 name index (an SQLite built without FTS5 has
+    none: names are then found by scanning)."""
+    if ctx.fts is None:
+        ctx.fts = bool(ctx.db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'applicant_name_fts'").fetchone())
+    return ctx.fts
 
 
 def search(ctx: Context, session: SessionInfo, query: str, limit: int = 50, *,
@@ -73,9 +73,7 @@ def search(ctx: Context, session: SessionInfo, query: str, limit: int = 50, *,
         raise DeskError(f"Ketik paling sedikit {MIN_NAME} huruf dari nama, atau NIK / nomor berkas.")
     office = Case.office == ctx.office_id
 
-    def body(tx: Tx | None) -> list[CaseSummary]:
-        if tx is not None:
-            tx.audit("cari", "case", None, kueri=q[:60])
+    def body() -> list[CaseSummary]:
         conditions = [Case.register_no == q.upper()]
         if digits.isdigit():
             conditions.append(Case.applicant.in_(Applicant.select(Applicant.id).where(Applicant.nik == digits)))
@@ -96,9 +94,10 @@ def search(ctx: Context, session: SessionInfo, query: str, limit: int = 50, *,
                     found[r.id] = _summary(ctx, r)
         return sorted(found.values(), key=lambda c: c.updated_at, reverse=True)[:limit]
 
-    if not record:
-        return ctx.read(session, Permission.CASE_VIEW, lambda: body(None))
-    return ctx.write(session, Permission.CASE_VIEW, body)
+    results = ctx.read(session, Permission.CASE_VIEW, body)
+    if record:  # read outside the write lock; the look-up is recorded, NIKs masked
+        ctx.write(session, Permission.CASE_VIEW, lambda tx: tx.audit("cari", "case", None, kueri=q[:60]))
+    return results
 
 
 def _summary(ctx: Context, r: Case) -> CaseSummary:
