@@ -92,6 +92,7 @@ class DeskService:
         dbmod.bind(self.ctx.db)
         with self.ctx.connection():
             applied = dbmod.migrate(self.ctx.db)
+            dbmod.optimize(self.ctx.db)
         office.open_office(self.ctx)
         events.prune(self.ctx)
         self.office = office.office_info(self.ctx)
