@@ -209,24 +209,28 @@ class EventFeed:
                     return events
 
     def _read(self) -> list[DeskEvent]:
-        sql = ("SELECT id, at, kind, entity_id, staff_id, payload FROM event "
-               "WHERE id > {p} AND office_id = {p} ORDER BY id LIMIT {n}")
-        if self.ctx.postgres:
-            with self._conn.cursor() as cur:
-                cur.execute(sql.format(p="%s", n=BATCH), (self.last_id, self.office_id))
-                rows = cur.fetchall()
-        else:
-            rows = self._conn.execute(sql.format(p="?", n=BATCH), (self.last_id, self.office_id)).fetchall()
-        if not rows:
-            # other offices' events move the position too, so the next read starts after them
-            newest = self._scalar("SELECT COALESCE(MAX(id), 0) FROM event")
-            self.last_id = max(self.last_id or 0, newest or 0)
-            return []
-        self.last_id = rows[-1][0]
-        return [self._event(row) for row in rows]
+        """Every event committed after the last one read, of this office. One statement per
+        batch reads all offices' rows: the position then moves past exactly what was read
+        (a second look for "the newest id" could skip an event committed in between)."""
+        sql = ("SELECT id, office_id, at, kind, entity_id, staff_id, payload FROM event "
+               "WHERE id > {p} ORDER BY id LIMIT {n}")
+        found: list[DeskEvent] = []
+        while True:
+            if self.ctx.postgres:
+                with self._conn.cursor() as cur:
+                    cur.execute(sql.format(p="%s", n=BATCH), (self.last_id,))
+                    rows = cur.fetchall()
+            else:
+                rows = self._conn.execute(sql.format(p="?", n=BATCH), (self.last_id,)).fetchall()
+            if not rows:
+                return found
+            self.last_id = rows[-1][0]
+            found += [self._event(row) for row in rows if row[1] == self.office_id]
+            if len(rows) < BATCH:
+                return found
 
     def _event(self, row: tuple) -> DeskEvent:
-        event_id, at, kind, entity_id, staff_id, payload = row
+        event_id, _office, at, kind, entity_id, staff_id, payload = row
         try:
             data = json.loads(payload) if payload else {}
         except ValueError:

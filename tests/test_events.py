@@ -106,3 +106,39 @@ def test_old_events_are_pruned(desk_service, session, clock):
         left = list(Event.select())
     assert len(left) == 1
     assert left[0].at > (clock() - dt.timedelta(days=1)).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+_WRITER = r"""
+import pickle, sys
+from desk.wiring import make_service
+service = make_service(pickle.loads(bytes.fromhex(sys.argv[1])))
+service.open()
+kiosk = service.principal("kiosk")
+for _ in range(int(sys.argv[3])):
+    service.issue_ticket(kiosk, sys.argv[2])
+"""
+
+
+def test_no_event_is_lost_when_several_desks_commit_at_once(config, desk_service):
+    """Three desk processes issue tickets as fast as they can while another office's desk
+    does too: every event of this office is delivered exactly once."""
+    import dataclasses
+
+    from desk.wiring import make_service
+
+    branch = dataclasses.replace(config, office=dataclasses.replace(config.office, code="MAGETAN"))
+    make_service(branch).open()
+    feed = desk_service.event_feed()
+    feed.wait(0.05)
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, pickle.dumps(c).hex(), code, "80"], cwd=ROOT)
+               for c, code in ((config, "REK-PUB"), (config, "REK-LKS"), (config, "VETERAN"),
+                               (branch, "REK-PUB"))]
+    got: list = []
+    while any(w.poll() is None for w in writers):
+        got += feed.wait(0.05)
+    got += _collect(feed, 240 - len(got), 5)
+    feed.close()
+    assert all(w.returncode == 0 for w in writers)
+    codes = [e.payload["kode"] for e in got]
+    assert len(codes) == len(set(codes)) == 240
+    assert {c[0] for c in codes} == {"H", "G", "I"}
