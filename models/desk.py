@@ -84,7 +84,8 @@ class DeskService:
     # -- set-up (the process starting: anonymous by nature) ----------------------------------------
 
     def open(self) -> list[str]:
-        """Connect, apply pending migrations, sync the office and the catalog, prune old events.
+        """Connect, apply pending migrations, sync the office and the catalog, prune old events,
+        render letters a killed desk numbered but never rendered.
 
         Returns:
             Names of the migrations applied now.
@@ -95,6 +96,7 @@ class DeskService:
             dbmod.optimize(self.ctx.db)
         office.open_office(self.ctx)
         events.prune(self.ctx)
+        documents.recover_letters(self.ctx)
         self.office = office.office_info(self.ctx)
         return applied
 

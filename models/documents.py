@@ -1,12 +1,11 @@
 """Documents: tickets, kekurangan-berkas slips, tanda terima and letters; their numbers, files
 and verification codes.
 
-Rendering (fpdf2) and printing never run inside a transaction. A letter number never exists
-without its PDF: the letter is rendered first with the number the register will most likely
-give, then one transaction allocates the number and records the document; when another desk took
-that number meanwhile, the transaction is rolled back (the number is not used) and the letter is
-rendered again with the next one. A ``kill -9`` at any moment leaves either no number, or a
-number whose PDF is on disk.
+Rendering (fpdf2) and printing never run inside a transaction. A letter is numbered and recorded
+in one transaction, rendered, then marked rendered (its path) in a second one, which also tells
+other desks it exists. A desk killed in between leaves a numbered letter without its PDF: it is
+rendered again, idempotently (same number, code and date), by the next print of that case or by
+the next desk that opens (:func:`recover_letters`); no screen lists it until then.
 """
 
 from __future__ import annotations
@@ -22,10 +21,10 @@ from peewee import IntegrityError
 from models import events, numbering, printing
 from models.dto import CaseDetail, ChecklistLine, DeskError, DocumentInfo, SessionInfo, VerifiedLetter
 from models.kernel import Context, Tx
-from models.permissions import Permission
+from models.permissions import Permission, machine_session
 from models.queue import waiting_ahead
 from models.readmodel import case_detail, load_bundle, load_case, ticket_info
-from models.tables import Case, Document, Sequence
+from models.tables import Case, Document
 from output.words import format_tanggal
 
 _ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -130,36 +129,29 @@ def print_product(ctx: Context, session: SessionInfo, case_id: int) -> DocumentI
     A letter gets its number (per office and year) and a verification code the first time;
     printing again reprints the same number with the case's current data.
     """
-    svc_kind: dict[str, str] = {}
+    receipt: list[bool] = []
 
     def read() -> tuple[Any, CaseDetail]:
-        record = load_case(ctx, case_id, extra=_letter_columns(ctx))
+        existing = (Document.select(Document.id)
+                    .where((Document.case == Case.id) & Document.number.is_null(False)).limit(1))
+        record = load_case(ctx, case_id, extra={"letter_id": existing})
         svc = ctx.service_by_row(record.row.service_id)
         if svc is not None and (svc.letter is None or svc.letter.template == "tanda_terima"):
             load_bundle(ctx, record)  # the receipt lists the documents received
-            svc_kind["receipt"] = "1"
+            receipt.append(True)
         return record, case_detail(ctx, record)
 
     record, detail = ctx.read(session, Permission.DOCUMENT_PRINT, read)
     if detail.status not in ("diproses", "selesai"):
         raise DeskError("Surat hanya dapat dicetak untuk berkas yang sudah lengkap.")
-    if svc_kind:
+    if receipt:
         return _print_receipt(ctx, session, detail)
     svc = ctx.catalog.get(detail.service.code)
     letter_id = getattr(record.row, "letter_id", None)
     if letter_id:
-        return _reprint_letter(ctx, session, detail, svc, letter_id)
-    return _issue_letter(ctx, session, detail, svc, getattr(record.row, "next_seq", None) or 1)
-
-
-def _letter_columns(ctx: Context) -> dict[str, Any]:
-    """What printing a letter reads with the case: the existing letter and the next number."""
-    year = str(ctx.today().year)
-    existing = (Document.select(Document.id)
-                .where((Document.case == Case.id) & Document.number.is_null(False)).limit(1))
-    next_seq = (Sequence.select(Sequence.value + 1)
-                .where((Sequence.scope == f"surat:{ctx.office_id}") & (Sequence.period == year)))
-    return {"letter_id": existing, "next_seq": next_seq}
+        doc = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: Document.get_by_id(letter_id))
+        return _render_recorded(ctx, session, detail, svc, doc, reprint=True)
+    return _issue_letter(ctx, session, detail, svc)
 
 
 def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> DocumentInfo:
@@ -177,84 +169,85 @@ def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> Do
                    audit={"berkas": detail.id})
 
 
-class _NumberTaken(Exception):
-    """Another desk took the expected letter number (the transaction rolled back)."""
-
-    def __init__(self, allocated: int) -> None:
-        super().__init__(allocated)
-        self.allocated = allocated
-
-
-def _issue_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any, expected: int) -> DocumentInfo:
+def _issue_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any) -> DocumentInfo:
+    """Number and record the letter (one transaction), then render it and mark it rendered
+    (a second one, with the event that tells other desks it exists)."""
     letter = svc.letter
-    today = ctx.today()
-    code = verification_code()
     s = ctx.settings
-    for _attempt in range(50):
-        number = s.letter_number_pattern.format(klasifikasi=letter.klasifikasi, nomor=expected, unit=s.unit_code,
-                                                tahun=today.year, bulan_romawi=_ROMAN[today.month])
-        path = doc_path(ctx, "surat", f"{detail.register_no}-{number}", today)
-        _render_letter(ctx, detail, svc, path, number, today, code)
+    code = verification_code()
 
-        def body(tx: Tx, expected: int = expected, number: str = number, path: Path = path) -> DocumentInfo:
-            allocated = numbering.allocate(f"surat:{ctx.office_id}", str(today.year))
-            if allocated != expected:
-                raise _NumberTaken(allocated)
-            doc_id = Document.insert(office=ctx.office_id, case=detail.id, kind=letter.template, title=letter.hal,
-                                     number=number, path=str(path), verification_code=code,
-                                     created_by=tx.staff_id, created_at=tx.now).execute()
-            tx.audit("cetak", "document", doc_id, jenis=letter.template, nomor=number)
-            tx.emit(events.DOCUMENT_ISSUED, doc_id, berkas=detail.id, jenis=letter.template, nomor=number)
-            return DocumentInfo(id=doc_id, kind=letter.template, title=letter.hal, path=str(path),
-                                created_at=tx.local_now, number=number, verification_code=code,
-                                case_id=detail.id)
+    def number_it(tx: Tx) -> Document:
+        day = tx.local_now.date()
+        seq = numbering.allocate(f"surat:{ctx.office_id}", str(day.year))
+        number = s.letter_number_pattern.format(klasifikasi=letter.klasifikasi, nomor=seq, unit=s.unit_code,
+                                                tahun=day.year, bulan_romawi=_ROMAN[day.month])
+        fields = dict(office=ctx.office_id, case=detail.id, kind=letter.template, title=letter.hal, number=number,
+                      path="", verification_code=code, created_by=tx.staff_id, created_at=tx.now)
+        doc_id = Document.insert(**fields).execute()
+        tx.audit("cetak", "document", doc_id, jenis=letter.template, nomor=number)
+        return Document(id=doc_id, **fields)
 
-        try:
-            issued = ctx.write(session, Permission.DOCUMENT_PRINT, body)
-        except _NumberTaken as taken:
-            path.unlink(missing_ok=True)  # rendered for a number this letter did not get
-            expected = taken.allocated
-        except IntegrityError:  # printed at another desk at the same moment: that letter stands
-            existing = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: _existing_letter(ctx, detail.id))
-            if existing is None:
-                raise
-            return _reprint_letter(ctx, session, detail, svc, existing)
-        else:
-            _remove_strays(ctx, detail.register_no, path, today)
-            return printing.send(s, issued)
-    raise DeskError("Nomor surat sedang diperebutkan banyak desk; coba cetak lagi.")
+    try:
+        doc = ctx.write(session, Permission.DOCUMENT_PRINT, number_it)
+    except IntegrityError:  # numbered at another desk at the same moment: that letter stands
+        letter_id = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: _existing_letter(detail.id))
+        if letter_id is None:
+            raise
+        doc = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: Document.get_by_id(letter_id))
+        return _render_recorded(ctx, session, detail, svc, doc, reprint=True)
+    return _render_recorded(ctx, session, detail, svc, doc, reprint=False)
 
 
-def _remove_strays(ctx: Context, register_no: str, path: Path, day: dt.date) -> None:
-    """Delete PDFs of this case's letter rendered for numbers it did not get (a desk killed
-    between rendering and committing leaves one): only the issued letter stays on disk."""
-    stem = doc_path(ctx, "surat", f"{register_no}-", day).name.removesuffix(".pdf")
-    for other in path.parent.glob(f"{stem}*.pdf"):
-        if other != path:
-            other.unlink(missing_ok=True)
-
-
-def _existing_letter(ctx: Context, case_id: int) -> int | None:
+def _existing_letter(case_id: int) -> int | None:
     return (Document.select(Document.id)
             .where((Document.case == case_id) & Document.number.is_null(False)).scalar())
 
 
-def _reprint_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any, letter_id: int) -> DocumentInfo:
-    doc = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: Document.get_by_id(letter_id))
+def _render_recorded(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any, doc: Document, *,
+                     reprint: bool) -> DocumentInfo:
+    """Render a numbered letter; the first time (its path still empty) record where it is and
+    announce it. Rendering again gives the same number, code and date with the case's data."""
     issued = ctx.local(doc.created_at).date()
-    path = Path(doc.path) if doc.path else doc_path(ctx, "surat", f"{detail.register_no}-{doc.number}", issued)
+    first = not doc.path
+    path = doc_path(ctx, "surat", f"{detail.register_no}-{doc.number}", issued) if first else Path(doc.path)
     _render_letter(ctx, detail, svc, path, doc.number, issued, doc.verification_code)
 
     def body(tx: Tx) -> None:
-        if str(path) != doc.path:
-            Document.update(path=str(path)).where(Document.id == doc.id).execute()
-        tx.audit("cetak_ulang", "document", doc.id, jenis=doc.kind, nomor=doc.number)
+        if first:
+            Document.update(path=str(path)).where((Document.id == doc.id) & (Document.path == "")).execute()
+            tx.emit(events.DOCUMENT_ISSUED, doc.id, berkas=detail.id, jenis=doc.kind, nomor=doc.number)
+        if reprint:
+            tx.audit("cetak_ulang", "document", doc.id, jenis=doc.kind, nomor=doc.number)
 
     ctx.write(session, Permission.DOCUMENT_PRINT, body)
-    info = DocumentInfo(id=doc.id, kind=doc.kind, title=doc.title, path=str(path), created_at=ctx.local(doc.created_at),
-                        number=doc.number or "", verification_code=doc.verification_code or "",
-                        case_id=detail.id)
+    info = DocumentInfo(id=doc.id, kind=doc.kind, title=doc.title, path=str(path),
+                        created_at=ctx.local(doc.created_at), number=doc.number or "",
+                        verification_code=doc.verification_code or "", case_id=detail.id)
     return printing.send(ctx.settings, info)
+
+
+#: Seconds a numbered letter may wait for its PDF before a desk opening renders it (a desk
+#: killed between numbering and rendering leaves one; a live desk renders within a second).
+RECOVER_AFTER = 60
+
+
+def recover_letters(ctx: Context, older_than: float = RECOVER_AFTER) -> int:
+    """Render numbered letters whose PDF was never written (their desk died in between).
+
+    Returns:
+        How many were rendered.
+    """
+    system = machine_session("sistem", ctx.office_id, ctx.settings.name, ctx.settings.timezone)
+    cutoff = ctx.utc() - dt.timedelta(seconds=older_than)
+    pending = ctx.read(system, Permission.DOCUMENT_PRINT, lambda: list(
+        Document.select().where((Document.office == ctx.office_id) & Document.number.is_null(False)
+                                & (Document.path == "") & (Document.created_at <= cutoff))))
+    for doc in pending:
+        detail = ctx.read(system, Permission.CASE_VIEW, lambda: case_detail(ctx, load_case(ctx, doc.case_id)))
+        svc = ctx.catalog.services.get(detail.service.code)
+        if svc is not None and svc.letter is not None:
+            _render_recorded(ctx, system, detail, svc, doc, reprint=False)
+    return len(pending)
 
 
 class _SafeDict(dict):
