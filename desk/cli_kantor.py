@@ -25,8 +25,9 @@ def loket() -> None:
 def loket_daftar(ctx: click.Context) -> None:
     """Tampilkan loket kantor (alias: list)."""
     service = service_of(ctx)
-    for counter in service.office_info().counters:
-        click.echo(f"Loket {counter.number:<3} {counter.name}")
+    for counter in service.all_counters(service.principal("sistem")):
+        state = "" if counter.active else "  (ditutup)"
+        click.echo(f"Loket {counter.number:<3} {counter.name}{state}")
 
 
 @loket.command("ubah")

@@ -151,6 +151,10 @@ class DeskService:
         """Number of staff accounts of the office."""
         return staff.staff_count(self.ctx, session)
 
+    def all_counters(self, session: SessionInfo) -> list[CounterInfo]:
+        """Every loket of the office, closed ones too."""
+        return office.all_counters(self.ctx, session)
+
     def rename_counter(self, session: SessionInfo, number: int, name: str, active: bool | None = None) -> CounterInfo:
         """Name a loket and open or close it (office settings)."""
         return office.rename_counter(self.ctx, session, number, name, active)

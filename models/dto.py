@@ -69,6 +69,8 @@ class CounterInfo:
     id: int
     number: int
     name: str
+    #: Closed loket cannot be chosen at sign-in.
+    active: bool = True
 
 
 @dataclass(frozen=True)

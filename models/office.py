@@ -92,6 +92,16 @@ def office_info(ctx: Context) -> OfficeInfo:
     return ctx.read(None, None, body)
 
 
+def all_counters(ctx: Context, session: SessionInfo) -> list[CounterInfo]:
+    """Every loket of the office, closed ones too (office settings)."""
+
+    def body() -> list[CounterInfo]:
+        rows = Counter.select().where(Counter.office == ctx.office_id).order_by(Counter.number)
+        return [CounterInfo(id=r.id, number=r.number, name=r.name, active=r.active) for r in rows]
+
+    return ctx.read(session, Permission.OFFICE_SETTINGS, body)
+
+
 def rename_counter(ctx: Context, session: SessionInfo, number: int, name: str,
                    active: bool | None = None) -> CounterInfo:
     """Name a loket (e.g. "Loket Prioritas") and open or close it (office settings).
@@ -114,6 +124,6 @@ def rename_counter(ctx: Context, session: SessionInfo, number: int, name: str,
         row.save()
         tx.audit("ubah", "counter", row.id, loket=number, nama=name, aktif=row.active)
         tx.emit(events.COUNTER_CHANGED, row.id, loket=number)
-        return CounterInfo(id=row.id, number=row.number, name=row.name)
+        return CounterInfo(id=row.id, number=row.number, name=row.name, active=row.active)
 
     return ctx.write(session, Permission.OFFICE_SETTINGS, body)

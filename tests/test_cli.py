@@ -28,7 +28,8 @@ def test_help_is_indonesian_for_every_command():
     root = run(["--help"])
     assert root.exit_code == 0 and "Penggunaan: desk" in root.output and "Perintah:" in root.output
     for cmd in (["jalankan"], ["init"], ["demo"], ["petugas", "tambah"], ["status"], ["katalog", "daftar"],
-                ["katalog", "lihat"], ["katalog", "periksa"], ["konfigurasi", "contoh"]):
+                ["katalog", "lihat"], ["katalog", "periksa"], ["konfigurasi", "contoh"],
+                ["loket", "daftar"], ["loket", "ubah"], ["laporan", "petugas"], ["laporan", "langkah"]):
         out = run([*cmd, "--help"]).output
         assert "Penggunaan:" in out and "Tampilkan bantuan ini" in out, cmd
         assert "Show this message" not in out and "Usage:" not in out, cmd
@@ -111,3 +112,36 @@ def test_usage_errors_and_bare_groups_speak_indonesian():
     assert bare.returncode == 0
     assert "Perintah:" in bare.stdout and "daftar" in bare.stdout
     assert "Galat" not in bare.stderr
+
+
+def test_loket_are_named_closed_and_opened_from_the_command_line(base_args):
+    assert run([*base_args, "init"]).exit_code == 0
+    renamed = run([*base_args, "loket", "ubah", "2", "--nama", "Loket [b]Prioritas[/]", "--tutup"])
+    assert renamed.exit_code == 0 and "Loket 2: Loket [b]Prioritas[/] (ditutup)." in renamed.output
+    listed = run([*base_args, "counter", "list"]).output
+    assert "Loket 2   Loket [b]Prioritas[/]  (ditutup)" in listed
+    missing = CliRunner().invoke(cli, [*base_args, "loket", "ubah", "9", "--nama", "X"], obj={})
+    assert missing.exit_code != 0 and "Loket 9 tidak ada" in missing.output
+    run([*base_args, "demo", "--siapkan-saja"])
+    from models.dto import AuthError
+    from desk.config import load_config
+    from desk.wiring import make_service
+
+    service = make_service(load_config(db=base_args[1], data_dir=base_args[3]))
+    service.open()
+    with pytest.raises(AuthError, match="Loket 2 tidak ada"):  # a closed loket cannot be chosen
+        service.login("petugas", "petugas123", 2)
+    service.close()
+
+
+def test_reports_per_staff_and_per_step(base_args):
+    run([*base_args, "demo", "--siapkan-saja"])  # the demo decides one sample case
+    staff = run([*base_args, "laporan", "petugas"])
+    assert staff.exit_code == 0 and "Petugas" in staff.output
+    rina = next(line for line in staff.output.splitlines() if line.startswith("Rina Wulandari"))
+    assert rina.split()[-4:] == ["1", "1", "0", "1"]  # a case, its decision, its slip
+    steps = run([*base_args, "report", "steps"])
+    assert steps.exit_code == 0 and "Belum ada langkah" in steps.output
+    wrong = CliRunner().invoke(cli, [*base_args, "laporan", "langkah", "--dari", "2026-12-05",
+                                     "--sampai", "2026-12-01"], obj={})
+    assert wrong.exit_code != 0
