@@ -187,6 +187,39 @@ def pending_migrations(db: Database) -> list[str]:
     return [m.name for m in runner.status() if m.path and not m.applied]
 
 
+#: The triggers that keep SQLite's name search index (applicant_name_fts, created by migration
+#: 0006) in step with applicant.name_key. A migration that rebuilds the applicant table (SQLite
+#: does so for some column changes) drops them; ensure_name_index() puts them back.
+_NAME_TRIGGERS = {
+    "applicant_name_ai": "CREATE TRIGGER applicant_name_ai AFTER INSERT ON applicant BEGIN "
+                         "INSERT INTO applicant_name_fts(rowid, name_key) VALUES (new.id, new.name_key); END",
+    "applicant_name_ad": "CREATE TRIGGER applicant_name_ad AFTER DELETE ON applicant BEGIN "
+                         "INSERT INTO applicant_name_fts(applicant_name_fts, rowid, name_key) "
+                         "VALUES ('delete', old.id, old.name_key); END",
+    "applicant_name_au": "CREATE TRIGGER applicant_name_au AFTER UPDATE OF name_key ON applicant BEGIN "
+                         "INSERT INTO applicant_name_fts(applicant_name_fts, rowid, name_key) "
+                         "VALUES ('delete', old.id, old.name_key); "
+                         "INSERT INTO applicant_name_fts(rowid, name_key) VALUES (new.id, new.name_key); END",
+}
+
+
+def ensure_name_index(db: Database) -> None:
+    """SQLite: put back missing name-search triggers and rebuild the index (nothing to do on
+    PostgreSQL, whose trigram index is an ordinary index)."""
+    if is_postgres(db):
+        return
+    have = {name for (name,) in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'applicant_name_%'").fetchall()}
+    missing = [name for name in _NAME_TRIGGERS if name not in have]
+    if "applicant_name_fts" not in have or not missing:
+        return
+    with db.atomic():
+        for name in missing:
+            db.execute_sql(_NAME_TRIGGERS[name])
+        db.execute_sql("INSERT INTO applicant_name_fts(applicant_name_fts) VALUES ('rebuild')")
+    log.warning("name search triggers were missing and are back: %s", ", ".join(missing))
+
+
 def optimize(db: Database) -> None:
     """Give SQLite's query planner statistics (a desk opening a database never analysed runs a
     sampled ANALYZE; later ones ``PRAGMA optimize``, which re-analyses only what changed a

@@ -84,8 +84,7 @@ class DeskService:
     # -- set-up (the process starting: anonymous by nature) ----------------------------------------
 
     def open(self) -> list[str]:
-        """Connect, apply pending migrations, sync the office and the catalog, prune old events,
-        render letters a killed desk numbered but never rendered.
+        """Connect, apply pending migrations, sync the office and the catalog, prune old events.
 
         Returns:
             Names of the migrations applied now.
@@ -93,18 +92,20 @@ class DeskService:
         dbmod.bind(self.ctx.db)
         with self.ctx.connection():
             applied = dbmod.migrate(self.ctx.db)
+            dbmod.ensure_name_index(self.ctx.db)
             dbmod.optimize(self.ctx.db)
         office.open_office(self.ctx)
         events.prune(self.ctx)
-        documents.recover_letters(self.ctx)
         self.office = office.office_info(self.ctx)
         return applied
 
     def warm_up(self) -> None:
         """Load what the first decision and the first PDF would otherwise wait for (holiday
-        calendar, fpdf2); a desk calls this in the background once its login screen shows."""
+        calendar, fpdf2), and render letters a killed desk numbered but never rendered; a desk
+        calls this in the background once its login screen shows."""
         steps.prepare(self.ctx)
         documents.warm()
+        documents.recover_letters(self.ctx)
 
     def principal(self, role: str) -> SessionInfo:
         """A machine principal for calls anonymous by nature: "kiosk" (ticket machine), "papan"

@@ -11,6 +11,7 @@ the next desk that opens (:func:`recover_letters`); no screen lists it until the
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import secrets
 from pathlib import Path
@@ -26,6 +27,8 @@ from models.queue import waiting_ahead
 from models.readmodel import case_detail, load_bundle, load_case, ticket_info
 from models.tables import Case, Document
 from output.words import format_tanggal
+
+log = logging.getLogger(__name__)
 
 _ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -213,8 +216,7 @@ def _render_recorded(ctx: Context, session: SessionInfo, detail: CaseDetail, svc
     _render_letter(ctx, detail, svc, path, doc.number, issued, doc.verification_code)
 
     def body(tx: Tx) -> None:
-        if first:
-            Document.update(path=str(path)).where((Document.id == doc.id) & (Document.path == "")).execute()
+        if first and Document.update(path=str(path)).where((Document.id == doc.id) & (Document.path == "")).execute():
             tx.emit(events.DOCUMENT_ISSUED, doc.id, berkas=detail.id, jenis=doc.kind, nomor=doc.number)
         if reprint:
             tx.audit("cetak_ulang", "document", doc.id, jenis=doc.kind, nomor=doc.number)
@@ -242,12 +244,18 @@ def recover_letters(ctx: Context, older_than: float = RECOVER_AFTER) -> int:
     pending = ctx.read(system, Permission.DOCUMENT_PRINT, lambda: list(
         Document.select().where((Document.office == ctx.office_id) & Document.number.is_null(False)
                                 & (Document.path == "") & (Document.created_at <= cutoff))))
+    done = 0
     for doc in pending:
-        detail = ctx.read(system, Permission.CASE_VIEW, lambda: case_detail(ctx, load_case(ctx, doc.case_id)))
-        svc = ctx.catalog.services.get(detail.service.code)
-        if svc is not None and svc.letter is not None:
+        try:
+            detail = ctx.read(system, Permission.CASE_VIEW, lambda: case_detail(ctx, load_case(ctx, doc.case_id)))
+            svc = ctx.catalog.services.get(detail.service.code)
+            if svc is None or svc.letter is None:
+                raise DeskError(f"layanan {detail.service.code} tidak punya surat di katalog")
             _render_recorded(ctx, system, detail, svc, doc, reprint=False)
-    return len(pending)
+            done += 1
+        except Exception as exc:  # noqa: BLE001 - one letter must not stop the others, nor the desk
+            log.warning("letter %s could not be rendered again: %s", doc.number, exc)
+    return done
 
 
 class _SafeDict(dict):

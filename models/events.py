@@ -65,7 +65,10 @@ def prune(ctx: Context) -> int:
     cutoff = ctx.utc() - dt.timedelta(days=KEEP_DAYS)
     with ctx.connection():
         with ctx.db.atomic():
-            return Event.delete().where(Event.at < cutoff).execute()
+            newest = Event.select(Event.id).order_by(Event.id.desc()).limit(1)
+            # the newest row stays: SQLite would otherwise hand out ids from 1 again after a
+            # long break, and a desk left running would wait for ids it has seen already
+            return Event.delete().where((Event.at < cutoff) & (Event.id.not_in(newest))).execute()
 
 
 class EventFeed:
@@ -223,11 +226,19 @@ class EventFeed:
             else:
                 rows = self._conn.execute(sql.format(p="?", n=BATCH), (self.last_id,)).fetchall()
             if not rows:
+                if not found:
+                    self._check_position()
                 return found
             self.last_id = rows[-1][0]
             found += [self._event(row) for row in rows if row[1] == self.office_id]
             if len(rows) < BATCH:
                 return found
+
+    def _check_position(self) -> None:
+        """After a database restore the newest id can be below the position: start from there."""
+        newest = self._scalar("SELECT COALESCE(MAX(id), 0) FROM event") or 0
+        if newest < (self.last_id or 0):
+            self.last_id = newest
 
     def _event(self, row: tuple) -> DeskEvent:
         event_id, _office, at, kind, entity_id, staff_id, payload = row

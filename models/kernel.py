@@ -9,9 +9,11 @@ reaches the database:
 3. the body runs with a :class:`Tx`, which buffers audit rows and events;
 4. the buffered audit rows and events are inserted (one statement each) and the transaction
    commits: the change, its audit trail and its events land together or not at all;
-5. a transaction that could not start (SQLite's write lock busy, a PostgreSQL deadlock or a
-   dropped connection) is retried with backoff; the body is therefore pure database work:
-   validation, due-time arithmetic, PDF rendering and printing happen before or after it.
+5. a transaction that failed before its commit (SQLite's write lock busy, a PostgreSQL deadlock
+   or a dropped connection) is rolled back and run again with backoff; the body is therefore
+   database work and pure computation only: loading the holiday calendar, PDF rendering and
+   printing happen before or after it. A connection lost during the commit is not retried
+   (the change may have landed): the operator is told to check.
 
 Reads go through :meth:`Context.read` (permission, pooled connection, no transaction).
 """
@@ -188,14 +190,21 @@ class Context:
         attempt = 0
         while True:
             attempt += 1
+            committing = False
             try:
                 with self.connection():
                     with self.db.atomic():
                         tx = Tx(self, session)
                         result = body(tx)
                         tx.flush()
+                        committing = True  # leaving the block commits
                 return result
             except (OperationalError, InterfaceError) as exc:
+                if committing and _connection_lost(exc):
+                    # the server may have committed before the connection dropped: running the
+                    # change again could do it twice (a second ticket); the operator checks
+                    raise DeskError("Sambungan ke basis data terputus saat menyimpan; periksa apakah "
+                                    "perubahan sudah tersimpan sebelum mengulang.") from exc
                 if not _transient(exc) or time.monotonic() > deadline:
                     raise
                 if _connection_lost(exc):

@@ -8,6 +8,7 @@ code), so one office's catalog sync never overwrites another's.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from peewee import IntegrityError
 
@@ -16,7 +17,7 @@ from models import events
 from models.dto import CounterInfo, DeskError, OfficeInfo, ServiceInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.permissions import Permission
-from models.tables import Counter, Office, Service
+from models.tables import Case, Counter, Office, Service
 
 
 def open_office(ctx: Context) -> None:
@@ -43,6 +44,39 @@ def open_office(ctx: Context) -> None:
                 Counter.insert_many(missing).on_conflict_ignore().execute()
         with ctx.db.atomic():
             _sync_services(ctx)
+        with ctx.db.atomic():
+            _fill_register_seq(ctx)
+
+
+def register_regex(pattern: str) -> re.Pattern[str]:
+    """A regular expression reading a register number written with ``pattern``
+    (``{kode}/{tahun}/{nomor:05d}``): its group ``nomor`` is the number part."""
+    parts = re.split(r"(\{[a-z_]+(?::[^}]*)?\})", pattern)
+    out = []
+    for part in parts:
+        field = re.fullmatch(r"\{([a-z_]+)(?::[^}]*)?\}", part)
+        if field is None:
+            out.append(re.escape(part))
+        elif field.group(1) == "nomor":
+            out.append(r"(?P<nomor>\d+)")
+        elif field.group(1) == "tahun":
+            out.append(r"\d{4}")
+        else:
+            out.append(r".+?")
+    return re.compile("^" + "".join(out) + "$")
+
+
+def _fill_register_seq(ctx: Context) -> None:
+    """Cases registered before register_seq existed get it from their register number, read
+    with this office's pattern (once: new cases store it when they are registered)."""
+    rows = (Case.select(Case.id, Case.register_no)
+            .where((Case.office == ctx.office_id) & Case.register_seq.is_null() & Case.register_no.is_null(False))
+            .tuples())
+    regex = register_regex(ctx.settings.register_pattern)
+    for case_id, register_no in list(rows):
+        match = regex.match(register_no)
+        if match:
+            Case.update(register_seq=int(match.group("nomor"))).where(Case.id == case_id).execute()
 
 
 def _sync_services(ctx: Context) -> None:

@@ -100,7 +100,8 @@ def call_next(ctx: Context, session: SessionInfo) -> TicketInfo | None:
         The called ticket, or None when nobody is waiting.
     """
     p = ctx.db.param
-    claim = _CLAIM.format(p=p, skip=" FOR UPDATE SKIP LOCKED" if ctx.postgres else "")
+    # NO KEY UPDATE: a ticket whose PDF is being recorded (a foreign-key share lock) is not skipped
+    claim = _CLAIM.format(p=p, skip=" FOR NO KEY UPDATE SKIP LOCKED" if ctx.postgres else "")
 
     def body(tx: Tx) -> TicketInfo | None:
         if session.counter_id is None:
@@ -127,7 +128,10 @@ def call_next(ctx: Context, session: SessionInfo) -> TicketInfo | None:
 
 def _called(ctx: Context, session: SessionInfo, ticket_id: int, what: str) -> Ticket:
     """A ticket called to or served at a loket, which ``session`` may act on."""
-    t = Ticket.get_or_none((Ticket.id == ticket_id) & (Ticket.office == ctx.office_id))
+    query = Ticket.select().where((Ticket.id == ticket_id) & (Ticket.office == ctx.office_id))
+    if ctx.postgres:  # another desk serving or ending it at the same moment waits for this one
+        query = query.for_update()
+    t = query.first()
     if t is None or t.status not in ("dipanggil", "dilayani"):
         raise DeskError("Tiket ini tidak sedang dipanggil atau dilayani.")
     if t.counter_id != session.counter_id and not allowed(session, Permission.QUEUE_MANAGE):
@@ -192,6 +196,9 @@ def serve_for_case(ctx: Context, tx: Tx, session: SessionInfo, ticket_id: int) -
     if session.counter_id is not None:
         sql += f" AND counter_id = {p}"
         params.append(session.counter_id)
+    elif not allowed(session, Permission.QUEUE_MANAGE):
+        raise PermissionDenied("Pilih loket saat masuk untuk melayani tiket; tanpa loket hanya "
+                               "supervisor yang dapat melayani tiket loket lain.")
     row = ctx.db.execute_sql(sql + " RETURNING code", params).fetchone()
     if row is None:
         code = Ticket.select(Ticket.code).where(Ticket.id == ticket_id).scalar()

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header
 
-from models.dto import CaseDetail, ChecklistLine, ConditionLine, DecisionResult, ItemSaved
+from models.dto import CaseDetail, ChecklistLine, ConditionLine, DecisionResult, DeskEvent, ItemSaved
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
 from screens.widgets import PlainStatic, clip, document_notice, sync_table
@@ -527,6 +527,29 @@ class ChecklistScreen(DeskScreen):
             MessageDialog("Slip kekurangan berkas", message, missing),
             lambda _: self.desk_app.back_to_queue(),
         )
+
+    def desk_events(self, events: list[DeskEvent]) -> None:
+        """Another desk decided or changed this case (or the connection came back): show it
+        as it stands; a decided case continues on its case screen.
+
+        Args:
+            events: The events, in commit order.
+        """
+        mine = [e for e in events if e.entity_id == self.case.id and e.kind in ("case.decided", "case.changed")]
+        if (mine or not events) and not self._draining:
+            session, case_id = self.session, self.case.id
+            self._enqueue(lambda: self.desk.case(session, case_id, record_view=False), self._changed_elsewhere)
+
+    def _changed_elsewhere(self, case: CaseDetail) -> None:
+        """Show a case another desk changed."""
+        if not self.is_attached:
+            return
+        if case.status in ("verifikasi", "menunggu_berkas"):
+            self.show_case(case)
+            return
+        self.notify(f"Berkas {case.id} sudah diputuskan di loket lain: {case.status_label}.",
+                    title="Berkas berubah", severity="warning", markup=False)
+        self.app.switch_screen(self.desk_app.screen_for_case(case))
 
     def action_back(self) -> None:
         """Back to the previous screen (the case stays in verification), once every tick and

@@ -250,3 +250,60 @@ def test_no_import_rendering_or_printing_inside_a_write_transaction(config, desk
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found == {"imports": [], "render": [], "print": []}
+
+
+# -- review findings kept as regressions ------------------------------------------------------------
+
+def test_without_a_loket_a_petugas_cannot_serve_another_lokets_ticket(desk_service, session):
+    ticket = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
+    desk_service.call_next(session)  # called to loket 1
+    roaming = desk_service.login("petugas2", "petugas123", None)
+    with pytest.raises(PermissionDenied, match="Pilih loket"):
+        desk_service.open_case(roaming, "REK-PUB", ORG, ticket_id=ticket.id)
+    supervisor = desk_service.login("supervisor", "supervisor123", None)
+    assert desk_service.open_case(supervisor, "REK-PUB", ORG, ticket_id=ticket.id).ticket_code == ticket.code
+
+
+def test_event_ids_never_restart_after_a_long_break(desk_service, session, clock):
+    """Lebaran: a week without work, every event pruned; a desk left running still sees the
+    next ticket (SQLite would otherwise hand out id 1 again)."""
+    from models import events
+
+    for _ in range(3):
+        desk_service.issue_ticket(session, "REK-PUB")
+    feed = desk_service.event_feed()
+    feed.wait(0.05)
+    clock.advance(days=8)
+    events.prune(desk_service.ctx)
+    ticket = desk_service.issue_ticket(session, "REK-PUB")
+    got = []
+    for _ in range(20):
+        got += feed.wait(0.1)
+        if got:
+            break
+    feed.close()
+    assert [e.payload["kode"] for e in got] == [ticket.code]
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("DESK_TEST_DB"), reason="PostgreSQL row locks")
+def test_a_ticket_whose_pdf_is_being_recorded_is_still_called(desk_service, session, db_url):
+    """Recording a ticket's PDF takes a key-share lock on the ticket (the foreign key); calling
+    must not skip it for that (FOR NO KEY UPDATE SKIP LOCKED)."""
+    import psycopg2
+    from urllib.parse import parse_qs, urlparse
+
+    ticket = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
+    url = urlparse(db_url)
+    options = parse_qs(url.query).get("options", [""])[0]
+    conn = psycopg2.connect(host=url.hostname, port=url.port, user=url.username, dbname=url.path[1:],
+                            options=options)
+    try:
+        with conn.cursor() as cur:  # a desk in the middle of recording the ticket's PDF
+            cur.execute("INSERT INTO document (office_id, ticket_id, kind, title, path, verification_code, "
+                        "created_at) VALUES (%s, %s, 'tiket', 'Tiket', '/x.pdf', '', now())",
+                        (desk_service.office_id, ticket.id))
+            called = desk_service.call_next(session)
+        assert called is not None and called.id == ticket.id
+    finally:
+        conn.rollback()
+        conn.close()

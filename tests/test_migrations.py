@@ -79,3 +79,33 @@ def test_an_old_orphan_row_does_not_stop_the_desk(db_url):
             db.execute_sql("PRAGMA foreign_keys = ON")
         assert dbmod.migrate(db) == ["0004_numbers_per_office", "0005_case_applicant_data", "0006_kernel"]
         assert dbmod.migrate(db) == []
+
+
+def test_an_old_register_number_is_found_by_its_number_part_after_the_upgrade(db_url, tmp_path):
+    """register_seq (the "00001" of REK-PUB/2025/00001) is read from old register numbers with
+    the office's own pattern when its desk opens after the upgrade."""
+    from desk.config import Config
+    from desk.wiring import make_service
+    from models.settings import OfficeSettings
+
+    db = dbmod.make_database(db_url)
+    dbmod.bind(db)
+    now = "'2025-01-02 03:04:05'"
+    with db.connection_context():
+        Runner(db, str(dbmod.MIGRATIONS_DIR)).up(target="0005_case_applicant_data")
+        for sql in (
+            f"INSERT INTO office (code, name, kabupaten, timezone, created_at) VALUES ('LAMA', 'Kantor Lama', 'Magetan', 'Asia/Jakarta', {now})",
+            f"INSERT INTO staff (office_id, username, full_name, role, nip, password_hash, active, created_at) VALUES (1, 'rina', 'Rina', 'petugas', '', 'x', TRUE, {now})",
+            f"INSERT INTO service (code, name, prefix, active, catalog_hash, updated_at) VALUES ('VETERAN', 'Santunan', 'I', TRUE, '', {now})",
+            f"INSERT INTO applicant (kind, nik, name, sex, address, desa, kecamatan, kabupaten, phone, org_name, created_at, updated_at) VALUES ('perorangan', '3520014507800002', 'Sri', 'P', '', '', '', '', '', '', {now}, {now})",
+            f"INSERT INTO service_case (office_id, service_id, applicant_id, register_no, status, conditions, created_by_id, created_at, updated_at, outcome, applicant_data) VALUES (1, 1, 1, '00007/VETERAN/2025', 'selesai', '{{}}', 1, {now}, {now}, '', '')",
+        ):
+            db.execute_sql(sql)
+    office = OfficeSettings(code="LAMA", name="Kantor Lama", kabupaten="Magetan", timezone="Asia/Jakarta",
+                            register_pattern="{nomor:05d}/{kode}/{tahun}")
+    service = make_service(Config(data_dir=tmp_path, db_url=db_url, office=office, output_dir=tmp_path / "d"))
+    service.open()
+    system = service.principal("sistem")
+    assert [c.register_no for c in service.search(system, "00007")] == ["00007/VETERAN/2025"]
+    assert service.search(system, "sri")[0].applicant_name == "Sri"  # name key filled too
+    service.close()

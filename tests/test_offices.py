@@ -115,3 +115,18 @@ def test_audit_rows_carry_the_office(desk_service, branch, session):
     with desk_service.db.connection_context():
         rows = [(r.office_id, r.action) for r in AuditLog.select().where(AuditLog.action == "ambil_tiket")]
     assert sorted(rows) == sorted([(desk_service.office_id, "ambil_tiket"), (branch.office_id, "ambil_tiket")])
+
+
+def test_name_search_triggers_dropped_by_a_table_rebuild_come_back(config, desk_service, session):
+    """SQLite drops a table's triggers when a migration rebuilds it; the desk puts the name
+    search triggers back when it opens, and names entered afterwards are found."""
+    if desk_service.ctx.postgres:
+        pytest.skip("SQLite's FTS5 index")
+    with desk_service.db.connection_context():
+        for name in ("applicant_name_ai", "applicant_name_au"):
+            desk_service.db.execute_sql(f"DROP TRIGGER {name}")
+    reopened = make_service(config)
+    reopened.open()
+    case = _open(reopened, session, "6403051208450003", "Bambang Pamungkas", "")
+    assert [c.id for c in reopened.search(session, "pamung")] == [case.id]
+    reopened.close()

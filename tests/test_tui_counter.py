@@ -469,3 +469,30 @@ async def test_correcting_the_applicant_from_the_checklist(make_app, live_desk_s
         assert app.screen is checklist
         assert "Yayasan Maju Bersama (" in shown(checklist.query_one("#cl-header", PlainStatic))
         assert desk.case(desk.principal("sistem"), case_id, record_view=False).applicant.org_name == "Yayasan Maju Bersama"
+
+
+async def test_a_case_decided_at_another_desk_leaves_the_checklist(make_app, live_desk_service) -> None:
+    """The checklist is open at loket 1 while loket 2 completes and decides the same berkas:
+    loket 1 is told and sees the case screen, instead of ticking a decided case."""
+    import asyncio
+
+    desk = live_desk_service
+    case_id = open_case(desk)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await open_from_search(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        other = desk.login("petugas2", "petugas123", 2)
+        for line in desk.case(other, case_id, record_view=False).checklist:
+            if line.required:
+                desk.set_item(other, case_id, line.item_id, True)
+        desk.decide(other, case_id)
+        for _ in range(40):  # the event arrives within a moment; no key is pressed
+            await asyncio.sleep(0.05)
+            await settle(pilot)
+            if isinstance(app.screen, CaseScreen):
+                break
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.case.register_no
+        assert any("sudah diputuskan di loket lain" in str(n.message) for n in app._notifications)

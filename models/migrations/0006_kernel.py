@@ -78,11 +78,8 @@ def _cases_and_steps(migrator, db):
         migrator.add_column("ticket", "served_at", DateTimeField(null=True)),
         migrator.add_column("audit_log", "office_id", IntegerField(null=True)),
     )
-    for case_id, register_no in _sql(db, "SELECT id, register_no FROM service_case "
-                                         "WHERE register_no IS NOT NULL").fetchall():
-        digits = re.search(r"(\d+)\D*$", register_no)
-        if digits:
-            _sql(db, "UPDATE service_case SET register_seq = ? WHERE id = ?", (int(digits.group(1)), case_id))
+    # register_seq of existing cases is filled when their office's desk opens: only the office's
+    # register_pattern tells which part of the register number is the number
     _sql(db, "UPDATE step_run SET office_id = (SELECT c.office_id FROM service_case c WHERE c.id = step_run.case_id), "
              "service_id = (SELECT c.service_id FROM service_case c WHERE c.id = step_run.case_id)")
     _sql(db, "UPDATE audit_log SET office_id = (SELECT s.office_id FROM staff s WHERE s.id = audit_log.staff_id) "
