@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from peewee import SQL
+from peewee import SQL, Desc, NodeList
 
 from forms.validators import mask_nik, name_key
 from models.dto import CASE_STATUSES, CaseSummary, DeskError, SessionInfo
@@ -87,7 +87,7 @@ def search(ctx: Context, session: SessionInfo, query: str, limit: int = 50, *,
         for condition in conditions:  # each one an index look-up
             # the newest cases first, then their applicants: a common name part matches
             # thousands of cases, and only those shown are joined
-            newest = Case.select(Case.id).where(office & condition).order_by(Case.updated_at.desc()).limit(limit)
+            newest = Case.select(Case.id).where(office & condition).order_by(_newest_first(ctx)).limit(limit)
             rows = (Case.select(Case.id, Case.register_no, Case.service, Case.status, Case.updated_at,
                                 Case.applicant_data, Applicant)
                     .join(Applicant)
@@ -101,6 +101,15 @@ def search(ctx: Context, session: SessionInfo, query: str, limit: int = 50, *,
     if record:  # read outside the write lock; the look-up is recorded, NIKs masked
         ctx.write(session, Permission.CASE_VIEW, lambda tx: tx.audit("cari", "case", None, kueri=q[:60]))
     return results
+
+
+def _newest_first(ctx: Context):
+    """ORDER BY updated_at DESC. On SQLite as ``+updated_at``: the planner then finds the
+    matching cases through the selective condition (NIK, register number, name) and sorts them,
+    instead of walking every case of the office in date order looking for matches."""
+    if ctx.postgres:
+        return Case.updated_at.desc()
+    return Desc(NodeList((SQL("+"), Case.updated_at), glue=""))
 
 
 def _summary(ctx: Context, r: Case) -> CaseSummary:

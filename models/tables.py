@@ -204,6 +204,8 @@ class Case(BaseModel):
             (("office", "register_no"), True),
             (("office", "register_seq"), False),
             (("office", "updated_at"), False),
+            # a person's cases, newest first (name search sorts them from the index alone)
+            (("applicant", "office", "updated_at"), False),
         )
 
 

@@ -77,7 +77,8 @@ def test_an_old_orphan_row_does_not_stop_the_desk(db_url):
             db.execute_sql("INSERT INTO checklist_answer (case_id, item_id, received, note, updated_at) "
                            "VALUES (999, 'akta', 1, '', '2025-01-01 00:00:00')")
             db.execute_sql("PRAGMA foreign_keys = ON")
-        assert dbmod.migrate(db) == ["0004_numbers_per_office", "0005_case_applicant_data", "0006_kernel"]
+        assert dbmod.migrate(db) == ["0004_numbers_per_office", "0005_case_applicant_data", "0006_kernel",
+                                     "0007_case_applicant_recent"]
         assert dbmod.migrate(db) == []
 
 
