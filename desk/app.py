@@ -35,6 +35,10 @@ APP_TITLE = "desk"
 #: Seconds the event listener waits for events before looking at its stop flag again.
 LISTEN_SECONDS = 1.0
 
+#: Seconds after the login screen shows before the background warm-up (holiday calendar,
+#: fpdf2, letters left unrendered) starts.
+WARM_UP_AFTER = 1.0
+
 
 class DeskEvents(Message):
     """Changes committed by some desk (this one included), delivered by the event listener."""
@@ -120,7 +124,8 @@ class DeskApp(App[None]):
         self.push_screen(LoginScreen(self.counters, office.name))
         self._feed = self.desk.event_feed()
         self.listen_events(self._feed)
-        self.warm_up()
+        # once the login screen is drawn and taking keys: nobody has typed a password yet
+        self.set_timer(WARM_UP_AFTER, self.warm_up)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm",
           description="Menyiapkan kalender dan PDF")
@@ -135,7 +140,7 @@ class DeskApp(App[None]):
         replaces polling: screens refresh when something they show changed)."""
         worker = get_current_worker()
         connected = True
-        while not worker.is_cancelled:
+        while not worker.is_cancelled and not feed.stopped:
             events = feed.wait(LISTEN_SECONDS)
             if feed.connected != connected:
                 connected = feed.connected

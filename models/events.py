@@ -118,6 +118,11 @@ class EventFeed:
             self._lost(exc)
             return []
 
+    @property
+    def stopped(self) -> bool:
+        """Whether :meth:`interrupt` was called."""
+        return self._stop.is_set()
+
     def interrupt(self) -> None:
         """Make a waiting (or the next) :meth:`wait` return at once, for good (thread-safe)."""
         self._stop.set()

@@ -22,6 +22,9 @@ from models.tables import Applicant, Case
 #: Shortest name part searched (the trigram indexes need three letters).
 MIN_NAME = 3
 
+#: Applicants a name part must match to count as common (see search()).
+COMMON_NAME = 2000
+
 
 def _name_ids(ctx: Context, words: list[str]):
     """A subquery of applicant ids whose name key contains every word."""
@@ -81,13 +84,19 @@ def search(ctx: Context, session: SessionInfo, query: str, limit: int = 50, *,
                 conditions.append(Case.register_seq == int(digits))  # "00001" of REK-LKS/2026/00001
             elif len(digits) <= 9:
                 conditions.append(Case.id == int(digits))
+        orders = [_newest_first(ctx)] * len(conditions)
         if by_name:
-            conditions.append(Case.applicant.in_(_name_ids(ctx, words)))
+            names = _name_ids(ctx, words)
+            conditions.append(Case.applicant.in_(names))
+            # a name part thousands of people share ("sri"): the newest cases of the office in
+            # date order soon show 50 of theirs; a rarer name: its few cases, sorted
+            common = names.limit(COMMON_NAME).count() >= COMMON_NAME
+            orders.append(Case.updated_at.desc() if common else _newest_first(ctx))
         found: dict[int, CaseSummary] = {}
-        for condition in conditions:  # each one an index look-up
+        for condition, order in zip(conditions, orders, strict=True):  # each one an index look-up
             # the newest cases first, then their applicants: a common name part matches
             # thousands of cases, and only those shown are joined
-            newest = Case.select(Case.id).where(office & condition).order_by(_newest_first(ctx)).limit(limit)
+            newest = Case.select(Case.id).where(office & condition).order_by(order).limit(limit)
             rows = (Case.select(Case.id, Case.register_no, Case.service, Case.status, Case.updated_at,
                                 Case.applicant_data, Applicant)
                     .join(Applicant)
@@ -104,11 +113,13 @@ def search(ctx: Context, session: SessionInfo, query: str, limit: int = 50, *,
 
 
 def _newest_first(ctx: Context):
-    """ORDER BY updated_at DESC. On SQLite as ``+updated_at``: the planner then finds the
-    matching cases through the selective condition (NIK, register number, name) and sorts them,
-    instead of walking every case of the office in date order looking for matches."""
+    """ORDER BY updated_at DESC, written so that no index can supply the order (SQLite:
+    ``+updated_at``; PostgreSQL: ``updated_at + interval '0'``). The planner then finds the
+    matching cases through the selective condition (NIK, register number, name: an index each)
+    and sorts those, instead of walking every case of the office in date order looking for
+    matches, which it may pick when it misjudges how many a name matches."""
     if ctx.postgres:
-        return Case.updated_at.desc()
+        return Desc(Case.updated_at + SQL("INTERVAL '0 seconds'"))
     return Desc(NodeList((SQL("+"), Case.updated_at), glue=""))
 
 

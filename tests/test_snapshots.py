@@ -89,6 +89,10 @@ class QuietFeed:
         self._stop.wait(timeout)
         return []
 
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
     def interrupt(self) -> None:
         self._stop.set()
 
