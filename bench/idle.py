@@ -41,13 +41,13 @@ import sys
 import tempfile
 import termios
 import time
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchdb import fresh_database  # noqa: E402
 
 DESK = shutil.which("desk", path=str(Path(sys.executable).parent))
 CPU_TARGET = 1.5  # percent of one core
@@ -63,32 +63,6 @@ class Minimal(App):
 
 Minimal().run()
 """
-
-
-@contextmanager
-def fresh_database(url: str, tmp: Path):
-    """Yield the URL to run on: a new SQLite file (no URL), the given SQLite file, or a fresh
-    schema on the given PostgreSQL server (dropped afterwards)."""
-    if not url:
-        yield f"sqlite:///{tmp / 'desk.db'}"
-        return
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield url
-        return
-    import psycopg2
-
-    schema = "bench_" + uuid.uuid4().hex[:10]
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options={quote('-csearch_path=' + schema)}"
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        conn.close()
 
 
 # -- a program in a pseudo-terminal ---------------------------------------------------------------
