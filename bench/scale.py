@@ -24,6 +24,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -208,6 +209,7 @@ def main() -> int:
     try:
         return _run(url, tmp, args)
     finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file of 250,000 cases is ~1.5 GB
         if schema:
             import psycopg2
 
