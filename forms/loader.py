@@ -46,13 +46,11 @@ This module never imports textual, rich or peewee.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from forms.catalog import (
     APPLICANT_KINDS,
@@ -60,17 +58,16 @@ from forms.catalog import (
     DECISION_KINDS,
     ITEM_KINDS,
     LETTER_TEMPLATES,
-    TIME_UNITS,
     Catalog,
     ChecklistItem,
     Condition,
     Criterion,
     Decision,
-    Duration,
     Letter,
     Service,
     Step,
 )
+from forms.fields import FieldReader, join_path
 
 #: Folder of the built-in catalog.
 BUILTIN_DIR: Path = Path(__file__).resolve().parent / "katalog"
@@ -92,7 +89,6 @@ IDENTITY_PARAGRAPH = "{identitas_pemohon}"
 #: Periods a cash benefit may be paid per.
 BENEFIT_PERIODS: tuple[str, ...] = ("hari", "minggu", "bulan", "tahun", "sekali")
 
-_ID_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,19}$")
 _PREFIX_RE = re.compile(r"^[A-Z]{1,3}$")
 _KLASIFIKASI_RE = re.compile(r"^\d{3}(\.\d+)*$")
@@ -113,215 +109,6 @@ class CatalogError(Exception):
 
 
 # --------------------------------------------------------------------------------------------
-# Small typed readers that collect errors
-# --------------------------------------------------------------------------------------------
-
-_TYPE_NAMES = {
-    str: "teks",
-    int: "bilangan bulat",
-    float: "angka",
-    bool: "true/false",
-    list: "daftar",
-    dict: "tabel",
-}
-
-
-def _type_name(value: Any) -> str:
-    """Return the Indonesian name of a TOML value's type."""
-    if isinstance(value, bool):
-        return "true/false"
-    for typ, name in _TYPE_NAMES.items():
-        if isinstance(value, typ):
-            return name
-    return type(value).__name__
-
-
-class _Reader:
-    """Collects errors for one file while reading its tables."""
-
-    def __init__(self, fname: str):
-        self.fname = fname
-        self.errors: list[str] = []
-
-    def err(self, field: str, message: str) -> None:
-        """Record one problem at ``field``."""
-        self.errors.append(f"{self.fname}: {field}: {message}")
-
-    # -- structure ---------------------------------------------------------------------------
-    def keys(self, table: dict, where: str, allowed: Sequence[str], required: Sequence[str] = ()):
-        """Report unknown and missing keys of ``table`` (at path ``where``)."""
-        for key in table:
-            if key not in allowed and where and "." not in where and "[" not in where \
-                    and key in _TOP_KEYS:
-                self.err(_join(where, key),
-                         f"kunci '{key}' masuk ke tabel [{where}]: kunci tingkat atas harus "
-                         f"ditulis sebelum baris [{where}]")
-            elif key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                extra = f" (maksud Anda '{hint[0]}'?)" if hint else (
-                    f" (kunci yang dikenal: {', '.join(allowed)})"
-                )
-                self.err(_join(where, key), f"kunci '{key}' tidak dikenal{extra}")
-        for key in required:
-            if key not in table:
-                self.err(_join(where, key), "wajib diisi")
-
-    # -- scalars -----------------------------------------------------------------------------
-    def text(self, table: dict, key: str, where: str, *, required: bool = False) -> str:
-        """Return a text value (trimmed); report a wrong type or an empty required value."""
-        if key not in table:
-            return ""
-        value = table[key]
-        path = _join(where, key)
-        if not isinstance(value, str):
-            self.err(path, f"harus berupa teks, bukan {_type_name(value)}")
-            return ""
-        value = value.strip()
-        if required and not value:
-            self.err(path, "tidak boleh kosong")
-        return value
-
-    def integer(
-        self, table: dict, key: str, where: str, *, minimum: int | None = None
-    ) -> int | None:
-        """Return an integer value or None; report a wrong type or a value below ``minimum``."""
-        if key not in table:
-            return None
-        value = table[key]
-        path = _join(where, key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.err(path, f"harus berupa bilangan bulat, bukan {_type_name(value)}")
-            return None
-        if minimum is not None and value < minimum:
-            self.err(path, f"tidak boleh kurang dari {minimum} (tertulis {value})")
-            return None
-        return value
-
-    def number(self, table: dict, key: str, where: str) -> float | None:
-        """Return a positive number or None; report a wrong type or a value <= 0."""
-        if key not in table:
-            return None
-        value = table[key]
-        path = _join(where, key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.err(path, f"harus berupa angka, bukan {_type_name(value)}")
-            return None
-        if value <= 0:
-            self.err(path, f"harus lebih dari 0 (tertulis {value})")
-            return None
-        return value
-
-    def boolean(self, table: dict, key: str, where: str) -> bool:
-        """Return a boolean value (default False); report a wrong type."""
-        if key not in table:
-            return False
-        value = table[key]
-        if not isinstance(value, bool):
-            self.err(_join(where, key), f"harus berupa true/false, bukan {_type_name(value)}")
-            return False
-        return value
-
-    def text_list(self, table: dict, key: str, where: str) -> tuple[str, ...]:
-        """Return a list of non-empty texts; a single text is accepted as a one-item list."""
-        if key not in table:
-            return ()
-        value = table[key]
-        path = _join(where, key)
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.err(path, f"harus berupa daftar teks, bukan {_type_name(value)}")
-            return ()
-        out = []
-        for i, item in enumerate(value, start=1):
-            if not isinstance(item, str):
-                self.err(f"{path}[{i}]", f"harus berupa teks, bukan {_type_name(item)}")
-            elif not item.strip():
-                self.err(f"{path}[{i}]", "tidak boleh kosong")
-            else:
-                out.append(item.strip())
-        return tuple(out)
-
-    def choice(
-        self, table: dict, key: str, where: str, choices: Sequence[str], *, label: str,
-        default: str = "", required: bool = False,
-    ) -> str:
-        """Return a text that must be one of ``choices``."""
-        if key not in table:
-            return default
-        value = self.text(table, key, where, required=required)
-        if value and value not in choices:
-            self.err(
-                _join(where, key),
-                f"{label} '{value}' tidak dikenal (pilih: {', '.join(choices)})",
-            )
-            return default
-        return value
-
-    def ident(self, table: dict, key: str, where: str) -> str:
-        """Return a required identifier (letters, digits, ``_`` and ``-``)."""
-        value = self.text(table, key, where, required=True)
-        if value and not _ID_RE.match(value):
-            self.err(
-                _join(where, key),
-                f"id '{value}' hanya boleh berisi huruf, angka, '_' dan '-' (tanpa spasi)",
-            )
-        return value
-
-    def table_list(self, data: dict, key: str) -> list[tuple[str, dict]]:
-        """Return ``[(path, table), ...]`` for an array of tables such as ``[[langkah]]``."""
-        if key not in data:
-            return []
-        value = data[key]
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.err(key, f"harus berupa daftar tabel ([[{key}]]), bukan {_type_name(value)}")
-            return []
-        return [(f"{key}[{i}]", table) for i, table in enumerate(value, start=1)]
-
-    def sub_table(self, data: dict, key: str, where: str = "") -> dict | None:
-        """Return the table at ``key`` or None; report a wrong type."""
-        if key not in data:
-            return None
-        value = data[key]
-        if not isinstance(value, dict):
-            self.err(_join(where, key), f"harus berupa tabel, bukan {_type_name(value)}")
-            return None
-        return value
-
-    def duration(
-        self, data: dict, key: str, where: str = "", *, extra_keys: Sequence[str] = ("teks",)
-    ) -> tuple[Duration | None, dict]:
-        """Read a ``{nilai, satuan, teks}`` table into a :class:`Duration`.
-
-        Returns:
-            The duration (None when absent or invalid) and the raw table (for extra keys).
-        """
-        table = self.sub_table(data, key, where)
-        if table is None:
-            return None, {}
-        path = _join(where, key)
-        self.keys(table, path, ("nilai", "satuan", *extra_keys), ("nilai", "satuan"))
-        value = self.number(table, "nilai", path)
-        unit = self.choice(table, "satuan", path, TIME_UNITS, label="satuan")
-        text = self.text(table, "teks", path) if "teks" in extra_keys else ""
-        if value is None or not unit:
-            return None, table
-        if float(value).is_integer():
-            value = int(value)
-        elif unit in ("hari kerja", "bulan", "tahun"):
-            self.err(_join(path, "nilai"),
-                     f"{value} {unit}: pecahan tidak dapat dihitung; tulis dalam satuan lebih kecil "
-                     "(mis. jam atau hari)")
-            return None, table
-        return Duration(value=value, unit=unit, text=text), table
-
-
-def _join(where: str, key: str) -> str:
-    """Join a field path and a key with a dot."""
-    return f"{where}.{key}" if where else key
-
-
-# --------------------------------------------------------------------------------------------
 # One service
 # --------------------------------------------------------------------------------------------
 
@@ -337,7 +124,7 @@ _TOP_REQUIRED = (
 )
 
 
-def _unique(r: _Reader, seen: dict[str, str], value: str, path: str, what: str) -> None:
+def _unique(r: FieldReader, seen: dict[str, str], value: str, path: str, what: str) -> None:
     """Report ``value`` when an earlier entry (recorded in ``seen``) already used it."""
     if not value:
         return
@@ -347,28 +134,28 @@ def _unique(r: _Reader, seen: dict[str, str], value: str, path: str, what: str) 
         seen[value] = path
 
 
-def _read_items(r: _Reader, data: dict, condition_ids: set[str]) -> tuple[ChecklistItem, ...]:
+def _read_items(r: FieldReader, data: dict, condition_ids: set[str]) -> tuple[ChecklistItem, ...]:
     items = []
     seen: dict[str, str] = {}
     for path, t in r.table_list(data, "persyaratan"):
         r.keys(t, path, ("id", "teks", "jenis", "kondisi", "jika", "per_anggota", "kelompok"),
                ("id", "teks"))
         item_id = r.ident(t, "id", path)
-        _unique(r, seen, item_id, _join(path, "id"), "id")
+        _unique(r, seen, item_id, join_path(path, "id"), "id")
         kind = r.choice(t, "jenis", path, ITEM_KINDS, label="jenis", default="wajib")
         when = r.text(t, "jika", path)
         condition = r.text(t, "kondisi", path)
         if kind == "bersyarat":
             if "jika" not in t:
-                r.err(_join(path, "jika"),
+                r.err(join_path(path, "jika"),
                       "wajib diisi untuk jenis 'bersyarat' (id salah satu [[kondisi]])")
             elif when and when.removeprefix("!") not in condition_ids:
                 known = ", ".join(sorted(condition_ids)) or "belum ada [[kondisi]]"
-                r.err(_join(path, "jika"),
+                r.err(join_path(path, "jika"),
                       f"kondisi '{when.removeprefix('!')}' tidak ada (yang ada: {known})")
         elif when or condition:
             key = "jika" if when else "kondisi"
-            r.err(_join(path, key), f"hanya untuk jenis 'bersyarat' (jenis item ini '{kind}')")
+            r.err(join_path(path, key), f"hanya untuk jenis 'bersyarat' (jenis item ini '{kind}')")
         items.append(
             ChecklistItem(
                 id=item_id,
@@ -383,18 +170,18 @@ def _read_items(r: _Reader, data: dict, condition_ids: set[str]) -> tuple[Checkl
     return tuple(items)
 
 
-def _read_conditions(r: _Reader, data: dict) -> tuple[Condition, ...]:
+def _read_conditions(r: FieldReader, data: dict) -> tuple[Condition, ...]:
     out = []
     seen: dict[str, str] = {}
     for path, t in r.table_list(data, "kondisi"):
         r.keys(t, path, ("id", "pertanyaan"), ("id", "pertanyaan"))
         cid = r.ident(t, "id", path)
-        _unique(r, seen, cid, _join(path, "id"), "id")
+        _unique(r, seen, cid, join_path(path, "id"), "id")
         out.append(Condition(id=cid, question=r.text(t, "pertanyaan", path, required=True)))
     return tuple(out)
 
 
-def _read_criteria(r: _Reader, data: dict) -> tuple[Criterion, ...]:
+def _read_criteria(r: FieldReader, data: dict) -> tuple[Criterion, ...]:
     out = []
     seen: dict[str, str] = {}
     for path, t in r.table_list(data, "kriteria"):
@@ -402,24 +189,24 @@ def _read_criteria(r: _Reader, data: dict) -> tuple[Criterion, ...]:
                ("id", "jenis", "teks", "min", "maks", "nilai", "nilai_daftar", "kelompok"),
                ("id", "jenis", "teks"))
         cid = r.ident(t, "id", path)
-        _unique(r, seen, cid, _join(path, "id"), "id")
+        _unique(r, seen, cid, join_path(path, "id"), "id")
         kind = r.choice(t, "jenis", path, CRITERION_KINDS, label="jenis")
         low = r.integer(t, "min", path, minimum=0)
         high = r.integer(t, "maks", path, minimum=0)
         value = r.text(t, "nilai", path)
         values = r.text_list(t, "nilai_daftar", path)
         if low is not None and high is not None and low > high:
-            r.err(_join(path, "min"), f"min {low} lebih besar dari maks {high}")
+            r.err(join_path(path, "min"), f"min {low} lebih besar dari maks {high}")
         if kind == "usia" and low is None and high is None and "min" not in t and "maks" not in t:
             r.err(path, "kriteria usia perlu 'min' dan/atau 'maks' (tahun)")
         if kind == "jumlah_anggota" and "min" not in t and "maks" not in t:
             r.err(path, "kriteria jumlah_anggota perlu 'min' dan/atau 'maks' (orang)")
         if kind == "jenis_kelamin" and value not in ("L", "P"):
-            r.err(_join(path, "nilai"), "kriteria jenis_kelamin perlu nilai \"L\" atau \"P\"")
+            r.err(join_path(path, "nilai"), "kriteria jenis_kelamin perlu nilai \"L\" atau \"P\"")
         if kind == "domisili" and not value:
-            r.err(_join(path, "nilai"), "kriteria domisili perlu nilai (nama kabupaten)")
+            r.err(join_path(path, "nilai"), "kriteria domisili perlu nilai (nama kabupaten)")
         if kind == "pengecualian" and not values and "nilai_daftar" not in t:
-            r.err(_join(path, "nilai_daftar"),
+            r.err(join_path(path, "nilai_daftar"),
                   "kriteria pengecualian perlu nilai_daftar (status yang dikecualikan)")
         out.append(
             Criterion(
@@ -436,7 +223,7 @@ def _read_criteria(r: _Reader, data: dict) -> tuple[Criterion, ...]:
     return tuple(out)
 
 
-def _read_steps(r: _Reader, data: dict) -> tuple[Step, ...]:
+def _read_steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
     out = []
     for pos, (path, t) in enumerate(r.table_list(data, "langkah"), start=1):
         r.keys(t, path,
@@ -445,7 +232,7 @@ def _read_steps(r: _Reader, data: dict) -> tuple[Step, ...]:
                ("no", "uraian"))
         no = r.integer(t, "no", path, minimum=1)
         if no is not None and no != pos:
-            r.err(_join(path, "no"),
+            r.err(join_path(path, "no"),
                   f"langkah harus bernomor urut 1, 2, 3, ... (diharapkan {pos}, tertulis {no})")
         waktu, _ = r.duration(t, "waktu", path)
         out.append(
@@ -463,7 +250,7 @@ def _read_steps(r: _Reader, data: dict) -> tuple[Step, ...]:
     return tuple(out)
 
 
-def _read_decisions(r: _Reader, data: dict, step_nos: set[int]) -> tuple[Decision, ...]:
+def _read_decisions(r: FieldReader, data: dict, step_nos: set[int]) -> tuple[Decision, ...]:
     out = []
     seen: dict[str, str] = {}
     for path, t in r.table_list(data, "keputusan"):
@@ -472,12 +259,12 @@ def _read_decisions(r: _Reader, data: dict, step_nos: set[int]) -> tuple[Decisio
                 "kembali_ke_langkah"),
                ("id", "jenis", "pertanyaan", "setelah_langkah", "ya", "tidak"))
         did = r.ident(t, "id", path)
-        _unique(r, seen, did, _join(path, "id"), "id")
+        _unique(r, seen, did, join_path(path, "id"), "id")
         after = r.integer(t, "setelah_langkah", path, minimum=1)
         back = r.integer(t, "kembali_ke_langkah", path, minimum=1)
         for key, no in (("setelah_langkah", after), ("kembali_ke_langkah", back)):
             if no is not None and step_nos and no not in step_nos:
-                r.err(_join(path, key),
+                r.err(join_path(path, key),
                       f"langkah {no} tidak ada (langkah 1-{max(step_nos)})")
         out.append(
             Decision(
@@ -494,7 +281,7 @@ def _read_decisions(r: _Reader, data: dict, step_nos: set[int]) -> tuple[Decisio
     return tuple(out)
 
 
-def _check_placeholders(r: _Reader, text: str, path: str, *, paragraph: bool) -> None:
+def _check_placeholders(r: FieldReader, text: str, path: str, *, paragraph: bool) -> None:
     """Report ``{placeholders}`` a letter cannot fill, and malformed braces."""
     if paragraph and text == IDENTITY_PARAGRAPH:
         return
@@ -511,7 +298,7 @@ def _check_placeholders(r: _Reader, text: str, path: str, *, paragraph: bool) ->
             r.err(path, f"isian '{{{name}}}' tidak dikenal (yang tersedia: {known})")
 
 
-def _read_letter(r: _Reader, data: dict) -> Letter | None:
+def _read_letter(r: FieldReader, data: dict) -> Letter | None:
     t = r.sub_table(data, "surat")
     if t is None:
         return None
@@ -523,11 +310,11 @@ def _read_letter(r: _Reader, data: dict) -> Letter | None:
     template = r.choice(t, "templat", path, LETTER_TEMPLATES, label="templat")
     klasifikasi = r.text(t, "klasifikasi", path, required=True)
     if klasifikasi and not _KLASIFIKASI_RE.match(klasifikasi):
-        r.err(_join(path, "klasifikasi"),
+        r.err(join_path(path, "klasifikasi"),
               f"kode klasifikasi '{klasifikasi}' tidak valid (contoh: 400.9.12)")
     body = r.text_list(t, "isi", path)
     if "isi" in t and not body:
-        r.err(_join(path, "isi"), "minimal satu paragraf")
+        r.err(join_path(path, "isi"), "minimal satu paragraf")
     for i, para in enumerate(body, start=1):
         _check_placeholders(r, para, f"surat.isi[{i}]", paragraph=True)
     addressee = r.text(t, "kepada", path)
@@ -553,7 +340,7 @@ def _parse(path: Path) -> tuple[Service | None, list[str]]:
     Returns:
         The service (None when the file has errors) and the list of errors.
     """
-    r = _Reader(path.name)
+    r = FieldReader(path.name, top_keys=_TOP_KEYS)
     try:
         raw = path.read_bytes()
     except OSError as exc:
