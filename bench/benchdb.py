@@ -1,7 +1,10 @@
-"""The database a bench runs on (shared by the bench scripts)."""
+"""What the bench scripts share: the database a bench runs on, timing, percentiles."""
 
 from __future__ import annotations
 
+import math
+import statistics
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,3 +36,19 @@ def fresh_database(url: str, tmp: Path) -> Iterator[str]:
         with conn.cursor() as cur:
             cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
         conn.close()
+
+
+def timed(fn, runs: int = 20) -> float:
+    """Median milliseconds of ``fn()`` over ``runs`` calls."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of ``samples``."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import multiprocessing as mp
 import re
 import statistics
@@ -45,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchdb import fresh_database  # noqa: E402
+from benchdb import fresh_database, percentile  # noqa: E402
 
 from desk.config import Config  # noqa: E402
 from desk.wiring import make_service  # noqa: E402
@@ -271,12 +270,6 @@ def check_numbers(service, settings: OfficeSettings) -> tuple[list[str], list[st
 
 
 # -- the run ------------------------------------------------------------------------------------
-
-
-def percentile(samples: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank) of ``samples``."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
 
 
 def main() -> int:

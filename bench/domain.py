@@ -11,29 +11,21 @@ open case < 30 ms, search < 100 ms over 1000 cases, call next < 30 ms. Prints PA
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchdb import timed  # noqa: E402
 
 from desk.config import Config  # noqa: E402
 from desk.wiring import make_service  # noqa: E402
 from models.demo import prepare_demo  # noqa: E402
 from models.dto import ApplicantInput  # noqa: E402
 from models.settings import OfficeSettings  # noqa: E402
-
-
-def timed(fn, runs: int = 20) -> float:
-    """Median milliseconds of ``fn()`` over ``runs`` calls."""
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> int:

@@ -28,7 +28,6 @@ Targets (issue 6): delivery p95 <= 250 ms, 0 events missing. Prints PASS/FAIL pe
 from __future__ import annotations
 
 import argparse
-import math
 import multiprocessing as mp
 import os
 import random
@@ -43,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchdb import fresh_database  # noqa: E402
+from benchdb import fresh_database, percentile  # noqa: E402
 
 from desk.config import Config  # noqa: E402
 from desk.wiring import make_service  # noqa: E402
@@ -115,12 +114,6 @@ def writer(config: Config, count: int, seed: int, gap: tuple[float, float], serv
         results.put({"committed": committed, "failures": failures})
     except Exception:  # noqa: BLE001
         results.put({"error": traceback.format_exc()})
-
-
-def percentile(samples: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank) of ``samples``."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
 
 
 def main() -> int:

@@ -14,7 +14,8 @@ Generates, with bulk inserts into the desk's own tables, 250,000 cases over five
   step timing per service and step over five years         printed (dashboard: issue 10)
 
 Medians of repeated calls in this process (the time a thread worker spends on a keypress).
-With --db postgresql://... the data goes into a fresh schema that is dropped afterwards.
+With --db postgresql://... the data goes into a fresh schema that is dropped afterwards;
+the temporary SQLite file is removed too.
 Exits non-zero when a target is missed.
 """
 
@@ -24,17 +25,16 @@ import argparse
 import datetime as dt
 import json
 import random
-import shutil
-import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchdb import fresh_database, timed  # noqa: E402
 
 from desk.config import Config  # noqa: E402
 from desk.wiring import make_service  # noqa: E402
@@ -52,16 +52,6 @@ LAST = ["Santoso", "Wulandari", "Saputra", "Rahayu", "Hidayat", "Kusuma", "Prata
         "Nugroho", "Susanto", "Hartono", "Kurniawan", "Suryani", "Anggraini"]
 ORGS = ["Yayasan Peduli Sesama", "Panti Asuhan Kasih Ibu", "KUBE Maju Bersama", "LKS Harapan Bangsa",
         "Yayasan Nurul Iman", "Kelompok Tani Sejahtera"]
-
-
-def timed(fn, runs: int = 20) -> float:
-    """Median milliseconds of ``fn()`` over ``runs`` calls."""
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def _chunks(rows: list, size: int):
@@ -197,26 +187,8 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=250_000)
     parser.add_argument("--steps", type=int, default=10)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="desk-scale-"))
-    url, schema = args.db or f"sqlite:///{tmp / 'desk.db'}", ""
-    if url.startswith("postgres"):
-        import psycopg2
-
-        schema = "bench_" + uuid.uuid4().hex[:8]
-        with psycopg2.connect(url) as conn, conn.cursor() as cur:
-            cur.execute(f'CREATE SCHEMA "{schema}"')
-        url = f"{url}{'&' if '?' in url else '?'}options={quote('-csearch_path=' + schema)}"
-    try:
-        return _run(url, tmp, args)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file of 250,000 cases is ~1.5 GB
-        if schema:
-            import psycopg2
-
-            conn = psycopg2.connect(args.db)
-            conn.autocommit = True
-            conn.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
-            conn.close()
+    with tempfile.TemporaryDirectory(prefix="desk-scale-") as tmp, fresh_database(args.db, Path(tmp)) as url:
+        return _run(url, Path(tmp), args)  # (the SQLite file of 250,000 cases is ~1.5 GB)
 
 
 def _run(url: str, tmp: Path, args) -> int:

@@ -69,9 +69,15 @@ def _period(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | 
 _DATE = click.DateTime(formats=["%Y-%m-%d", "%d-%m-%Y"])
 
 
+def _period_options(f):
+    """--dari and --sampai (office days, default today)."""
+    f = click.option("--sampai", type=_DATE, metavar="TANGGAL", help="Akhir periode; bawaan hari ini.")(f)
+    return click.option("--dari", type=_DATE, metavar="TANGGAL",
+                        help="Awal periode (TTTT-BB-HH); bawaan hari ini.")(f)
+
+
 @laporan.command("petugas")
-@click.option("--dari", type=_DATE, metavar="TANGGAL", help="Awal periode (TTTT-BB-HH); bawaan hari ini.")
-@click.option("--sampai", type=_DATE, metavar="TANGGAL", help="Akhir periode; bawaan hari ini.")
+@_period_options
 @help_option
 @click.pass_context
 def laporan_petugas(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None) -> None:
@@ -87,8 +93,7 @@ def laporan_petugas(ctx: click.Context, dari: dt.datetime | None, sampai: dt.dat
 
 
 @laporan.command("langkah")
-@click.option("--dari", type=_DATE, metavar="TANGGAL", help="Awal periode (TTTT-BB-HH); bawaan hari ini.")
-@click.option("--sampai", type=_DATE, metavar="TANGGAL", help="Akhir periode; bawaan hari ini.")
+@_period_options
 @help_option
 @click.pass_context
 def laporan_langkah(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None) -> None:

@@ -9,6 +9,7 @@ resumes at its first change.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -174,6 +175,4 @@ def decide(ctx: Context, session: SessionInfo, case_id: int) -> DecisionResult:
 
 
 def _with_document(detail: CaseDetail, document: Any) -> CaseDetail:
-    import dataclasses
-
     return dataclasses.replace(detail, documents=(*detail.documents, document))

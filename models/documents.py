@@ -132,19 +132,17 @@ def print_product(ctx: Context, session: SessionInfo, case_id: int) -> DocumentI
     A letter gets its number (per office and year) and a verification code the first time;
     printing again reprints the same number with the case's current data.
     """
-    receipt: list[bool] = []
-
-    def read() -> tuple[Any, CaseDetail]:
+    def read() -> tuple[Any, CaseDetail, bool]:
         existing = (Document.select(Document.id)
                     .where((Document.case == Case.id) & Document.number.is_null(False)).limit(1))
         record = load_case(ctx, case_id, extra={"letter_id": existing})
         svc = ctx.service_by_row(record.row.service_id)
-        if svc is not None and (svc.letter is None or svc.letter.template == "tanda_terima"):
+        receipt = svc is not None and (svc.letter is None or svc.letter.template == "tanda_terima")
+        if receipt:
             load_bundle(ctx, record)  # the receipt lists the documents received
-            receipt.append(True)
-        return record, case_detail(ctx, record)
+        return record, case_detail(ctx, record), receipt
 
-    record, detail = ctx.read(session, Permission.DOCUMENT_PRINT, read)
+    record, detail, receipt = ctx.read(session, Permission.DOCUMENT_PRINT, read)
     if detail.status not in ("diproses", "selesai"):
         raise DeskError("Surat hanya dapat dicetak untuk berkas yang sudah lengkap.")
     if receipt:

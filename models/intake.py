@@ -88,7 +88,7 @@ def open_case(ctx: Context, session: SessionInfo, service_code: str, applicant: 
                    applicant_data=snapshot_of(person), member_count=cleaned.get("member_count"),
                    created_by=session.staff_id, created_at=tx.now, updated_at=tx.now,
                    verify_started_at=tx.now, status="verifikasi", conditions="{}", outcome="")
-        row.id = Case.insert(**{f: row.__data__[f] for f in row.__data__}).execute()
+        row.save(force_insert=True)
         if svc.persyaratan:
             ChecklistAnswer.insert_many([{"case": row.id, "item_id": it.id, "received": False, "note": "",
                                           "updated_at": tx.now} for it in svc.persyaratan]).execute()
