@@ -45,6 +45,11 @@ class DeskScreen(Screen[Any]):
             return self._desk_app_ref
         return self.app  # type: ignore[return-value]
 
+    def saving(self) -> list[Any]:
+        """The unfinished workers of this screen that save something (:attr:`COMMIT_GROUPS`)."""
+        return [w for w in self.desk_app.workers
+                if w.node is self and w.group in self.COMMIT_GROUPS and not w.is_finished]
+
     def busy(self) -> bool:
         """Whether a change of this screen is still being saved (and say so).
 
@@ -54,8 +59,7 @@ class DeskScreen(Screen[Any]):
         Returns:
             True while a worker of one of :attr:`COMMIT_GROUPS` is unfinished.
         """
-        running = [w for w in self.desk_app.workers
-                   if w.node is self and w.group in self.COMMIT_GROUPS and not w.is_finished]
+        running = self.saving()
         if running:
             what = running[0].description or "menyimpan"
             self.notify(f"Tunggu sebentar: {what[:1].lower()}{what[1:]}…", title="Sedang bekerja",

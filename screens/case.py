@@ -290,9 +290,7 @@ class CaseScreen(DeskScreen):
     def _reloaded(self, case: CaseDetail) -> None:
         """Show the case as stored now, unless a change of this screen is being saved (its
         own result follows and is shown then)."""
-        if self.is_attached and case.id == self.case.id and not any(
-                w.group in self.COMMIT_GROUPS and not w.is_finished for w in self.desk_app.workers
-                if w.node is self):
+        if self.is_attached and case.id == self.case.id and not self.saving():
             self.show_case(case)
 
     def _show_header(self, now: dt.datetime | None = None) -> None:
