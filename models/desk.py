@@ -16,7 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from forms.catalog import Catalog
-from models import cases, db as dbmod, documents, events, intake, office, queue, reports, search, staff, steps
+from models import (cases, counterops, db as dbmod, documents, events, intake, office, queue, queueboard,
+                    queuestats, reports, search, staff, steps)
 from models.dto import (
     ApplicantInfo,
     ApplicantInput,
@@ -35,6 +36,7 @@ from models.dto import (
 )
 from models.kernel import Context
 from models.permissions import machine_session
+from models.queuedto import BoardState, QueueLineInfo, QueueStats
 from models.settings import OfficeSettings
 
 
@@ -156,39 +158,76 @@ class DeskService:
         """Every loket of the office, closed ones too."""
         return office.all_counters(self.ctx, session)
 
-    def rename_counter(self, session: SessionInfo, number: int, name: str, active: bool | None = None) -> CounterInfo:
-        """Name a loket and open or close it (office settings)."""
-        return office.rename_counter(self.ctx, session, number, name, active)
+    def rename_counter(self, session: SessionInfo, number: int, name: str = "", active: bool | None = None,
+                       lines: str | None = None) -> CounterInfo:
+        """Name a loket, open or close it, set the queue lines it calls from (office settings)."""
+        return office.rename_counter(self.ctx, session, number, name, active, lines)
 
     # -- queue ------------------------------------------------------------------------------------
 
-    def issue_ticket(self, session: SessionInfo, service_code: str, priority: bool = False) -> TicketInfo:
-        """Issue the next ticket of the day for a service."""
-        return queue.issue_ticket(self.ctx, session, service_code, priority)
+    def issue_ticket(self, session: SessionInfo, service_code: str, priority: bool = False,
+                     priority_kind: str = "") -> TicketInfo:
+        """Issue the next ticket of the day for a service (priority_kind: lansia, disabilitas,
+        hamil, anak)."""
+        return queue.issue_ticket(self.ctx, session, service_code, priority, priority_kind)
 
     def print_ticket(self, session: SessionInfo, ticket_id: int) -> DocumentInfo:
         """Render the ticket PDF, record it, print it."""
         return documents.print_ticket(self.ctx, session, ticket_id)
 
     def queue(self, session: SessionInfo) -> list[TicketInfo]:
-        """Today's waiting tickets and those called to this loket, in call order."""
+        """This loket's tickets, then the waiting ones in the order it would call them."""
         return queue.queue(self.ctx, session)
+
+    def queue_lines(self, session: SessionInfo) -> list[QueueLineInfo]:
+        """The office's queue lines with waiting counts and the wait for a ticket taken now."""
+        return queueboard.queue_lines(self.ctx, session)
+
+    def board_state(self, session: SessionInfo) -> BoardState:
+        """What the waiting-room board shows now."""
+        return queueboard.board_state(self.ctx, session)
+
+    def queue_stats(self, session: SessionInfo, since: dt.date, until: dt.date) -> QueueStats:
+        """Queue statistics of a period (per line, loket, hour of day)."""
+        return queuestats.queue_stats(self.ctx, session, since, until)
 
     def call_next(self, session: SessionInfo) -> TicketInfo | None:
         """Call the next waiting ticket to the session's loket (None when nobody waits)."""
         return queue.call_next(self.ctx, session)
 
+    def find_ticket(self, session: SessionInfo, typed: str) -> TicketInfo:
+        """Today's ticket with a typed number ("A-12", "a12", "12")."""
+        return queue.find_ticket(self.ctx, session, typed)
+
+    def call_ticket(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
+        """Call one ticket to this loket (out of turn, a parked one back, a returning one)."""
+        return queue.call_ticket(self.ctx, session, ticket_id)
+
     def recall(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
         """Call the same ticket again."""
-        return queue.recall(self.ctx, session, ticket_id)
+        return counterops.recall(self.ctx, session, ticket_id)
 
     def skip_ticket(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
         """Mark a called ticket tidak hadir."""
-        return queue.skip_ticket(self.ctx, session, ticket_id)
+        return counterops.skip_ticket(self.ctx, session, ticket_id)
 
     def finish_ticket(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
         """Finish the ticket being served."""
-        return queue.finish_ticket(self.ctx, session, ticket_id)
+        return counterops.finish_ticket(self.ctx, session, ticket_id)
+
+    def start_serving(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
+        """The called applicant is at the loket: serving starts."""
+        return counterops.start_serving(self.ctx, session, ticket_id)
+
+    def park_ticket(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
+        """Park (tunda) the ticket at this loket."""
+        return counterops.park_ticket(self.ctx, session, ticket_id)
+
+    def transfer_ticket(self, session: SessionInfo, ticket_id: int, *, service_code: str = "",
+                        counter_no: int | None = None, reason: str = "") -> TicketInfo:
+        """Transfer a ticket to another service's line and/or to one loket (keeps its number)."""
+        return counterops.transfer_ticket(self.ctx, session, ticket_id, service_code=service_code,
+                                          counter_no=counter_no, reason=reason)
 
     # -- cases ------------------------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ def _record(ctx: Context, session: SessionInfo, *, kind: str, title: str, path: 
 
 def print_ticket(ctx: Context, session: SessionInfo, ticket_id: int) -> DocumentInfo:
     """Render the ticket as an 80 mm PDF, record it, print it."""
-    row, ahead = ctx.read(session, Permission.QUEUE_ISSUE, lambda: waiting_ahead(ctx, ticket_id))
+    row, ahead, _wait = ctx.read(session, Permission.QUEUE_ISSUE, lambda: waiting_ahead(ctx, ticket_id))
     info = ticket_info(ctx, row)
     day = info.issued_at.date()
     path = doc_path(ctx, "tiket", f"{day.isoformat()}-{row['code']}", day)

@@ -26,6 +26,7 @@ TICKET_STATUSES: dict[str, str] = {
     "dilayani": "Dilayani",
     "selesai": "Selesai",
     "lewat": "Tidak hadir",
+    "ditunda": "Ditunda",
 }
 
 
@@ -71,6 +72,8 @@ class CounterInfo:
     name: str
     #: Closed loket cannot be chosen at sign-in.
     active: bool = True
+    #: Queue lines (prefixes) it calls from; empty = every line.
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,18 @@ class TicketInfo:
     counter_no: int | None = None
     staff_name: str = ""
     case_id: int | None = None
+    #: The queue line (prefix) it waits in; a transferred ticket keeps its code.
+    line: str = ""
+    #: lansia, disabilitas, hamil, anak ("" = normal or unspecified priority).
+    priority_kind: str = ""
+    call_count: int = 0
+    first_called_at: dt.datetime | None = None
+    served_at: dt.datetime | None = None
+    #: Transferred to this loket only.
+    target_counter_no: int | None = None
+    #: People called before it and the estimated wait in minutes (waiting tickets only).
+    ahead: int | None = None
+    wait_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -382,3 +397,4 @@ class DecisionResult:
     case: CaseDetail
     document: DocumentInfo | None = None
     missing: tuple[ChecklistLine, ...] = field(default=())
+

@@ -17,6 +17,7 @@ from models import events
 from models.dto import CounterInfo, DeskError, OfficeInfo, ServiceInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.permissions import Permission
+from models.queuelines import counter_lines, lines as queue_lines
 from models.tables import Case, Counter, Office, Service
 
 
@@ -114,12 +115,13 @@ def office_info(ctx: Context) -> OfficeInfo:
     (the login screen lists the loket before anyone signs in)."""
 
     def body() -> OfficeInfo:
-        rows = (Counter.select(Counter.id, Counter.number, Counter.name)
+        rows = (Counter.select(Counter.id, Counter.number, Counter.name, Counter.lines)
                 .where((Counter.office == ctx.office_id) & Counter.active).order_by(Counter.number))
         return OfficeInfo(
             id=ctx.office_id, name=ctx.settings.name, kabupaten=ctx.settings.kabupaten,
             tz=ctx.settings.timezone,
-            counters=tuple(CounterInfo(id=r.id, number=r.number, name=r.name) for r in rows),
+            counters=tuple(CounterInfo(id=r.id, number=r.number, name=r.name, lines=counter_lines(r.lines))
+                           for r in rows),
             services=tuple(service_info(s) for s in ctx.offered()),
         )
 
@@ -131,33 +133,54 @@ def all_counters(ctx: Context, session: SessionInfo) -> list[CounterInfo]:
 
     def body() -> list[CounterInfo]:
         rows = Counter.select().where(Counter.office == ctx.office_id).order_by(Counter.number)
-        return [CounterInfo(id=r.id, number=r.number, name=r.name, active=r.active) for r in rows]
+        return [_counter_info(r) for r in rows]
 
     return ctx.read(session, Permission.OFFICE_SETTINGS, body)
 
 
-def rename_counter(ctx: Context, session: SessionInfo, number: int, name: str,
-                   active: bool | None = None) -> CounterInfo:
-    """Name a loket (e.g. "Loket Prioritas") and open or close it (office settings).
+def rename_counter(ctx: Context, session: SessionInfo, number: int, name: str = "",
+                   active: bool | None = None, lines: str | None = None) -> CounterInfo:
+    """Name a loket (e.g. "Loket Prioritas"), open or close it, and set the queue lines it
+    calls from (office settings).
+
+    Args:
+        name: The new name ("" keeps the current one).
+        lines: Prefixes separated by commas ("A,B"); "" = every line; None keeps them.
 
     Raises:
         PermissionDenied: for roles without office settings.
-        DeskError: unknown loket or a bad name.
+        DeskError: unknown loket, a bad name, or an unknown line.
     """
     name = " ".join((name or "").split())
-    if not name or len(name) > 80:
-        raise DeskError("Nama loket wajib diisi, paling banyak 80 karakter.")
+    if len(name) > 80:
+        raise DeskError("Nama loket paling banyak 80 karakter.")
+    prefixes: tuple[str, ...] | None = None
+    if lines is not None:
+        prefixes = counter_lines(lines)
+        known = {line.prefix for line in queue_lines(ctx)}
+        unknown = [p for p in prefixes if p not in known]
+        if unknown:
+            raise DeskError(f"Jalur antrean {', '.join(unknown)} tidak ada; jalur kantor ini: "
+                            f"{', '.join(sorted(known))}.")
 
     def body(tx: Tx) -> CounterInfo:
         row = Counter.get_or_none((Counter.office == ctx.office_id) & (Counter.number == number))
         if row is None:
             raise DeskError(f"Loket {number} tidak ada di kantor ini.")
-        row.name = name
+        if name:
+            row.name = name
         if active is not None:
             row.active = bool(active)
+        if prefixes is not None:
+            row.lines = ",".join(prefixes)
         row.save()
-        tx.audit("ubah", "counter", row.id, loket=number, nama=name, aktif=row.active)
+        tx.audit("ubah", "counter", row.id, loket=number, nama=row.name, aktif=row.active, jalur=row.lines)
         tx.emit(events.COUNTER_CHANGED, row.id, loket=number)
-        return CounterInfo(id=row.id, number=row.number, name=row.name, active=row.active)
+        return _counter_info(row)
 
     return ctx.write(session, Permission.OFFICE_SETTINGS, body)
+
+
+def _counter_info(row: Counter) -> CounterInfo:
+    return CounterInfo(id=row.id, number=row.number, name=row.name, active=row.active,
+                       lines=counter_lines(row.lines))

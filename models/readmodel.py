@@ -83,11 +83,15 @@ def applicant_info(ctx: Context, a: Applicant, snapshot: str = "") -> ApplicantI
 def ticket_infos(ctx: Context, where: Any, order: Any = None) -> list[TicketInfo]:
     """Tickets matching ``where`` (one query: loket, staff and case joined in)."""
     case_id = (Case.select(fn.MIN(Case.id)).where(Case.ticket == Ticket.id))
+    target = Counter.alias("target")
     query = (Ticket.select(Ticket.id, Ticket.code, Ticket.number, Ticket.service, Ticket.status,
-                           Ticket.priority, Ticket.issued_at, Ticket.called_at,
-                           Counter.number.alias("counter_no"), Staff.full_name.alias("staff_name"),
-                           case_id.alias("case_id"))
+                           Ticket.priority, Ticket.issued_at, Ticket.called_at, Ticket.line,
+                           Ticket.priority_kind, Ticket.call_count, Ticket.first_called_at,
+                           Ticket.served_at, Counter.number.alias("counter_no"),
+                           target.number.alias("target_counter_no"),
+                           Staff.full_name.alias("staff_name"), case_id.alias("case_id"))
              .join(Counter, JOIN.LEFT_OUTER, on=(Ticket.counter == Counter.id))
+             .join(target, JOIN.LEFT_OUTER, on=(Ticket.target_counter == target.id), src=Ticket)
              .join(Staff, JOIN.LEFT_OUTER, on=(Ticket.staff == Staff.id), src=Ticket)
              .where(where))
     if order is not None:
@@ -96,7 +100,8 @@ def ticket_infos(ctx: Context, where: Any, order: Any = None) -> list[TicketInfo
 
 
 def ticket_info(ctx: Context, r: dict[str, Any], *, counter_no: int | None = None,
-                staff_name: str = "", case_id: int | None = None) -> TicketInfo:
+                staff_name: str = "", case_id: int | None = None, ahead: int | None = None,
+                wait_minutes: int | None = None) -> TicketInfo:
     """A ticket from a row's values (``service`` is the service row id)."""
     svc = ctx.service_by_row(r["service"])
     status = r["status"]
@@ -106,7 +111,10 @@ def ticket_info(ctx: Context, r: dict[str, Any], *, counter_no: int | None = Non
         status_label=TICKET_STATUSES.get(status, status), priority=bool(r["priority"]),
         issued_at=ctx.local(r["issued_at"]), called_at=ctx.local(r.get("called_at")),
         counter_no=r.get("counter_no", counter_no), staff_name=r.get("staff_name") or staff_name,
-        case_id=r.get("case_id", case_id),
+        case_id=r.get("case_id", case_id), line=r.get("line") or "",
+        priority_kind=r.get("priority_kind") or "", call_count=r.get("call_count") or 0,
+        first_called_at=ctx.local(r.get("first_called_at")), served_at=ctx.local(r.get("served_at")),
+        target_counter_no=r.get("target_counter_no"), ahead=ahead, wait_minutes=wait_minutes,
     )
 
 

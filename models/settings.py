@@ -5,7 +5,52 @@ Loaded by desk.config from the configuration file; these defaults describe the d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+#: Priority groups of the queue (UU 8/2016, UU 13/1998 and the Standar Pelayanan's "sarana
+#: khusus"): key -> label shown on the kiosk, the ticket and the counter.
+PRIORITY_KINDS: dict[str, str] = {
+    "lansia": "Lansia",
+    "disabilitas": "Penyandang disabilitas",
+    "hamil": "Ibu hamil / menyusui",
+    "anak": "Anak",
+}
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """A queue line: services called from one waiting line, numbered with one letter prefix."""
+
+    prefix: str
+    name: str
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """How the office runs its walk-in queue (``[antrean]`` in desk.toml).
+
+    Attributes:
+        lines: Services grouped into lines; a service in no line waits in its own line under its
+            catalog prefix.
+        priority_run: At most this many priority tickets are called in a row at a loket while
+            normal tickets wait (1 = alternate; 0 = priority tickets always first).
+        recall_limit: After this many calls of the same ticket the counter offers tidak hadir.
+        running_text: The board's running text ("" = a greeting with the office's name).
+        kiosk_key: The office's key that closes the kiosk (digits; "" = the kiosk cannot start).
+        open_minutes: A loket counts as open when it called a ticket within this many minutes
+            (the wait estimate divides the line by the open loket).
+        board_recent: How many recent calls the board lists.
+    """
+
+    lines: tuple[QueueLine, ...] = ()
+    priority_run: int = 2
+    recall_limit: int = 3
+    running_text: str = ""
+    kiosk_key: str = ""
+    open_minutes: int = 30
+    board_recent: int = 6
 
 
 @dataclass(frozen=True)
@@ -30,6 +75,11 @@ class OfficeSettings:
         output_dir: Where PDFs are written ("" = the data dir's "dokumen" folder).
         print_command: Command that prints a PDF, e.g. ``"lp -d loket"``; ``{file}`` is replaced
             by the PDF's path (appended when absent). Empty: documents are only saved.
+        ticket_width: Thermal paper of the ticket printer, 58 or 80 (mm).
+        ticket_printer: Where tickets go instead of ``print_command``: an ESC/POS printer
+            (``escpos:net:HOST[:PORT]``, ``escpos:usb:VID:PID``, ``escpos:serial:DEV``,
+            ``escpos:file:/dev/usb/lp0``) or a command (``lp -d tiket``). Empty: print_command.
+        queue: The queue's lines, priority rule and board (``[antrean]``).
     """
 
     code: str = "DINSOS-KKR"
@@ -56,3 +106,19 @@ class OfficeSettings:
     services: tuple[str, ...] = ()
     output_dir: str = ""
     print_command: str = ""
+    ticket_width: int = 80
+    ticket_printer: str = ""
+    queue: QueueSettings = field(default_factory=QueueSettings)
+
+
+def tz_label(zone: str) -> str:
+    """WIB, WITA or WIT for an Indonesian IANA zone (by its UTC offset); "" for others."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    try:
+        offset = dt.datetime.now(ZoneInfo(zone)).utcoffset()
+    except Exception:
+        return ""
+    hours = offset.total_seconds() / 3600 if offset is not None else None
+    return {7: "WIB", 8: "WITA", 9: "WIT"}.get(hours, "")  # type: ignore[arg-type]

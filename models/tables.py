@@ -60,6 +60,10 @@ class Counter(BaseModel):
     number = IntegerField()
     name = CharField(max_length=80, default="")
     active = BooleanField(default=True)
+    #: The queue lines (prefixes, comma-separated) this loket calls from; "" = every line.
+    lines = CharField(max_length=60, default="")
+    #: Priority tickets called in a row at this loket (the office's interleave rule).
+    priority_run = IntegerField(default=0)
 
     class Meta:
         indexes = ((("office", "number"), True),)
@@ -132,6 +136,18 @@ class Ticket(BaseModel):
     finished_at = DateTimeField(null=True)
     #: When the applicant reached the loket and serving began (walk time = served - called).
     served_at = DateTimeField(null=True)
+    #: The queue line (prefix) the ticket waits in; a transfer moves it, its code stays.
+    line = CharField(max_length=4, default="")
+    #: Why it is a priority ticket: lansia, disabilitas, hamil, anak ("" = normal).
+    priority_kind = CharField(max_length=16, default="")
+    #: The first call (waiting time = first_called - issued); called_at is the latest call.
+    first_called_at = DateTimeField(null=True)
+    #: Parked (ditunda) since; seconds spent parked are left out of the service time.
+    parked_at = DateTimeField(null=True)
+    parked_seconds = IntegerField(default=0)
+    #: A ticket transferred to one loket waits for that loket only.
+    target_counter = ForeignKeyField(Counter, null=True, backref="transferred", lazy_load=False)
+    transfer_count = IntegerField(default=0)
 
     class Meta:
         indexes = (
@@ -140,6 +156,8 @@ class Ticket(BaseModel):
             (("office", "day", "status", "priority", "id"), False),
             # what is called to / served at one loket now
             (("counter", "status"), False),
+            # queue statistics of a period
+            (("office", "issued_at"), False),
         )
 
 

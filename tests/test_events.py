@@ -48,7 +48,7 @@ def test_another_process_sees_every_event_in_order(config, desk_service):
     feed.close()
     assert [e.kind for e in got] == ["ticket.issued"] * 30 + ["ticket.called"]
     assert [e.payload["kode"] for e in got[:30]] == [f"H-{n:03d}" for n in range(1, 31)]
-    assert got[-1].payload == {"kode": "H-001", "loket": 2}
+    assert got[-1].payload == {"kode": "H-001", "loket": 2, "jalur": "H"}
     assert [e.id for e in got] == sorted(e.id for e in got)
 
 

@@ -24,7 +24,7 @@ ORG = ApplicantInput(
 )
 
 #: Statements each call of the counter action may send (README "Statement budget").
-BUDGET = {"issue_ticket": 4, "call_next": 4, "open_case": 6, "set_item": 2, "decide": 8,
+BUDGET = {"issue_ticket": 4, "call_next": 5, "open_case": 6, "set_item": 2, "decide": 8,
           "print_product": 6}
 #: The whole action: ticket, call, open case, 6 ticks, decide, letter.
 ACTION_BUDGET = 40
