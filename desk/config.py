@@ -16,7 +16,8 @@ from pathlib import Path
 import platformdirs
 
 from models.db import sqlite_url
-from models.settings import OfficeSettings
+from models.settings import PRIORITY_KINDS, OfficeSettings, QueueLine, QueueSettings
+from output.voice import VoiceSettings
 
 APP_NAME = "desk"
 
@@ -45,6 +46,8 @@ class Config:
     katalog_dirs: tuple[Path, ...] = ()
     config_file: Path | None = None
     extra: dict = field(default_factory=dict)
+    #: The board's voice call ([suara]).
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
 
 
 def default_data_dir() -> Path:
@@ -60,10 +63,77 @@ def default_config_file() -> Path:
 _OFFICE_FIELDS = {f.name: f for f in dataclasses.fields(OfficeSettings)}
 
 
-def _office_from(table: dict, source: str) -> OfficeSettings:
-    values = {}
+_QUEUE_KEYS = {"prioritas_beruntun": "priority_run", "batas_panggil_ulang": "recall_limit",
+               "teks_berjalan": "running_text", "kunci_anjungan": "kiosk_key",
+               "menit_loket_buka": "open_minutes", "panggilan_terakhir": "board_recent"}
+
+
+def _queue_from(table: dict, source: str) -> QueueSettings:
+    """The ``[antrean]`` section: numbers, texts and ``[[antrean.jalur]]`` line groups."""
+    values: dict = {}
     for key, value in table.items():
-        if key not in _OFFICE_FIELDS:
+        where = f"{source}: [antrean].{key}"
+        if key == "jalur":
+            continue
+        if key not in _QUEUE_KEYS:
+            raise ConfigError(f"{where}: kunci tidak dikenal (pilihan: jalur, {', '.join(_QUEUE_KEYS)})")
+        name = _QUEUE_KEYS[key]
+        if name in ("running_text", "kiosk_key"):
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: harus teks")
+            if name == "kiosk_key" and value and not (value.isdigit() and 4 <= len(value) <= 12):
+                raise ConfigError(f"{where}: harus 4-12 angka (diketik di papan angka anjungan)")
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{where}: harus bilangan bulat 0 atau lebih")
+        values[name] = value
+    lines = []
+    raw_lines = table.get("jalur", [])
+    if not isinstance(raw_lines, list):
+        raise ConfigError(f"{source}: [[antrean.jalur]] harus daftar tabel")
+    for n, entry in enumerate(raw_lines, 1):
+        where = f"{source}: [[antrean.jalur]] ke-{n}"
+        if not isinstance(entry, dict) or set(entry) - {"prefiks", "nama", "layanan"}:
+            raise ConfigError(f"{where}: kunci yang dikenal: prefiks, nama, layanan")
+        prefix = entry.get("prefiks", "")
+        if not (isinstance(prefix, str) and prefix.isascii() and prefix.isalpha() and prefix.isupper()
+                and 1 <= len(prefix) <= 3):
+            raise ConfigError(f"{where}: prefiks harus 1-3 huruf kapital A-Z")
+        services = entry.get("layanan", [])
+        if not (isinstance(services, list) and services and all(isinstance(c, str) for c in services)):
+            raise ConfigError(f"{where}: layanan harus daftar kode layanan, mis. [\"REK-PUB\", \"REK-LKS\"]")
+        name = entry.get("nama", "") or ", ".join(services)
+        if not isinstance(name, str):
+            raise ConfigError(f"{where}: nama harus teks")
+        if any(line.prefix == prefix for line in lines):
+            raise ConfigError(f"{where}: prefiks {prefix} sudah dipakai jalur lain")
+        lines.append(QueueLine(prefix=prefix, name=name, services=tuple(services)))
+    return QueueSettings(lines=tuple(lines), **values)
+
+
+#: ``[suara]`` keys in the configuration file and the VoiceSettings fields they set.
+_VOICE_KEYS = {"mesin": "engine", "ulang": "repeat", "bunyi_awal": "chime", "folder_rekaman": "clips_dir",
+               "kecepatan": "speed", "suara": "voice", "pemutar": "player"}
+
+
+def _voice_from(table: dict, source: str) -> VoiceSettings:
+    unknown = set(table) - set(_VOICE_KEYS)
+    if unknown:
+        raise ConfigError(f"{source}: [suara].{sorted(unknown)[0]}: kunci tidak dikenal "
+                          f"(pilihan: {', '.join(_VOICE_KEYS)})")
+    try:
+        return VoiceSettings.from_mapping({_VOICE_KEYS[k]: v for k, v in table.items()})
+    except ValueError as exc:
+        message = str(exc)
+        for ours, theirs in _VOICE_KEYS.items():
+            message = message.replace(f"[suara].{theirs}:", f"[suara].{ours}:").replace(
+                f"{theirs} =", f"{ours} =")
+        raise ConfigError(f"{source}: {message}") from None
+
+
+def _office_from(table: dict, source: str, queue: dict | None = None) -> OfficeSettings:
+    values: dict = {"queue": _queue_from(queue or {}, source)}
+    for key, value in table.items():
+        if key not in _OFFICE_FIELDS or key == "queue":
             raise ConfigError(f"{source}: [kantor].{key}: kunci tidak dikenal")
         default = _OFFICE_FIELDS[key].default
         if isinstance(default, tuple):
@@ -80,6 +150,8 @@ def _office_from(table: dict, source: str) -> OfficeSettings:
             raise ConfigError(f"{source}: [kantor].{key}: harus teks")
         values[key] = value
     office = OfficeSettings(**values)
+    if office.ticket_width not in (58, 80):
+        raise ConfigError(f"{source}: [kantor].ticket_width: lebar kertas tiket 58 atau 80 (mm)")
     try:
         from zoneinfo import ZoneInfo
 
@@ -115,10 +187,11 @@ def load_config(*, db: str | None = None, config_file: str | Path | None = None,
     else:
         path = None
 
-    unknown = set(raw) - {"kantor", "basis_data", "data_dir", "katalog_dirs", "dokumen_dir"}
+    unknown = set(raw) - {"kantor", "basis_data", "data_dir", "katalog_dirs", "dokumen_dir", "antrean", "suara"}
     if unknown:
         raise ConfigError(f"{path}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
-    office = _office_from(raw.get("kantor", {}), str(path))
+    office = _office_from(raw.get("kantor", {}), str(path), raw.get("antrean", {}))
+    voice = _voice_from(raw.get("suara", {}), str(path))
     ddir = Path(data_dir or os.environ.get("DESK_DATA_DIR") or raw.get("data_dir") or default_data_dir()).expanduser()
     url = db or os.environ.get("DESK_DB") or raw.get("basis_data") or ""
     if not url:
@@ -129,7 +202,7 @@ def load_config(*, db: str | None = None, config_file: str | Path | None = None,
     output_dir = Path(out).expanduser() if out else ddir / "dokumen"
     kdirs = tuple(Path(p).expanduser() for p in raw.get("katalog_dirs", []))
     return Config(data_dir=ddir, db_url=url, office=office, output_dir=output_dir, katalog_dirs=kdirs,
-                  config_file=path)
+                  config_file=path, voice=voice)
 
 
 EXAMPLE_CONFIG = '''# Konfigurasi desk (TOML). Semua kunci opsional.
@@ -159,4 +232,25 @@ register_pattern = "{kode}/{tahun}/{nomor:05d}"
 cuti_bersama_libur = true
 # services = ["REK-LKS", "REK-PUB"]  # kosong = semua layanan di katalog
 # print_command = "lp -d loket1"       # cetak otomatis; {file} = path PDF (kosong = hanya disimpan)
+ticket_width = 80                      # kertas tiket thermal: 58 atau 80 (mm)
+# ticket_printer = "escpos:net:192.168.1.60"   # printer tiket ESC/POS (atau "lp -d tiket")
+
+[antrean]
+prioritas_beruntun = 2      # paling banyak 2 panggilan prioritas berturut-turut (1 = selang-seling, 0 = prioritas selalu dulu)
+batas_panggil_ulang = 3     # setelah 3 panggilan, loket menawarkan "tidak hadir"
+# teks_berjalan = "Selamat datang ... Layanan ini GRATIS."
+# kunci_anjungan = "246810"  # angka untuk menutup anjungan (wajib untuk desk anjungan)
+# menit_loket_buka = 30      # loket dihitung buka bila memanggil dalam 30 menit terakhir
+# panggilan_terakhir = 6     # jumlah panggilan terakhir di papan
+
+# [[antrean.jalur]]         # beberapa layanan dalam satu jalur antrean (bawaan: satu jalur per layanan)
+# prefiks = "R"
+# nama = "Rekomendasi"
+# layanan = ["REK-PUB", "REK-LKS"]
+
+[suara]
+mesin = "espeak"            # espeak (espeak-ng, suara Indonesia) | rekaman (klip WAV) | mati
+ulang = 1                   # berapa kali pengumuman diucapkan
+# folder_rekaman = "/srv/desk/suara"   # klip WAV untuk mesin "rekaman"
+# pemutar = "aplay -q"                  # perintah pemutar WAV (bawaan: dicari otomatis)
 '''

@@ -19,13 +19,13 @@ from fpdf.enums import Align, XPos, YPos
 
 from output.pdf import (
     FONT,
-    TICKET_HEIGHT,
     DeskPDF,
     clean,
     clean_line,
     write_pdf,
 )
-from output.words import format_tanggal, format_waktu, hari
+from output.ticket import TicketSlip, render_ticket_pdf, zone_label
+from output.words import format_tanggal
 
 __all__ = [
     "VERIFICATION_PREFIX",
@@ -197,111 +197,35 @@ def _qr_svg(payload: str) -> io.BytesIO:
 
 
 # ------------------------------------------------------------------- ticket
-def _draw_ticket(pdf: DeskPDF, *, kop: Kop, code: str, service_name: str,
-                 issued_at: datetime, waiting_ahead: int, priority: bool) -> float:
-    """Draw a ticket on the current page.
-
-    Args:
-        pdf: A ticket-sized document with a page added.
-        kop: The office letterhead (names only).
-        code: The ticket code, e.g. "H-001".
-        service_name: The service.
-        issued_at: When the ticket was taken (office local time).
-        waiting_ahead: How many people are ahead.
-        priority: Print the priority line.
-
-    Returns:
-        The y position after the last line, in mm.
-    """
-    w = pdf.content_width
-    x = pdf.l_margin
-
-    def line(text: str, size: float, style: str = "", h: float | None = None) -> None:
-        """Print centered, wrapped text (skipped when empty)."""
-        text = clean(text).strip()
-        if not text:
-            return
-        pdf.set_font(FONT, style, size)
-        pdf.set_x(x)
-        pdf.multi_cell(w, h or size * 0.45, text, align=Align.C,
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def dashed(gap: float = 2.0) -> None:
-        """Draw a dashed tear line with `gap` mm above and below."""
-        pdf.ln(gap)
-        pdf.set_dash_pattern(dash=1, gap=1)
-        pdf.set_line_width(0.2)
-        pdf.line(x, pdf.get_y(), x + w, pdf.get_y())
-        pdf.set_dash_pattern()
-        pdf.ln(gap)
-
-    pdf.set_y(pdf.t_margin + 1)
-    line(kop.pemerintah, 7.5, "B", 3.6)
-    line(kop.dinas, 11, "B", 5)
-    line(clean_line(kop.alamat), 6.5, "", 3)
-    dashed()
-    line("NOMOR ANTREAN", 9, "", 4.5)
-    code = clean_line(code) or "-"
-    size = 44.0
-    pdf.set_font(FONT, "B", size)
-    while size > 14 and pdf.get_string_width(code) > w:
-        size -= 2
-        pdf.set_font(FONT, "B", size)
-    pdf.set_x(x)
-    pdf.multi_cell(w, size * 0.42, code, align=Align.C,
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(1.5)
-    if priority:
-        pdf.set_font(FONT, "B", 10)
-        label = "Antrean Prioritas"
-        box_w = pdf.get_string_width(label) + 8
-        pdf.set_fill_color(0)
-        pdf.set_text_color(255)
-        pdf.set_x(x + (w - box_w) / 2)
-        pdf.cell(box_w, 6, label, align=Align.C, fill=True,
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_text_color(0)
-        pdf.ln(1.5)
-    line(clean_line(service_name), 10.5, "B", 4.8)
-    pdf.ln(1)
-    when = f"{hari(issued_at)}, {format_tanggal(issued_at)} pukul {format_waktu(issued_at)}"
-    line(when, 8.5, "", 4)
-    pdf.ln(0.5)
-    line(f"Antrean di depan Anda: {max(0, int(waiting_ahead))}", 10, "B", 5)
-    dashed()
-    line("Mohon menunggu nomor Anda dipanggil", 8.5, "", 4)
-    line("Simpan tiket ini sampai layanan selesai.", 7, "", 3.4)
-    return pdf.get_y()
-
-
 def render_ticket(path: PathLike, *, kop: Kop, code: str, service_name: str,
                   issued_at: datetime, waiting_ahead: int,
                   priority: bool = False) -> Path:
-    """Render a queue ticket for an 80 mm thermal roll.
+    """Render a queue ticket for an 80 mm thermal roll (compatibility wrapper).
 
-    The page is 80 x 110 mm and grows when long names need more room.
+    New code builds an `output.ticket.TicketSlip` and calls
+    `output.ticket.render_ticket_pdf`, which also knows 58 mm paper, the
+    estimated wait and the priority reason.
 
     Args:
         path: Where to write the PDF.
-        kop: The office letterhead (names only).
+        kop: The office letterhead (names and address).
         code: The ticket code, e.g. "H-001".
         service_name: The service.
-        issued_at: When the ticket was taken (office local time).
+        issued_at: When the ticket was taken (office local time); an aware
+            datetime also prints its zone (WIB, WITA, WIT).
         waiting_ahead: How many people are ahead.
-        priority: Print the "Antrean Prioritas" line.
+        priority: Print the "Antrean Prioritas" box.
 
     Returns:
         The path written.
     """
-    args = dict(kop=kop, code=code, service_name=service_name, issued_at=issued_at,
-                waiting_ahead=waiting_ahead, priority=priority)
-    probe = DeskPDF.ticket(1000)
-    probe.add_page()
-    needed = _draw_ticket(probe, **args) + probe.t_margin
-    pdf = DeskPDF.ticket(max(TICKET_HEIGHT, needed), title=f"Tiket {clean_line(code)}")
-    pdf.add_page()
-    _draw_ticket(pdf, **args)
-    return write_pdf(pdf, path)
+    slip = TicketSlip(
+        pemerintah=kop.pemerintah, dinas=kop.dinas, alamat=kop.alamat, code=code,
+        service_name=service_name, issued_at=issued_at, tz_label=zone_label(issued_at),
+        waiting_ahead=waiting_ahead, estimated_wait_min=None,
+        priority_label="Antrean Prioritas" if priority else "",
+    )
+    return render_ticket_pdf(path, slip, width_mm=80)
 
 
 # --------------------------------------------------------------------- slip

@@ -120,18 +120,20 @@ class DeskPDF(FPDF):
             self.set_title(clean_line(title))
 
     @classmethod
-    def ticket(cls, height: float = TICKET_HEIGHT, *, title: str = "") -> DeskPDF:
-        """Create an 80 mm thermal-roll ticket page without footer.
+    def ticket(cls, height: float = TICKET_HEIGHT, *, width: float = TICKET_WIDTH,
+               margin: float = TICKET_MARGIN, title: str = "") -> DeskPDF:
+        """Create a thermal-roll ticket document without footer.
 
         Args:
-            height: Page height in mm.
+            height: Page height in mm (`add_page(format=...)` may override it).
+            width: Roll width in mm (80 or 58); margin: side and top margin in mm.
             title: Document title for the PDF metadata.
 
         Returns:
             A DeskPDF with narrow margins and no automatic page break.
         """
-        pdf = cls((TICKET_WIDTH, height), page_numbers=False, title=title)
-        pdf.set_margins(TICKET_MARGIN, TICKET_MARGIN, TICKET_MARGIN)
+        pdf = cls((width, height), page_numbers=False, title=title)
+        pdf.set_margins(margin, margin, margin)
         pdf.set_auto_page_break(False)
         return pdf
 
