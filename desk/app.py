@@ -353,13 +353,30 @@ class DeskApp(App[None]):
                     markup=False)
 
 
-def create_app(desk: DeskService) -> DeskApp:
+#: The apps ``create_app`` builds: the counter desk, the waiting-room board, the kiosk.
+APP_MODES = ("loket", "papan", "anjungan")
+
+
+def create_app(desk: DeskService, mode: str = "loket", **options: Any) -> App[Any]:
     """Build the application (the one factory for the command line and the tests).
 
     Args:
         desk: The domain facade, not yet opened.
+        mode: "loket" (the counter desk with sign-in), "papan" (the waiting-room board,
+            desk.boardapp) or "anjungan" (the self-service kiosk, desk.kioskapp).
+        options: Passed to the board's or the kiosk's app (e.g. its voice settings).
 
     Returns:
         The app, ready to ``run()`` or ``run_test()``.
     """
+    if mode == "papan":
+        from desk.boardapp import BoardApp
+
+        return BoardApp(desk, **options)
+    if mode == "anjungan":
+        from desk.kioskapp import KioskApp
+
+        return KioskApp(desk, **options)
+    if mode != "loket":
+        raise ValueError(f"unknown app mode {mode!r} (one of {', '.join(APP_MODES)})")
     return DeskApp(desk)

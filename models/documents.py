@@ -24,6 +24,7 @@ from models.dto import CaseDetail, ChecklistLine, DeskError, DocumentInfo, Sessi
 from models.kernel import Context, Tx
 from models.permissions import Permission, machine_session
 from models.queue import waiting_ahead
+from models.settings import PRIORITY_KINDS, tz_label
 from models.readmodel import case_detail, load_bundle, load_case, ticket_info
 from models.tables import Case, Document
 from output.words import format_tanggal
@@ -82,8 +83,8 @@ def applicant_lines(detail: CaseDetail) -> list[tuple[str, str]]:
 
 def _record(ctx: Context, session: SessionInfo, *, kind: str, title: str, path: Path,
             case_id: int | None = None, ticket_id: int | None = None, audit: dict | None = None,
-            permission: Permission = Permission.DOCUMENT_PRINT) -> DocumentInfo:
-    """Record a rendered document (its PDF is on disk already), then print it."""
+            permission: Permission = Permission.DOCUMENT_PRINT, send: bool = True) -> DocumentInfo:
+    """Record a rendered document (its PDF is on disk already), then print it (``send``)."""
 
     def body(tx: Tx) -> DocumentInfo:
         doc_id = Document.insert(office=ctx.office_id, case=case_id, ticket=ticket_id, kind=kind, title=title,
@@ -95,19 +96,30 @@ def _record(ctx: Context, session: SessionInfo, *, kind: str, title: str, path: 
         return DocumentInfo(id=doc_id, kind=kind, title=title, path=str(path), created_at=tx.local_now,
                             case_id=case_id)
 
-    return printing.send(ctx.settings, ctx.write(session, permission, body))
+    document = ctx.write(session, permission, body)
+    return printing.send(ctx.settings, document) if send else document
 
 
 def print_ticket(ctx: Context, session: SessionInfo, ticket_id: int) -> DocumentInfo:
-    """Render the ticket as an 80 mm PDF, record it, print it."""
-    row, ahead, _wait = ctx.read(session, Permission.QUEUE_ISSUE, lambda: waiting_ahead(ctx, ticket_id))
+    """Render the ticket for the office's thermal paper (58 or 80 mm), record it, print it
+    (ESC/POS printer, ticket command or print_command)."""
+    from output.ticket import TicketSlip, render_ticket_pdf
+
+    row, ahead, wait = ctx.read(session, Permission.QUEUE_ISSUE, lambda: waiting_ahead(ctx, ticket_id))
     info = ticket_info(ctx, row)
     day = info.issued_at.date()
+    s = ctx.settings
+    slip = TicketSlip(
+        pemerintah=s.pemerintah, dinas=s.dinas, alamat=s.alamat, code=row["code"],
+        service_name=info.service_name, issued_at=info.issued_at, tz_label=tz_label(s.timezone),
+        waiting_ahead=ahead, estimated_wait_min=wait,
+        priority_label=(f"Prioritas: {PRIORITY_KINDS[info.priority_kind]}" if info.priority_kind in PRIORITY_KINDS
+                        else "Antrean Prioritas" if info.priority else ""))
     path = doc_path(ctx, "tiket", f"{day.isoformat()}-{row['code']}", day)
-    _docs().render_ticket(path, kop=kop(ctx), code=row["code"], service_name=info.service_name,
-                          issued_at=info.issued_at, waiting_ahead=ahead, priority=bool(row["priority"]))
-    return _record(ctx, session, kind="tiket", title=f"Tiket {row['code']}", path=path, ticket_id=ticket_id,
-                   permission=Permission.QUEUE_ISSUE)
+    render_ticket_pdf(path, slip, width_mm=s.ticket_width)
+    document = _record(ctx, session, kind="tiket", title=f"Tiket {row['code']}", path=path,
+                       ticket_id=ticket_id, permission=Permission.QUEUE_ISSUE, send=False)
+    return printing.send_ticket(s, document, slip)
 
 
 def render_slip(ctx: Context, session: SessionInfo, detail: CaseDetail,
