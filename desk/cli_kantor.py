@@ -27,28 +27,35 @@ def loket_daftar(ctx: click.Context) -> None:
     service = service_of(ctx)
     for counter in service.all_counters(service.principal("sistem")):
         state = "" if counter.active else "  (ditutup)"
-        click.echo(f"Loket {counter.number:<3} {counter.name}{state}")
+        served = ", ".join(counter.lines) if counter.lines else "semua jalur"
+        click.echo(f"Loket {counter.number:<3} {counter.name:<30} jalur: {served}{state}")
 
 
 @loket.command("ubah")
 @click.argument("nomor", type=int, metavar="NOMOR")
-@click.option("--nama", required=True, metavar="NAMA", help='Nama loket, mis. "Loket Prioritas".')
+@click.option("--nama", default="", metavar="NAMA", help='Nama loket, mis. "Loket Prioritas".')
 @click.option("--tutup/--buka", "tutup", default=None, help="Tutup loket (tidak dapat dipilih saat masuk) "
                                                               "atau buka lagi.")
+@click.option("--jalur", default=None, metavar="PREFIKS",
+              help='Jalur antrean yang dipanggil loket ini, mis. "A,B"; "semua" = semua jalur.')
 @help_option
 @click.pass_context
-def loket_ubah(ctx: click.Context, nomor: int, nama: str, tutup: bool | None) -> None:
-    """Ganti nama loket NOMOR, dan buka atau tutup (alias: edit)."""
+def loket_ubah(ctx: click.Context, nomor: int, nama: str, tutup: bool | None, jalur: str | None) -> None:
+    """Ganti nama loket NOMOR, buka atau tutup, atur jalur antreannya (alias: edit)."""
     from models.dto import DeskError
 
+    if not nama and tutup is None and jalur is None:
+        raise click.UsageError("Beri --nama, --tutup/--buka atau --jalur.", ctx=ctx)
     service = service_of(ctx)
+    lines = None if jalur is None else ("" if jalur.strip().lower() == "semua" else jalur)
     try:
         counter = service.rename_counter(service.principal("sistem"), nomor, nama,
-                                         None if tutup is None else not tutup)
+                                         None if tutup is None else not tutup, lines)
     except DeskError as exc:
         raise click.ClickException(str(exc)) from None
     state = "" if tutup is None else (" (ditutup)" if tutup else " (dibuka)")
-    click.echo(f"Loket {counter.number}: {counter.name}{state}.")
+    served = ", ".join(counter.lines) if counter.lines else "semua jalur"
+    click.echo(f"Loket {counter.number}: {counter.name}{state}; memanggil {served}.")
 
 
 @click.group("laporan", cls=AliasedGroup)
@@ -109,6 +116,39 @@ def laporan_langkah(ctx: click.Context, dari: dt.datetime | None, sampai: dt.dat
         click.echo(f"{r.service_code:<14}{r.step_no:>8}{r.started:>8}{r.done:>8}{mean:>12}{within:>14}")
     if not rows:
         click.echo("Belum ada langkah dalam periode ini.")
+
+
+@laporan.command("antrean")
+@_period_options
+@help_option
+@click.pass_context
+def laporan_antrean(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None) -> None:
+    """Antrean per jalur, loket dan jam: diambil, dilayani, tidak hadir, waktu tunggu dan
+    waktu layanan (median dan persentil 90) (alias: queue)."""
+    service = service_of(ctx)
+    since, until = _period(ctx, dari, sampai, service)
+    stats = service.queue_stats(service.principal("sistem"), since, until)
+    click.echo(f"Periode {since:%d-%m-%Y} s.d. {until:%d-%m-%Y}")
+    for title, rows in (("Per jalur", stats.lines), ("Per loket", stats.counters), ("Per jam", stats.hours),
+                        ("Seluruhnya", (stats.total,))):
+        click.echo(f"\n{title}")
+        click.echo(f"{'':<24}{'Ambil':>6}{'Layan':>6}{'Absen':>6}{'Tunggu':>7}{'Tunggu':>8}{'Layan':>7}{'Layan':>8}")
+        click.echo(f"{'':<24}{'':>6}{'':>6}{'':>6}{'median':>7}{'p90':>8}{'median':>7}{'p90':>8}")
+        for r in rows:
+            click.echo(f"{r.label[:23]:<24}{r.issued:>6}{r.served:>6}{r.absent:>6}{_short(r.wait_median):>7}"
+                       f"{_short(r.wait_p90):>8}{_short(r.service_median):>7}{_short(r.service_p90):>8}")
+        if not rows:
+            click.echo("Belum ada tiket dalam periode ini.")
+
+
+def _short(seconds: float | None) -> str:
+    """A duration as minutes and seconds ("4:05") or hours ("1j05")."""
+    if seconds is None:
+        return "-"
+    seconds = round(seconds)
+    if seconds < 3600:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{seconds // 3600}j{seconds % 3600 // 60:02d}"
 
 
 def _duration(seconds: float) -> str:

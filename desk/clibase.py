@@ -70,6 +70,9 @@ class AliasedGroup(click.Group):
         "report": "laporan",
         "edit": "ubah",
         "steps": "langkah",
+        "queue": "antrean",
+        "board": "papan",
+        "kiosk": "anjungan",
     }
 
     def get_command(self, ctx: click.Context, cmd_name: str):

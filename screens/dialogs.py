@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList
+from textual.widgets import Button, Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from models.dto import ServiceInfo
+from models.settings import PRIORITY_KINDS
 from screens.widgets import FormInput, PlainStatic
 
 
@@ -274,18 +275,20 @@ class InputDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ServicePicker(ModalScreen[tuple[str, bool] | None]):
-    """Choose a jenis layanan (and, for tickets, the priority line).
+class ServicePicker(ModalScreen[tuple[str, str] | None]):
+    """Choose a jenis layanan (and, for tickets, a priority group).
 
-    Returns ``(service_code, priority)`` or None when cancelled. Typing a service's queue
-    prefix letter chooses it at once.
+    Returns ``(service_code, priority_kind)`` ("" = not priority) or None when cancelled.
+    Typing a service's queue prefix letter chooses it at once. Every service is listed in
+    catalog order; the line under the list says which of how many is highlighted.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Batal", id="picker.cancel"),
         Binding("f4", "toggle_priority", "Prioritas", id="picker.priority"),
     ]
-    """Enter chooses, a prefix letter chooses its service, F4 toggles prioritas, Escape cancels."""
+    """Enter chooses, a prefix letter chooses its service, F4 cycles the priority group,
+    Escape cancels."""
 
     def __init__(self, services: Sequence[ServiceInfo], *, title: str = "Pilih layanan",
                  allow_priority: bool = True) -> None:
@@ -294,12 +297,14 @@ class ServicePicker(ModalScreen[tuple[str, bool] | None]):
         Args:
             services: The services to offer.
             title: The dialog's title.
-            allow_priority: Offer the priority line (tickets only).
+            allow_priority: Offer the priority groups (tickets only).
         """
         super().__init__(classes="dialog")
         self._services = tuple(services)
         self._title = title
         self._allow_priority = allow_priority
+        self._kinds = ("", *PRIORITY_KINDS)
+        self._kind = 0
 
     def compose(self) -> ComposeResult:
         """Build the dialog."""
@@ -313,11 +318,9 @@ class ServicePicker(ModalScreen[tuple[str, bool] | None]):
                 prompt.append(service.short_name or service.name)
                 options.append(Option(prompt, id=service.code))
             yield OptionList(*options, id="picker-list")
+            yield Label("", id="picker-position", classes="dialog-hint", markup=False)
             if self._allow_priority:
-                yield Checkbox("Prioritas (F4): lansia, disabilitas, ibu hamil",
-                               id="picker-priority")
-            yield Label("Ketik huruf layanan atau pilih dengan panah lalu Enter.",
-                        classes="dialog-hint")
+                yield Label("", id="picker-priority", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -326,6 +329,25 @@ class ServicePicker(ModalScreen[tuple[str, bool] | None]):
         option_list.focus()
         if self._services:
             option_list.highlighted = 0
+        self._show_priority()
+        self._show_position()
+
+    @on(OptionList.OptionHighlighted)
+    def _show_position(self) -> None:
+        """Say which service of how many is highlighted, and how to move."""
+        index = self.query_one(OptionList).highlighted
+        count = len(self._services)
+        where = f"Layanan {index + 1} dari {count}" if index is not None and count else f"{count} layanan"
+        self.query_one("#picker-position", Label).update(f"{where} · ↑↓ PgUp PgDn · ketik huruf atau Enter")
+
+    def _show_priority(self) -> None:
+        if not self._allow_priority:
+            return
+        kind = self._kinds[self._kind]
+        label = Text("F4 Prioritas: ", style="bold")
+        label.append(PRIORITY_KINDS[kind] if kind else "tidak (antrean biasa)",
+                     style="bold reverse" if kind else "")
+        self.query_one("#picker-priority", Label).update(label)
 
     def on_key(self, event: events.Key) -> None:
         """Choose a service by its prefix letter."""
@@ -353,11 +375,8 @@ class ServicePicker(ModalScreen[tuple[str, bool] | None]):
             self._choose(event.option.id)
 
     def _choose(self, code: str) -> None:
-        """Return the chosen service code and the priority flag."""
-        priority = False
-        if self._allow_priority:
-            priority = self.query_one("#picker-priority", Checkbox).value
-        self.dismiss((code, priority))
+        """Return the chosen service code and the priority group."""
+        self.dismiss((code, self._kinds[self._kind] if self._allow_priority else ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer F4 Prioritas only where there is a priority line (taking a ticket)."""
@@ -366,10 +385,10 @@ class ServicePicker(ModalScreen[tuple[str, bool] | None]):
         return True
 
     def action_toggle_priority(self) -> None:
-        """Toggle the priority checkbox."""
+        """Next priority group (none, lansia, disabilitas, ibu hamil / menyusui, anak)."""
         if self._allow_priority:
-            checkbox = self.query_one("#picker-priority", Checkbox)
-            checkbox.value = not checkbox.value
+            self._kind = (self._kind + 1) % len(self._kinds)
+            self._show_priority()
 
     def action_cancel(self) -> None:
         """Cancel."""

@@ -7,16 +7,18 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Footer, Header
+from textual.worker import get_current_worker
 
 from models.dto import CaseDetail, DeskEvent, TicketInfo
+from models.settings import PRIORITY_KINDS
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, ServicePicker
+from screens.queueops import CounterOps
 from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
 
 #: Event kinds that change what the queue shows (see models.events).
@@ -25,9 +27,10 @@ QUEUE_EVENTS = ("ticket.", "case.opened", "case.decided", "counter.")
 #: Column keys and headers of the queue table, with fixed widths for 80 columns.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("code", "Kode", 7),
-    ("service", "Layanan", 35),
+    ("service", "Layanan", 30),
     ("status", "Status", 11),
     ("issued", "Ambil", 5),
+    ("wait", "Tunggu", 6),
     ("counter", "Loket", 5),
 )
 
@@ -38,10 +41,11 @@ STATUS_STYLES: dict[str, str] = {
     "dilayani": "bold green",
     "selesai": "dim",
     "lewat": "dim",
+    "ditunda": "italic cyan",
 }
 
 
-class QueueScreen(DeskScreen):
+class QueueScreen(CounterOps, DeskScreen):
     """Today's queue at this loket: take tickets, call, recall, skip and serve."""
 
     HELP_TITLE: ClassVar[str] = "Antrean"
@@ -50,9 +54,14 @@ class QueueScreen(DeskScreen):
         "yang sedang dipanggil atau dilayani di loket ini, urut prioritas lalu nomor.\n\n"
         "1. Pemohon datang: tekan t (atau F2) untuk mengambilkan tiket; pilih layanan dengan "
         "mengetik huruf layanannya (F4 untuk antrean prioritas). Tiket dicetak ke PDF.\n"
-        "2. Tekan n (F5) untuk memanggil nomor berikutnya ke loket ini; u memanggil ulang, "
-        "x menandai pemohon tidak hadir.\n"
-        "3. Pemohon di depan loket: tekan Enter atau l untuk melayani (isi data pemohon).\n"
+        "2. Tekan n (F5) untuk memanggil nomor berikutnya ke loket ini (tiket yang dialihkan "
+        "ke loket ini lebih dulu, lalu prioritas berselang dengan antrean biasa sesuai aturan "
+        "kantor); u memanggil ulang, x menandai pemohon tidak hadir; g memanggil nomor "
+        "tertentu (juga tiket yang ditunda atau yang tadi tidak hadir).\n"
+        "3. Pemohon di depan loket: tekan Enter atau l untuk mulai melayani (isi data pemohon).\n"
+        "4. p menunda tiket (pemohon pergi sebentar; lanjutkan dengan Enter pada barisnya), "
+        "a mengalihkan ke layanan atau loket lain (nomornya tetap), s menyelesaikan.\n"
+        "Kolom Tunggu: perkiraan menit sampai dipanggil. F7 statistik antrean.\n"
         "Tanpa tiket: tekan b untuk membuat berkas baru. Berkas lama: c (F3) untuk mencari.\n"
         "Ganti petugas di loket ini: Ctrl+L (atau F12) keluar akun dan kembali ke layar masuk.\n"
         "Antrean diperbarui seketika bila loket lain mengambil atau memanggil tiket."
@@ -69,6 +78,12 @@ class QueueScreen(DeskScreen):
         Binding("x", "skip", "Tidak hadir", id="queue.skip", show=False),
         Binding("l", "serve", "Layani", id="queue.serve", show=False,
                 tooltip="Layani tiket yang dipanggil (juga Enter)"),
+        Binding("g", "call_number", "Panggil nomor", id="queue.call_number",
+                tooltip="Panggil nomor tertentu, tiket ditunda, atau yang kembali"),
+        Binding("p", "park", "Tunda", id="queue.park", show=False),
+        Binding("a", "transfer", "Alihkan", id="queue.transfer", show=False),
+        Binding("s", "finish", "Selesai", id="queue.finish", show=False),
+        Binding("f7", "stats", "Statistik", id="queue.stats", show=False),
         Binding("c,f3", "search", "Cari berkas", id="queue.search"),
         Binding("b", "new_case", "Berkas baru", id="queue.new_case",
                 tooltip="Berkas baru tanpa tiket"),
@@ -77,7 +92,8 @@ class QueueScreen(DeskScreen):
         Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
                 id="queue.logout"),
     ]
-    """The counter's keys; Enter on a row serves it. u / x / l are shown in the call panel."""
+    """The counter's keys; Enter on a row serves it. u / x / l / p / a / s are shown in the
+    call panel."""
 
     def __init__(self) -> None:
         """Create the screen (the session is the app's)."""
@@ -187,11 +203,17 @@ class QueueScreen(DeskScreen):
         if ticket.priority:
             code.append(" P", style="bold magenta")
         counter = str(ticket.counter_no) if ticket.counter_no is not None else "-"
+        if ticket.status == "menunggu" and ticket.target_counter_no is not None:
+            counter = f"→{ticket.target_counter_no}"
+        wait = ""
+        if ticket.status == "menunggu" and ticket.wait_minutes is not None:
+            wait = f"±{ticket.wait_minutes}m" if ticket.wait_minutes < 100 else f"±{ticket.wait_minutes // 60}j"
         return [
             code,
             Text(ticket.service_name, style=style, overflow="ellipsis", no_wrap=True),
             Text(ticket.status_label, style=style),
             Text(fmt_time(ticket.issued_at)),
+            Text(wait, justify="right"),
             Text(counter, justify="center"),
         ]
 
@@ -241,8 +263,13 @@ class QueueScreen(DeskScreen):
         title.set_text(heading)
         line = Text(ticket.service_name, overflow="ellipsis", no_wrap=True)
         if ticket.priority:
-            line.append("  (prioritas)", style="magenta")
-        line.append("\nEnter/l: layani   u: ulang panggil   x: tidak hadir", style="dim")
+            kind = PRIORITY_KINDS.get(ticket.priority_kind, "")
+            line.append(f"  (prioritas{': ' + kind.lower() if kind else ''})", style="magenta")
+        if ticket.call_count > 1:
+            line.append(f"  · dipanggil {ticket.call_count}x", style="yellow")
+        keys = ("↵ layani u ulang x absen p tunda a alihkan s selesai"
+                if ticket.status == "dipanggil" else "↵ berkas  p tunda  a alihkan  s selesai")
+        line.append("\n" + keys, style="dim")
         detail.set_text(line)
 
     # -- the highlighted / called ticket -------------------------------------------------------
@@ -271,7 +298,7 @@ class QueueScreen(DeskScreen):
     def action_take_ticket(self) -> None:
         """Pick a service and issue a ticket."""
 
-        def picked(choice: tuple[str, bool] | None) -> None:
+        def picked(choice: tuple[str, str] | None) -> None:
             if choice is not None:
                 self.issue_ticket(*choice)
 
@@ -281,14 +308,14 @@ class QueueScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-ticket",
           description="Mengambil tiket")
-    def issue_ticket(self, service_code: str, priority: bool) -> None:
+    def issue_ticket(self, service_code: str, priority_kind: str) -> None:
         """Issue a ticket (thread worker).
 
         Args:
             service_code: The service.
-            priority: Priority line.
+            priority_kind: The priority group ("" = normal line).
         """
-        ticket = self.desk.issue_ticket(self.session, service_code, priority=priority)
+        ticket = self.desk.issue_ticket(self.session, service_code, priority_kind=priority_kind)
         self.desk_app.call_from_thread(self._ticket_issued, ticket)
 
     def _ticket_issued(self, ticket: TicketInfo) -> None:
@@ -354,6 +381,17 @@ class QueueScreen(DeskScreen):
         self.notify(f"{verb} {ticket.code}{loket}", title="Panggilan", markup=False)
         self.app.bell()
         self.action_refresh_queue()
+        limit = self.desk.settings.queue.recall_limit
+        if again and limit and ticket.call_count >= limit:
+
+            def answered(yes: bool | None) -> None:
+                if yes and not self.busy():
+                    self.skip(ticket.id)
+
+            self.app.push_screen(ConfirmDialog(
+                f"{ticket.code} sudah dipanggil {ticket.call_count} kali dan belum datang. "
+                "Tandai tidak hadir? (Ia dapat dipanggil kembali dengan g bila datang.)",
+                title="Tidak hadir?", default_yes=False), answered)
 
     def action_recall(self) -> None:
         """Call the current ticket again."""
@@ -418,18 +456,34 @@ class QueueScreen(DeskScreen):
         self.action_serve()
 
     def action_serve(self) -> None:
-        """Serve the called ticket: intake for its service (or its open case)."""
+        """Serve the called ticket: serving starts (walk time ends), then intake for its
+        service (or its open case). On a parked ticket of this loket: call it back."""
+        highlighted = self._highlighted()
+        if highlighted is not None and highlighted.status == "ditunda" and not self.busy():
+            self.resume(highlighted.id)
+            return
         ticket = self._target()
         if ticket is None:
-            highlighted = self._highlighted()
             if highlighted is not None and highlighted.status == "menunggu":
                 self.notify(
-                    f"Tiket {highlighted.code} belum dipanggil. Tekan n untuk memanggil.",
+                    f"Tiket {highlighted.code} belum dipanggil. Tekan n untuk memanggil "
+                    "berikutnya, atau g untuk memanggil nomor ini.",
                     severity="warning", markup=False,
                 )
             else:
                 self.notify("Belum ada tiket yang dipanggil.", severity="warning", markup=False)
             return
+        if ticket.status == "dipanggil":
+            if not self.busy():
+                self.start_serving(ticket.id)
+            return
+        self._serving(ticket)
+
+    def _serving(self, ticket: TicketInfo) -> None:
+        """The ticket is being served here: open its case, or intake for its service."""
+        if self.current is not None and self.current.id == ticket.id:
+            self.current = ticket
+            self._show_call()
         if ticket.case_id is not None:
             self.load_case(ticket.case_id)
             return
@@ -457,7 +511,7 @@ class QueueScreen(DeskScreen):
     def action_new_case(self) -> None:
         """Start a berkas without a ticket: pick the service, then intake."""
 
-        def picked(choice: tuple[str, bool] | None) -> None:
+        def picked(choice: tuple[str, str] | None) -> None:
             if choice is None:
                 return
             service = self.desk_app.service(choice[0])
@@ -489,3 +543,9 @@ class QueueScreen(DeskScreen):
     def action_search(self) -> None:
         """Open the search screen."""
         self.app.push_screen(self.desk_app.search_screen())
+
+    def action_stats(self) -> None:
+        """Open the queue statistics."""
+        from screens.queuestats import QueueStatsScreen
+
+        self.app.push_screen(QueueStatsScreen())

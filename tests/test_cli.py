@@ -117,9 +117,9 @@ def test_usage_errors_and_bare_groups_speak_indonesian():
 def test_loket_are_named_closed_and_opened_from_the_command_line(base_args):
     assert run([*base_args, "init"]).exit_code == 0
     renamed = run([*base_args, "loket", "ubah", "2", "--nama", "Loket [b]Prioritas[/]", "--tutup"])
-    assert renamed.exit_code == 0 and "Loket 2: Loket [b]Prioritas[/] (ditutup)." in renamed.output
+    assert renamed.exit_code == 0 and "Loket 2: Loket [b]Prioritas[/] (ditutup); memanggil semua jalur." in renamed.output
     listed = run([*base_args, "counter", "list"]).output
-    assert "Loket 2   Loket [b]Prioritas[/]  (ditutup)" in listed
+    assert "Loket 2   Loket [b]Prioritas[/]          jalur: semua jalur  (ditutup)" in listed
     missing = CliRunner().invoke(cli, [*base_args, "loket", "ubah", "9", "--nama", "X"], obj={})
     assert missing.exit_code != 0 and "Loket 9 tidak ada" in missing.output
     run([*base_args, "demo", "--siapkan-saja"])

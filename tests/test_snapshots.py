@@ -109,6 +109,9 @@ class FakeDesk:
         self.applicants: dict[str, ApplicantInfo] = {}
         self.counter = {"H": 0, "G": 0, "I": 0}
         self.office: OfficeInfo | None = None
+        from models.settings import OfficeSettings
+
+        self.settings = OfficeSettings()
 
     # set-up
     def open(self) -> None:
@@ -145,7 +148,8 @@ class FakeDesk:
         return next(s for s in SERVICES if s.code == code)
 
     def issue_ticket(self, session: SessionInfo | None, service_code: str,
-                     priority: bool = False) -> TicketInfo:
+                     priority: bool = False, priority_kind: str = "") -> TicketInfo:
+        priority = priority or bool(priority_kind)
         service = self._service(service_code)
         self.counter[service.prefix] += 1
         number = self.counter[service.prefix]
@@ -176,6 +180,12 @@ class FakeDesk:
 
     def recall(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
         return self.tickets[ticket_id]
+
+    def start_serving(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
+        ticket = dataclasses.replace(self.tickets[ticket_id], status="dilayani", status_label="Dilayani",
+                                     served_at=NOW)
+        self.tickets[ticket_id] = ticket
+        return ticket
 
     def skip_ticket(self, session: SessionInfo, ticket_id: int) -> TicketInfo:
         ticket = dataclasses.replace(self.tickets[ticket_id], status="lewat",
@@ -373,7 +383,7 @@ def test_checklist(snap_compare) -> None:
 def test_fake_matches_facade_signatures() -> None:
     """The stand-in offers every facade method the screens call."""
     names = {"open", "warm_up", "event_feed", "office_name", "counters", "login", "issue_ticket",
-             "print_ticket", "queue", "call_next", "recall", "skip_ticket", "find_applicant",
+             "print_ticket", "queue", "call_next", "recall", "skip_ticket", "start_serving", "find_applicant",
              "open_case", "case", "set_item", "set_note", "set_condition", "decide",
              "finish_step", "print_product", "search", "now"}
     from models.desk import DeskService
