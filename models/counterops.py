@@ -98,10 +98,11 @@ def start_serving(ctx: Context, session: SessionInfo, ticket_id: int) -> TicketI
         t = _called(ctx, session, ticket_id, "melayani")
         if t.status == "dilayani":
             return _info(ctx, session, t)
-        Ticket.update(status="dilayani", served_at=tx.now).where(Ticket.id == t.id).execute()
+        served = t.served_at or tx.now  # a resumed ticket keeps when its service began
+        Ticket.update(status="dilayani", served_at=served).where(Ticket.id == t.id).execute()
         tx.audit("layani", "ticket", t.id)
         tx.emit(events.TICKET_SERVING, t.id, kode=t.code, loket=_loket(session, t))
-        return _info(ctx, session, t, status="dilayani", served_at=tx.now)
+        return _info(ctx, session, t, status="dilayani", served_at=served)
 
     return ctx.write(session, Permission.QUEUE_SERVE, body)
 

@@ -72,7 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "pekerja_sosial": _BACK_OFFICE,
     "kepala_bidang": _BACK_OFFICE | {Permission.REPORT_STAFF},
     "kepala_dinas": _BACK_OFFICE | {Permission.REPORT_STAFF},
-    "kiosk": frozenset({Permission.QUEUE_ISSUE}),
+    "kiosk": frozenset({Permission.QUEUE_ISSUE, Permission.QUEUE_VIEW}),
     "papan": frozenset({Permission.QUEUE_VIEW}),
     "publik": frozenset({Permission.LETTER_VERIFY}),
     "sistem": _ALL,

@@ -7,14 +7,15 @@ queries, so many boards cost the database little.
 
 from __future__ import annotations
 
+from peewee import fn
+
 from models.dto import SessionInfo
-from models.queuedto import BoardCall, BoardState, QueueLineInfo
 from models.kernel import Context
 from models.permissions import Permission
+from models.queuedto import BoardCall, BoardState, QueueLineInfo
 from models.queuelines import line_rates, lines
 from models.settings import tz_label
 from models.tables import Counter, Ticket
-from peewee import fn
 
 
 def queue_lines(ctx: Context, session: SessionInfo) -> list[QueueLineInfo]:
@@ -32,8 +33,10 @@ def _lines(ctx: Context) -> list[QueueLineInfo]:
     for line in lines(ctx):
         waiting = counts.get(line.prefix, 0)
         rate = rates.get(line.prefix)
+        # a ticket taken now waits behind everyone waiting in the lines its loket call from
+        ahead = sum(counts.get(p, 0) for p in rate.pool) if rate and rate.pool else waiting
         result.append(QueueLineInfo(prefix=line.prefix, name=line.name, services=line.services,
-                                    waiting=waiting, wait_minutes=rate.wait_minutes(waiting) if rate else None))
+                                    waiting=waiting, wait_minutes=rate.wait_minutes(ahead) if rate else None))
     return result
 
 
@@ -47,7 +50,9 @@ def board_state(ctx: Context, session: SessionInfo) -> BoardState:
         rows = (Ticket.select(Ticket.id, Ticket.code, Ticket.counter, Ticket.service, Ticket.called_at,
                               Ticket.status)
                 .where((Ticket.office == ctx.office_id) & (Ticket.day == today)
-                       & Ticket.called_at.is_null(False) & Ticket.counter.is_null(False))
+                       & Ticket.called_at.is_null(False) & Ticket.counter.is_null(False)
+                       # a ticket transferred back to waiting is no longer that loket's call
+                       & (Ticket.status != "menunggu"))
                 .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(60).tuples())
         names = {cid: (number, name) for cid, number, name in counters}
         calls: list[BoardCall] = []

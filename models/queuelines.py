@@ -9,10 +9,13 @@ Call order within a line: a ticket transferred to this loket first, then priorit
 tickets interleaved by the office's rule (at most ``priority_run`` priority calls in a row while
 normal tickets wait; 0 = priority always first), each in order of taking.
 
-The estimated wait of a ticket: the people called before it (the call order above), divided
-among the loket open for its line (those that called within ``open_minutes``), times the
-median time a loket spends on one ticket of that line (called to finished, the latest 40 of the
-last 14 days; without history, the minutes of the service's counter steps, else 10).
+The estimated wait of a ticket: the people called before it, divided among the loket open for
+its line (those that called within ``open_minutes``), times the median time a loket spends on
+one ticket (called to finished, the latest 40 of the last 14 days; without history, the minutes
+of the service's counter steps, else 10). Lines that share a loket wait together: a loket
+calling from several lines calls by the order of taking across them, so the people before a
+ticket, the open loket and the time per ticket are counted over the lines joined by common
+loket (its *pool*; with every loket calling every line, the pool is the whole office).
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from models.dto import DeskError
 from models.kernel import Context
@@ -119,11 +123,13 @@ class LineRate:
     open_counters: int
     idle_counters: int
     from_history: bool
+    #: The lines waiting together with this one (sharing loket), this one included.
+    pool: tuple[str, ...] = ()
 
     def wait_minutes(self, ahead: int) -> int:
         """Estimated minutes until a ticket with ``ahead`` people before it is called."""
         effective = ahead - self.idle_counters + 0.5 if ahead >= self.idle_counters else 0.0
-        return int(math.ceil(max(0.0, effective) * self.seconds_per_ticket / max(1, self.open_counters) / 60))
+        return math.ceil(max(0.0, effective) * self.seconds_per_ticket / max(1, self.open_counters) / 60)
 
 
 def _fallback_seconds(ctx: Context, line: QueueLine) -> float:
@@ -165,27 +171,45 @@ def line_rates(ctx: Context, day: dt.date, now: dt.datetime) -> dict[str, LineRa
                    & Ticket.status.in_(["dipanggil", "dilayani"])).tuples()}
     counters = list(Counter.select(Counter.id, Counter.lines)
                     .where((Counter.office == ctx.office_id) & Counter.active).tuples())
+    prefixes = [line.prefix for line in lines(ctx)]
+    served_by = {cid: set(counter_lines(value) or prefixes) for cid, value in counters}
     result: dict[str, LineRate] = {}
-    for line in lines(ctx):
-        serving = [cid for cid, value in counters
-                   if not counter_lines(value) or line.prefix in counter_lines(value)]
+    for prefix, pool in pools(prefixes, served_by.values()).items():
+        serving = [cid for cid, served in served_by.items() if served & pool]
         open_ids = [cid for cid in serving if cid in active or cid in busy]
-        history = samples.get(line.prefix, [])
-        seconds = statistics.median(history) if len(history) >= 3 else _fallback_seconds(ctx, line)
-        result[line.prefix] = LineRate(
+        history = [x for p in pool for x in samples.get(p, [])]
+        if len(history) >= 3:
+            seconds = statistics.median(history)
+        else:
+            seconds = statistics.median(_fallback_seconds(ctx, line) for line in lines(ctx) if line.prefix in pool)
+        result[prefix] = LineRate(
             seconds_per_ticket=seconds, open_counters=max(1, len(open_ids)),
-            idle_counters=len([c for c in open_ids if c not in busy]), from_history=len(history) >= 3)
+            idle_counters=len([c for c in open_ids if c not in busy]), from_history=len(history) >= 3,
+            pool=tuple(p for p in prefixes if p in pool))
     return result
 
 
-def positions(ctx: Context, waiting: list[dict[str, Any]]) -> dict[int, int]:
-    """How many people are called before each waiting ticket, per line (a fresh loket's
-    interleave run). ``waiting`` rows need id, line and priority."""
-    by_line: dict[str, list[tuple[int, bool]]] = {}
+def pools(prefixes: list[str], served: Iterable[set[str]]) -> dict[str, frozenset[str]]:
+    """Each line's pool: the lines joined to it by loket calling from both."""
+    pool = {p: {p} for p in prefixes}
+    for lines_of_counter in served:
+        joined = set().union(*(pool[p] for p in lines_of_counter if p in pool)) if lines_of_counter else set()
+        for p in joined:
+            pool[p] = joined
+    return {p: frozenset(members) for p, members in pool.items()}
+
+
+def positions(ctx: Context, waiting: list[dict[str, Any]], rates: dict[str, LineRate] | None = None) -> dict[int, int]:
+    """How many people are called before each waiting ticket (a fresh loket's interleave run),
+    per pool of lines when ``rates`` (from :func:`line_rates`) is given, else per line.
+    ``waiting`` rows need id, line and priority."""
+    by_pool: dict[str, list[tuple[int, bool]]] = {}
     for row in waiting:
-        by_line.setdefault(row["line"], []).append((row["id"], bool(row["priority"])))
+        rate = (rates or {}).get(row["line"])
+        key = ",".join(rate.pool) if rate and rate.pool else row["line"]
+        by_pool.setdefault(key, []).append((row["id"], bool(row["priority"])))
     result: dict[int, int] = {}
-    for items in by_line.values():
+    for items in by_pool.values():
         for index, ticket_id in enumerate(call_order(items, 0, ctx.settings.queue.priority_run)):
             result[ticket_id] = index
     return result
