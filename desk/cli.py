@@ -237,6 +237,24 @@ def _register_kantor() -> None:
 _register_kantor()
 
 
+def _register_anjungan() -> None:
+    from desk.cli_anjungan import register
+
+    register(cli)
+
+
+_register_anjungan()
+
+
+def _register_papan() -> None:
+    from desk.cli_papan import papan
+
+    cli.add_command(papan)
+
+
+_register_papan()
+
+
 #: click's usage errors (English) and their Indonesian wording; applied one after another, so
 #: "No such option '--x'. Did you mean '--y'?" becomes two translated sentences.
 _CLICK_MESSAGES = (
