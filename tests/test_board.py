@@ -134,7 +134,8 @@ async def test_connection_loss_banner_then_recovery(live_desk_service, other_des
         assert codes_shown(app)[1] == "---"  # the last picture stays
         await until(pilot, lambda: not app.board.offline)
         assert codes_shown(app)[1] == called.code
-        assert "terputus" not in _lines(app)
+        # the banner leaves the screen at the next redraw
+        await until(pilot, lambda: "terputus" not in _lines(app))
 
 
 class SpyAnnouncer:
