@@ -338,7 +338,7 @@ class ServicePicker(ModalScreen[tuple[str, str] | None]):
         index = self.query_one(OptionList).highlighted
         count = len(self._services)
         where = f"Layanan {index + 1} dari {count}" if index is not None and count else f"{count} layanan"
-        self.query_one("#picker-position", Label).update(f"{where} · ↑↓ PgUp PgDn · ketik huruf atau Enter")
+        self.query_one("#picker-position", Label).update(Text(f"{where} · ↑↓ PgUp PgDn · ketik huruf atau Enter"))
 
     def _show_priority(self) -> None:
         if not self._allow_priority:
