@@ -62,7 +62,9 @@ def call_one(desk, service_code: str = "REK-PUB", counter: int = 1):
 
 
 def codes_shown(app) -> dict[int, str]:
-    return {card.number: card.query_one(CodeDigits).value for card in app.board.query(CounterCard)}
+    """The code each loket's card shows (cards still being composed are left out)."""
+    return {card.number: digits.value for card in app.board.query(CounterCard)
+            for digits in card.query(CodeDigits)}
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
@@ -71,6 +73,7 @@ async def test_call_from_another_desk_appears(live_desk_service, other_desk, siz
     async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: app.reads >= 1 and app._feed is not None)
         assert isinstance(app.screen, BoardScreen)
+        await until(pilot, lambda: 1 in codes_shown(app))
         assert codes_shown(app)[1] == "---"
         called = call_one(other_desk)
         await until(pilot, lambda: codes_shown(app).get(1) == called.code)
