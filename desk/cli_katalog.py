@@ -17,7 +17,8 @@ from forms.check import check_catalog, format_span, format_thousands, sop_total_
 from forms.loader import CatalogError, load_catalog
 
 #: English alias -> Indonesian command name.
-ALIASES: dict[str, str] = {"list": "daftar", "show": "lihat", "check": "periksa"}
+ALIASES: dict[str, str] = {"list": "daftar", "show": "lihat", "check": "periksa",
+                           "print": "cetak"}
 
 _HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Arguments": "Argumen"}
 
@@ -50,8 +51,8 @@ class KatalogGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            ctx.fail(f"Perintah '{name}' tidak dikenal. Pilih: daftar, lihat, periksa "
-                     "(atau list, show, check).")
+            ctx.fail(f"Perintah '{name}' tidak dikenal. Pilih: daftar, lihat, periksa, cetak "
+                     "(atau list, show, check, print).")
         return super().resolve_command(ctx, args)
 
 
@@ -118,7 +119,8 @@ def _rupiah(amount: int) -> str:
 @_help
 @click.pass_context
 def katalog(ctx: click.Context, folders: tuple[Path, ...]) -> None:
-    """Katalog jenis layanan: daftar, lihat rincian, periksa konsistensi (alias: catalog).
+    """Katalog jenis layanan: daftar, lihat rincian, periksa konsistensi, cetak Standar
+    Pelayanan (alias: catalog).
 
     Setiap jenis layanan adalah satu berkas TOML yang disusun dari Standar Pelayanan dan SOP
     kantor. Kantor dapat menambah atau mengganti layanan dengan folder sendiri (katalog_dirs di
@@ -238,9 +240,15 @@ def lihat(ctx: click.Context, kode: str) -> None:
         if st.keterangan:
             click.echo(f"     Keterangan : {st.keterangan}")
         for d in decisions.get(st.no, []):
-            back = f", kembali ke langkah {d.back_to_step}" if d.back_to_step else ""
-            on_no = f": {d.on_no}" if d.on_no else ""
-            click.echo(f"     Keputusan  : {d.question}? {d.yes} -> lanjut; {d.no}{on_no}{back}")
+            yes_b, no_b = getattr(d, "yes_branch", None), getattr(d, "no_branch", None)
+            if yes_b is None and no_b is None:
+                back = f", kembali ke langkah {d.back_to_step}" if d.back_to_step else ""
+                on_no = f": {d.on_no}" if d.on_no else ""
+                click.echo(f"     Keputusan  : {d.question}? {d.yes} -> lanjut; {d.no}{on_no}{back}")
+                continue
+            click.echo(f"     Keputusan  : {d.question}?")
+            for label, branch in ((d.yes, yes_b), (d.no, no_b)):
+                click.echo(f"       - {_branch_text(label, branch)}")
     total = sop_total_minutes(s)
     if total is not None:
         click.echo(f"  Jumlah waktu langkah: {format_span(total)}")
@@ -274,14 +282,104 @@ def lihat(ctx: click.Context, kode: str) -> None:
     else:
         click.echo("  Tidak ada surat; desk mencetak tanda terima berkas.")
 
-    if s.pengaduan:
+    roles = getattr(s, "roles", ()) or ()
+    if roles:
+        _section("Peran selain pemohon")
+        for role in roles:
+            click.echo(f"  - {_role_text(role)}")
+
+    std = getattr(s, "standard", None)
+    channels = (std.complaint_channels if std is not None and std.complaint_channels
+                else s.pengaduan)
+    if channels:
         _section("Pengaduan")
-        for p in s.pengaduan:
+        for p in channels:
             click.echo(f"  - {p}")
+        if std is not None and std.complaint_unit:
+            click.echo(f"  Ditindaklanjuti oleh: {std.complaint_unit}")
     if s.dasar_hukum:
         _section("Dasar hukum")
         for i, p in enumerate(s.dasar_hukum, start=1):
             click.echo(f"  {i}. {p}")
+    if std is not None:
+        _show_standard(std)
+
+
+_BRANCH_ACTIONS = {
+    "lanjut": "lanjut",
+    "kembali": "kembali",
+    "tolak": "ditolak (berkas selesai)",
+    "selesai": "selesai",
+    "tunggu_berkas": "menunggu kelengkapan berkas",
+}
+
+
+def _branch_text(label: str, branch) -> str:
+    """One decision branch in words, e.g. "tidak lengkap -> kembali ke langkah 2 (jam berhenti)"."""
+    if branch is None:
+        return f"{label} -> lanjut"
+    label = getattr(branch, "label", "") or label
+    action = getattr(branch, "action", "") or "lanjut"
+    words = _BRANCH_ACTIONS.get(action, action)
+    to_step = getattr(branch, "to_step", None)
+    if to_step is not None:
+        words += f" ke langkah {to_step}"
+    if getattr(branch, "pause", False):
+        words += " (jangka waktu berhenti selama menunggu pemohon)"
+    text = getattr(branch, "text", "")
+    return f"{label} -> {words}" + (f": {text}" if text else "")
+
+
+def _role_text(role) -> str:
+    """A role in words, e.g. "Anggota kelompok (anggota): 10 orang atau lebih, NIK wajib"."""
+    low = getattr(role, "min", 0) or 0
+    high = getattr(role, "max", None)
+    if high is None:
+        count = f"{low} orang atau lebih" if low else "boleh tidak ada, tanpa batas"
+    elif low == high:
+        count = f"tepat {low} orang"
+    else:
+        count = f"{low}-{high} orang" if low else f"paling banyak {high} orang (boleh tidak ada)"
+    nik = "NIK wajib" if getattr(role, "nik_required", True) else "NIK tidak wajib"
+    label = getattr(role, "label", "") or getattr(role, "id", "")
+    return f"{label} ({getattr(role, 'id', '')}): {count}, {nik}"
+
+
+def _show_standard(std) -> None:
+    """The components of the Standar Pelayanan held in [standar]."""
+    _section("Standar Pelayanan (komponen lain)")
+    if std.decree_label():
+        click.echo(f"  Keputusan: {std.decree_label()}")
+    parts = (
+        ("Sarana, prasarana dan/atau fasilitas", std.sarana_prasarana),
+        ("Kompetensi pelaksana", std.kompetensi_pelaksana),
+        ("Pengawasan internal", std.pengawasan_internal),
+        ("Jumlah pelaksana", std.jumlah_pelaksana),
+        ("Jaminan pelayanan", std.jaminan_pelayanan),
+        ("Jaminan keamanan dan keselamatan pelayanan", std.jaminan_keamanan),
+        ("Evaluasi kinerja pelaksana", std.evaluasi_kinerja),
+    )
+    for title, values in parts:
+        click.echo(f"  {title}:")
+        if not values:
+            click.echo("    - (tidak disebut dalam dokumen)")
+        for v in values:
+            click.echo(f"    - {v}")
+    if std.categories:
+        click.echo("  Rincian per kategori:")
+        for c in std.categories:
+            bits = []
+            if c.jangka_waktu is not None:
+                bits.append(f"jangka waktu {c.jangka_waktu.text or c.jangka_waktu.label()}")
+            if c.amount_rupiah is not None:
+                per = f" per {c.period}" if c.period and c.period != "sekali" else ""
+                times = f" selama {c.count} {c.period}" if c.count and c.count > 1 else ""
+                bits.append(f"{_rupiah(c.amount_rupiah)}{per}{times}")
+            click.echo(f"    - {c.name}: {'; '.join(bits) or c.text or '-'}")
+    if std.notes:
+        click.echo("  Catatan dokumen:")
+        for note in std.notes:
+            click.echo(f"    - {note}")
 
 
 @katalog.command("periksa", short_help="Periksa berkas dan konsistensi katalog (alias: check).")
@@ -291,14 +389,14 @@ def periksa(ctx: click.Context) -> None:
     """Validasi berkas katalog dan laporkan ketidakkonsistenan (alias: check).
 
     Keluar dengan kode 1 bila ada berkas yang tidak valid; temuan ketidakkonsistenan (mis. jumlah
-    waktu SOP berbeda dengan yang tertulis) hanya dilaporkan.
+    waktu SOP berbeda dengan yang tertulis) dan catatan dokumen ([standar] catatan: kekeliruan
+    dalam dokumen sumber itu sendiri) hanya dilaporkan.
     """
     catalog = _load(ctx)
     click.echo(f"{len(catalog)} berkas layanan valid.")
     findings = check_catalog(catalog)
     if not findings:
         click.echo("Tidak ada temuan.")
-        return
     counts = {"peringatan": 0, "info": 0}
     current = None
     for f in findings:
@@ -307,7 +405,70 @@ def periksa(ctx: click.Context) -> None:
             click.echo(f"\n{f.code}:")
             current = f.code
         click.echo(f"  [{f.severity}] {f.message}")
-    click.echo(f"\n{counts.get('peringatan', 0)} peringatan, {counts.get('info', 0)} info.")
+    if findings:
+        click.echo(f"\n{counts.get('peringatan', 0)} peringatan, {counts.get('info', 0)} info.")
+    _report_notes(catalog)
+
+
+def _report_notes(catalog: Catalog) -> None:
+    """Print each service's catatan: the document's own inconsistencies (notes, not errors)."""
+    noted = [(s, s.standard.notes) for s in catalog
+             if getattr(s, "standard", None) is not None and s.standard.notes]
+    if not noted:
+        return
+    total = sum(len(notes) for _s, notes in noted)
+    click.echo("\nCatatan dokumen (ketidakkonsistenan dalam dokumen sumber; bukan kesalahan berkas):")
+    for s, notes in noted:
+        click.echo(f"\n{s.code}:")
+        for note in notes:
+            click.echo(f"  [catatan] {note}")
+    click.echo(f"\n{total} catatan dokumen pada {len(noted)} layanan.")
+
+
+def _output_dir(ctx: click.Context) -> Path:
+    """The folder the other commands write documents to (configuration's output_dir)."""
+    root = ctx.find_root()
+    for obj in (root.obj, ctx.obj):
+        if isinstance(obj, dict) and obj.get("config") is not None:
+            folder = getattr(obj["config"], "output_dir", None)
+            if folder is not None:
+                return Path(folder)
+    from desk.config import ConfigError, load_config
+
+    try:
+        return Path(load_config().output_dir)
+    except ConfigError as exc:
+        raise click.ClickException(f"{exc} Pakai -o BERKAS untuk menentukan tujuan.") from None
+
+
+@katalog.command("cetak", short_help="Cetak Standar Pelayanan sebagai PDF (alias: print).")
+@click.argument("kode")
+@click.option("-o", "--output", "output", metavar="BERKAS",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Berkas PDF tujuan. Bawaan: standar-pelayanan-KODE.pdf di folder dokumen.")
+@_help
+@click.pass_context
+def cetak(ctx: click.Context, kode: str, output: Path | None) -> None:
+    """Cetak Standar Pelayanan satu jenis layanan sebagai PDF untuk dipajang (alias: print).
+
+    PDF A4 memuat seluruh komponen PermenPANRB 15/2014 (persyaratan, prosedur, jangka waktu,
+    biaya, produk, pengaduan, dasar hukum, sarana prasarana, kompetensi, pengawasan internal,
+    jumlah pelaksana, jaminan pelayanan, jaminan keamanan, evaluasi kinerja) dan nomor
+    keputusannya.
+
+    Contoh: desk katalog cetak KUKAR-IDAMAN -o idaman.pdf
+    """
+    from output.standard_pdf import default_file_name, write_standard_pdf
+
+    catalog = _load(ctx)
+    s = _get(ctx, catalog, kode)
+    target = output if output is not None else _output_dir(ctx) / default_file_name(s)
+    try:
+        path = write_standard_pdf(s, target)
+    except OSError as exc:
+        raise click.ClickException(
+            f"Tidak dapat menulis {target}: {exc.strerror or exc}") from None
+    click.echo(f"Standar Pelayanan {s.code} disimpan di {path}")
 
 
 def main() -> None:

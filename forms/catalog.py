@@ -37,6 +37,15 @@ CRITERION_KINDS: tuple[str, ...] = (
 DecisionKind = Literal["kelengkapan", "syarat", "kelayakan"]
 DECISION_KINDS: tuple[str, ...] = ("kelengkapan", "syarat", "kelayakan")
 
+#: What a branch of a decision does.
+BRANCH_ACTIONS: tuple[str, ...] = ("lanjut", "kembali", "tolak", "selesai", "tunggu_berkas")
+
+#: Roles a person other than the pemohon may have in a case.
+ROLE_KINDS: tuple[str, ...] = (
+    "anak", "orang_tua", "wali", "anggota", "ketua", "sekretaris", "bendahara", "pengurus",
+    "ahli_waris", "pendamping",
+)
+
 #: Documents the desk can print as the product of a service.
 LetterTemplate = Literal["rekomendasi", "surat_keterangan", "tanda_terima"]
 LETTER_TEMPLATES: tuple[str, ...] = ("rekomendasi", "surat_keterangan", "tanda_terima")
@@ -69,15 +78,22 @@ class Condition:
     Attributes:
         id: Identifier used by items' ``when``.
         question: The question shown to the operator, e.g. "Ada anggota tanpa KK/KTP?".
+        group: The category (``Criterion.group`` / ``ChecklistItem.group``) the answer "ya"
+            chooses, for kategori questions (Kukar Idaman: "Lanjut Usia Telantar"); empty
+            otherwise. Lets a service whose categories are only criteria (no category
+            documents) still say which category the applicant applies for.
     """
 
     id: str
     question: str
+    group: str = ""
 
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One persyaratan: a document or fact the berkas must contain.
+    """One persyaratan: a document the applicant brings (what a kekurangan slip may list).
+
+    Facts the officer verifies (usia, domisili, DTKS, "bukan PNS" ...) are :class:`Criterion`.
 
     Attributes:
         id: Identifier, unique within the service.
@@ -154,6 +170,8 @@ class Step:
         output: Mutu baku: what the step produces.
         keterangan: The KET column, if any.
         loket: True for steps done at the counter while the applicant waits.
+        end: The procedure ends after this step on the path that reached it (Jamkesda: "valid
+            dan padan" goes to step 6 and is done; "terdapat kendala" goes to step 7).
     """
 
     no: int
@@ -164,6 +182,28 @@ class Step:
     output: str = ""
     keterangan: str = ""
     loket: bool = False
+    end: bool = False
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One outcome of a decision diamond.
+
+    label: the branch's words ("lengkap", "tidak memenuhi syarat").
+    action: lanjut (go on: to_step runs next, None = the next step in order; steps between are skipped),
+            kembali (go back: to_step runs again, after the applicant fixes things when pause),
+            tolak (the case ends as ditolak: refusal), selesai (the case ends as selesai),
+            tunggu_berkas (kelengkapan only: the case waits for the missing documents).
+    to_step: target step number (lanjut optional, kembali required; None for the others).
+    text: what happens, in the document's words (the old jika_tidak for the negative branch).
+    pause: the service clock (jangka waktu) pauses while the case waits for the applicant.
+    """
+
+    label: str
+    action: str
+    to_step: int | None = None
+    text: str = ""
+    pause: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,7 +219,10 @@ class Decision:
         yes: Label of the positive branch ("lengkap").
         no: Label of the negative branch ("tidak lengkap").
         on_no: What happens on the negative branch ("Lengkapi kekurangan berkas").
-        back_to_step: Step the negative branch returns to, if it loops back.
+        back_to_step: Step the negative branch returns to, if it loops back (as written in
+            ``kembali_ke_langkah``; kept for compatibility, :attr:`no_branch` is what acts).
+        yes_branch: What the positive branch does (always set by the loader).
+        no_branch: What the negative branch does (always set by the loader).
     """
 
     id: str
@@ -190,6 +233,46 @@ class Decision:
     no: str
     on_no: str = ""
     back_to_step: int | None = None
+    yes_branch: Branch | None = None
+    no_branch: Branch | None = None
+
+    def branch(self, outcome: bool) -> Branch:
+        """Return the branch taken for ``outcome`` (True: the positive one).
+
+        Falls back to the catalog defaults when the branch was not set (a Decision built by
+        hand): yes goes on to the next step; no waits for the berkas (kelengkapan), goes back
+        to ``back_to_step`` or ends the case as ditolak.
+        """
+        if outcome:
+            return self.yes_branch or Branch(label=self.yes, action="lanjut")
+        if self.no_branch is not None:
+            return self.no_branch
+        return default_no_branch(self.kind, self.no, self.on_no, self.back_to_step)
+
+
+def default_no_branch(kind: str, label: str, text: str, back_to_step: int | None) -> Branch:
+    """The negative branch a decision has when its file gives no ``[keputusan.cabang_tidak]``."""
+    if kind == "kelengkapan":
+        return Branch(label=label, action="tunggu_berkas", text=text, pause=True)
+    if back_to_step is not None:
+        return Branch(label=label, action="kembali", to_step=back_to_step, text=text)
+    return Branch(label=label, action="tolak", text=text)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role the service takes besides the pemohon.
+
+    id: one of ROLE_KINDS.  label: Indonesian label ("Orang tua / wali").
+    min: fewest persons in this role (0 = optional).  max: most (None = no limit).
+    nik_required: each person in the role must have a valid NIK (False e.g. for a baby without NIK yet).
+    """
+
+    id: str
+    label: str
+    min: int = 0
+    max: int | None = None
+    nik_required: bool = True
 
 
 @dataclass(frozen=True)
@@ -250,6 +333,7 @@ class Service:
         dasar_hukum: Legal basis.
         sop_total_stated: The SOP table's own "Jumlah", kept even when the steps disagree.
         letter: The printed product, if the desk prints one.
+        roles: Roles of persons in a case besides the pemohon (anak, orang tua, anggota ...).
         path: File the service was loaded from (set by the loader).
     """
 
@@ -279,7 +363,11 @@ class Service:
     dasar_hukum: tuple[str, ...] = ()
     sop_total_stated: Duration | None = None
     letter: Letter | None = None
+    roles: tuple[Role, ...] = ()
     path: str = field(default="", compare=False)
+    #: The rest of the Standar Pelayanan ([standar]: decree, sarana, kompetensi ... catatan), a
+    #: forms.standard.Standard (not imported here: forms.standard imports this module).
+    standard: Standard | None = None  # noqa: F821
 
     def item(self, item_id: str) -> ChecklistItem:
         """Return the checklist item with ``item_id``.
@@ -302,6 +390,13 @@ class Service:
             if st.no == no:
                 return st
         raise KeyError(no)
+
+    def role(self, role_id: str) -> Role | None:
+        """Return the role with ``role_id``, or None when the service does not take it."""
+        for ro in self.roles:
+            if ro.id == role_id:
+                return ro
+        return None
 
     def criterion(self, kind: str) -> Criterion | None:
         """Return the first criterion of ``kind``, or None."""

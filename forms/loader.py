@@ -27,18 +27,34 @@ produk                 Service.produk
 [jangka_waktu]         Service.jangka_waktu (nilai, satuan, teks) + jangka_waktu_sejak (sejak)
 pengaduan, dasar_hukum Service.pengaduan, Service.dasar_hukum (lists of text)
 [[persyaratan]]        ChecklistItem: id, teks, jenis, kondisi, jika, per_anggota, kelompok
-[[kondisi]]            Condition: id, pertanyaan
+                       (documents the applicant brings only; optional: a service that
+                       starts from data may have none)
+[[kondisi]]            Condition: id, pertanyaan, kelompok (the category "ya" chooses)
 [[kriteria]]           Criterion: id, jenis, teks, min, maks, nilai, nilai_daftar, kelompok
+                       (facts the officer verifies: usia, domisili, DTKS, "bukan PNS" ...)
 [[langkah]]            Step: no, uraian, pelaksana, kelengkapan, waktu={nilai,satuan},
-                       output, keterangan, loket
+                       output, keterangan, loket, akhir (Step.end)
 [[keputusan]]          Decision: id, jenis, pertanyaan, setelah_langkah, ya, tidak,
                        jika_tidak, kembali_ke_langkah
+[keputusan.cabang_ya]  Decision.yes_branch / Decision.no_branch (Branch): tindakan (action:
+[keputusan.            lanjut, kembali, tolak, selesai, tunggu_berkas), ke_langkah
+ cabang_tidak]         (to_step), teks (text), jeda (pause). Absent: yes = lanjut to the
+                       next step; no = tunggu_berkas + jeda (kelengkapan), kembali to
+                       kembali_ke_langkah (when given) or tolak; no's teks = jika_tidak
+[[peran]]              Role (Service.roles): id (one of ROLE_KINDS), nama (label), min,
+                       maks (max), nik_wajib (nik_required, default true)
 [jumlah_sop]           Service.sop_total_stated (nilai, satuan, teks)
 manfaat_rupiah         Service.benefit_rupiah
 manfaat_periode        Service.benefit_period
 manfaat_kali           Service.benefit_count
 [surat]                Letter: templat, judul, hal, klasifikasi, sifat, kepada, isi,
                        penutup, tembusan
+[standar]              Service.standard (forms.standard.Standard): keputusan_nomor,
+                       keputusan_tanggal, sarana_prasarana, kompetensi_pelaksana,
+                       jumlah_pelaksana, pengawasan_internal, jaminan_pelayanan,
+                       jaminan_keamanan, evaluasi_kinerja, pengaduan_kanal,
+                       pengaduan_bidang, catatan, [[standar.kategori]] (nama,
+                       jangka_waktu, rupiah, periode, kali, teks); at the file's end
 =====================  ====================================================================
 
 This module never imports textual, rich or peewee.
@@ -55,19 +71,20 @@ from pathlib import Path
 from forms.catalog import (
     APPLICANT_KINDS,
     CRITERION_KINDS,
-    DECISION_KINDS,
     ITEM_KINDS,
     LETTER_TEMPLATES,
     Catalog,
     ChecklistItem,
     Condition,
     Criterion,
-    Decision,
     Letter,
     Service,
     Step,
 )
+from forms.decisions import read_decisions, read_roles
 from forms.fields import FieldReader, join_path
+from forms.people import PEOPLE_PLACEHOLDERS
+from forms.standard import read_standard
 
 #: Folder of the built-in catalog.
 BUILTIN_DIR: Path = Path(__file__).resolve().parent / "katalog"
@@ -82,7 +99,7 @@ LETTER_PLACEHOLDERS: frozenset[str] = frozenset(
         "nama_layanan",
         "kabupaten",
     }
-)
+) | PEOPLE_PLACEHOLDERS  # {ketua.nama}, {daftar_anggota}, {npwp} ... (forms.people)
 #: A paragraph that is exactly this becomes the applicant's identity table.
 IDENTITY_PARAGRAPH = "{identitas_pemohon}"
 
@@ -117,11 +134,31 @@ _TOP_KEYS = (
     "prefiks_antrian", "jenis_pemohon", "biaya", "biaya_rupiah", "produk", "jangka_waktu",
     "pengaduan", "dasar_hukum", "persyaratan", "kondisi", "kriteria", "langkah", "keputusan",
     "jumlah_sop", "manfaat_rupiah", "manfaat_periode", "manfaat_kali", "surat",
+    "standar", "peran",
 )
 _TOP_REQUIRED = (
     "kode", "nama", "nama_singkat", "kantor", "kabupaten", "sumber",
-    "prefiks_antrian", "jenis_pemohon", "persyaratan", "langkah",
+    "prefiks_antrian", "jenis_pemohon", "langkah",
 )
+
+
+#: How a persyaratan that states a fact rather than names a document begins ("Bukan PNS ...",
+#: "Berusia 60 tahun ke atas", "Terdaftar dalam DTKS"): no document's name starts so.
+_FACT_PREFIXES: tuple[str, ...] = (
+    "bukan ", "berusia ", "usia ", "terdaftar ", "terdata ", "berdomisili ", "masuk dalam ",
+    "penduduk ", "tidak ", "mengalami ", "berpenghasilan ",
+)
+
+
+def _reads_as_fact(text: str) -> bool:
+    """Whether a persyaratan's text is a fact the officer verifies (see :data:`_FACT_PREFIXES`)."""
+    return " ".join(text.split()).lower().startswith(_FACT_PREFIXES)
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    """The first ``width`` characters of ``text`` (one line), with "..." when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3].rstrip() + "..."
 
 
 def _unique(r: FieldReader, seen: dict[str, str], value: str, path: str, what: str) -> None:
@@ -156,10 +193,16 @@ def _read_items(r: FieldReader, data: dict, condition_ids: set[str]) -> tuple[Ch
         elif when or condition:
             key = "jika" if when else "kondisi"
             r.err(join_path(path, key), f"hanya untuk jenis 'bersyarat' (jenis item ini '{kind}')")
+        text = r.text(t, "teks", path, required=True)
+        if _reads_as_fact(text):
+            r.err(join_path(path, "teks"),
+                  f"'{_shorten(text)}' adalah fakta yang diperiksa petugas, bukan dokumen yang "
+                  "dibawa pemohon; pindahkan ke [[kriteria]] (slip kekurangan hanya memuat "
+                  "dokumen)")
         items.append(
             ChecklistItem(
                 id=item_id,
-                text=r.text(t, "teks", path, required=True),
+                text=text,
                 kind=kind,
                 condition=condition,
                 when=when,
@@ -174,10 +217,11 @@ def _read_conditions(r: FieldReader, data: dict) -> tuple[Condition, ...]:
     out = []
     seen: dict[str, str] = {}
     for path, t in r.table_list(data, "kondisi"):
-        r.keys(t, path, ("id", "pertanyaan"), ("id", "pertanyaan"))
+        r.keys(t, path, ("id", "pertanyaan", "kelompok"), ("id", "pertanyaan"))
         cid = r.ident(t, "id", path)
         _unique(r, seen, cid, join_path(path, "id"), "id")
-        out.append(Condition(id=cid, question=r.text(t, "pertanyaan", path, required=True)))
+        out.append(Condition(id=cid, question=r.text(t, "pertanyaan", path, required=True),
+                             group=r.text(t, "kelompok", path)))
     return tuple(out)
 
 
@@ -228,7 +272,7 @@ def _read_steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
     for pos, (path, t) in enumerate(r.table_list(data, "langkah"), start=1):
         r.keys(t, path,
                ("no", "uraian", "pelaksana", "kelengkapan", "waktu", "output", "keterangan",
-                "loket"),
+                "loket", "akhir"),
                ("no", "uraian"))
         no = r.integer(t, "no", path, minimum=1)
         if no is not None and no != pos:
@@ -245,37 +289,7 @@ def _read_steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
                 output=r.text(t, "output", path),
                 keterangan=r.text(t, "keterangan", path),
                 loket=r.boolean(t, "loket", path),
-            )
-        )
-    return tuple(out)
-
-
-def _read_decisions(r: FieldReader, data: dict, step_nos: set[int]) -> tuple[Decision, ...]:
-    out = []
-    seen: dict[str, str] = {}
-    for path, t in r.table_list(data, "keputusan"):
-        r.keys(t, path,
-               ("id", "jenis", "pertanyaan", "setelah_langkah", "ya", "tidak", "jika_tidak",
-                "kembali_ke_langkah"),
-               ("id", "jenis", "pertanyaan", "setelah_langkah", "ya", "tidak"))
-        did = r.ident(t, "id", path)
-        _unique(r, seen, did, join_path(path, "id"), "id")
-        after = r.integer(t, "setelah_langkah", path, minimum=1)
-        back = r.integer(t, "kembali_ke_langkah", path, minimum=1)
-        for key, no in (("setelah_langkah", after), ("kembali_ke_langkah", back)):
-            if no is not None and step_nos and no not in step_nos:
-                r.err(join_path(path, key),
-                      f"langkah {no} tidak ada (langkah 1-{max(step_nos)})")
-        out.append(
-            Decision(
-                id=did,
-                kind=r.choice(t, "jenis", path, DECISION_KINDS, label="jenis"),
-                question=r.text(t, "pertanyaan", path, required=True),
-                after_step=after or 0,
-                yes=r.text(t, "ya", path, required=True),
-                no=r.text(t, "tidak", path, required=True),
-                on_no=r.text(t, "jika_tidak", path),
-                back_to_step=back,
+                end=r.boolean(t, "akhir", path),
             )
         )
     return tuple(out)
@@ -371,14 +385,22 @@ def _parse(path: Path) -> tuple[Service | None, list[str]]:
 
     conditions = _read_conditions(r, data)
     condition_ids = {c.id for c in conditions}
+    # No [[persyaratan]] is valid: a service that starts from data (DTKS, pendataan) has no
+    # document to bring; its criteria are what the officer checks.
     items = _read_items(r, data, condition_ids)
-    if "persyaratan" in data and not items and isinstance(data["persyaratan"], list):
-        r.err("persyaratan", "minimal satu [[persyaratan]]")
     criteria = _read_criteria(r, data)
+    groups = {c.group for c in criteria if c.group} | {it.group for it in items if it.group}
+    for i, cond in enumerate(conditions, start=1):
+        if cond.group and cond.group not in groups:
+            known = ", ".join(sorted(groups)) or "belum ada kelompok pada kriteria/persyaratan"
+            r.err(f"kondisi[{i}].kelompok",
+                  f"kelompok '{cond.group}' tidak dipakai kriteria atau persyaratan mana pun "
+                  f"(yang ada: {known})")
     steps = _read_steps(r, data)
     if "langkah" in data and not steps and isinstance(data["langkah"], list):
         r.err("langkah", "minimal satu [[langkah]]")
-    decisions = _read_decisions(r, data, {s.no for s in steps})
+    decisions = read_decisions(r, data, {s.no for s in steps}, {s.no for s in steps if s.end})
+    roles = read_roles(r, data)
 
     jangka, jangka_raw = r.duration(data, "jangka_waktu", extra_keys=("teks", "sejak"))
     sejak = r.text(jangka_raw, "sejak", "jangka_waktu") if jangka_raw else ""
@@ -394,6 +416,7 @@ def _parse(path: Path) -> tuple[Service | None, list[str]]:
         r.err("manfaat_rupiah", "wajib diisi bila manfaat_periode/manfaat_kali diisi")
 
     letter = _read_letter(r, data)
+    standard = read_standard(r, data)
 
     if r.errors:
         return None, r.errors
@@ -424,6 +447,8 @@ def _parse(path: Path) -> tuple[Service | None, list[str]]:
         dasar_hukum=r.text_list(data, "dasar_hukum", ""),
         sop_total_stated=sop_total,
         letter=letter,
+        roles=roles,
+        standard=standard,
         path=str(path),
     )
     return service, []

@@ -43,9 +43,12 @@ def test_queue_prefixes_and_codes_are_unique(catalog):
 
 
 def test_every_service_has_steps_and_requirements(catalog):
+    """Every service states what it requires: documents to bring (persyaratan) and/or facts
+    the officer verifies (kriteria); services that start from data (DTKS, pendataan) have
+    only criteria."""
     for s in catalog:
         assert s.steps, s.code
-        assert s.persyaratan, s.code
+        assert s.persyaratan or s.kriteria, s.code
         assert [st.no for st in s.steps] == list(range(1, len(s.steps) + 1)), s.code
 
 
@@ -130,16 +133,16 @@ def test_wrse_kukar_is_for_women_18_to_59(catalog):
     assert wrse.jangka_waktu.label() == "6 bulan"
 
 
-def test_wrse_kukar_asks_janda_or_helping_the_husband(catalog):
-    """Butir 3 and 4 are alternatives: one question decides which one the berkas needs."""
+def test_wrse_kukar_facts_are_criteria_not_documents(catalog):
+    """Butir 1-6 are facts the officer verifies; butir 3 (janda) and 4 (istri yang membantu
+    suami) are alternatives, one criterion. The only berkas is the collective permohonan."""
     wrse = catalog.get("WRSE-KKR")
-    janda = {it.id for it in wrse.required_items({"janda": True})}
-    other = {it.id for it in wrse.required_items({"janda": False})}
-    unanswered = {it.id for it in wrse.required_items({})}
-    assert "janda" in janda and "membantu_suami" not in janda
-    assert "membantu_suami" in other and "janda" not in other
-    assert unanswered == other
-    assert {"penduduk", "penghasilan", "embrio_usaha"} <= janda & other
+    assert [it.id for it in wrse.persyaratan] == ["permohonan_kolektif"]
+    assert not wrse.conditions
+    status = next(cr for cr in wrse.kriteria if cr.id == "status")
+    assert "Janda" in status.text and "membantu suami" in status.text
+    assert {"domisili", "perempuan", "usia", "penghasilan", "embrio_usaha"} <= {
+        cr.id for cr in wrse.kriteria}
 
 
 def test_wrse_magetan_checks_the_proposal_contents(catalog):
@@ -150,11 +153,11 @@ def test_wrse_magetan_checks_the_proposal_contents(catalog):
 
 
 def test_negated_condition_must_name_an_existing_question(tmp_path):
-    path = _copy("kukar-d-usaha-wrse.toml", tmp_path, "wrse.toml",
-                 **{'jika = "!janda"': 'jika = "!jandaa"'})
+    path = _copy("magetan-kube.toml", tmp_path, "kube.toml",
+                 **{'jika = "anggota_tanpa_ktp_kk"': 'jika = "!anggota_tanpa_ktp"'})
     with pytest.raises(CatalogError) as info:
         load_service_file(path)
-    assert any(e.startswith("wrse.toml: persyaratan[4].jika: kondisi 'jandaa' tidak ada")
+    assert any(e.startswith("kube.toml: persyaratan[6].jika: kondisi 'anggota_tanpa_ktp' tidak ada")
                for e in info.value.errors), info.value.errors
 
 
@@ -165,9 +168,13 @@ def test_kukar_idaman_has_four_categories(catalog):
                       "Bantuan Pendidikan Anak"}
     ages = {cr.group: (cr.min, cr.max) for cr in idaman.kriteria if cr.kind == "usia"}
     assert ages == {"Lanjut Usia Telantar": (60, None), "Anak Telantar": (0, 12)}
-    # Only the chosen category's items are required.
-    lansia = {it.id for it in idaman.required_items({"kategori_lansia": True})}
-    assert "lansia_usia" in lansia and "anak_usia" not in lansia
+    # Every "persyaratan" of the document is a fact: no document to bring; each kategori
+    # question names the category whose criteria it chooses.
+    assert idaman.persyaratan == ()
+    assert {c.id: c.group for c in idaman.conditions} == {
+        "kategori_lansia": "Lanjut Usia Telantar", "kategori_anak": "Anak Telantar",
+        "kategori_disabilitas": "Penyandang Disabilitas",
+        "kategori_pendidikan": "Bantuan Pendidikan Anak"}
 
 
 def test_document_durations(catalog):
