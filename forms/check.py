@@ -193,6 +193,9 @@ def check_service(service: Service) -> list[Finding]:
 
     # 4. Conditions nobody uses.
     used = {it.condition_id for it in service.persyaratan if it.kind == "bersyarat"}
+    # a kategori question (Condition.group) chooses the criteria of its kategori
+    groups = {cr.group for cr in service.kriteria if cr.group}
+    used |= {c.id for c in service.conditions if getattr(c, "group", "") in groups}
     for cond in service.conditions:
         if cond.id not in used:
             add("peringatan",
