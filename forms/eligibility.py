@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from forms.catalog import Criterion, Service
 
@@ -38,7 +39,8 @@ def _age_range(cr: Criterion) -> str:
 
 
 def _check_one(
-    cr: Criterion, *, age: int | None, sex: str, kabupaten: str, member_count: int | None
+    cr: Criterion, *, age: int | None, sex: str, kabupaten: str, member_count: int | None,
+    region: str = "Kabupaten",
 ) -> str | None:
     """Return the warning for one criterion, or None when it holds or cannot be checked."""
     if cr.kind == "usia" and age is not None:
@@ -53,7 +55,7 @@ def _check_one(
     elif cr.kind == "domisili" and kabupaten.strip() and cr.value:
         if normalize_kabupaten(kabupaten) != normalize_kabupaten(cr.value):
             return (
-                f"Layanan ini untuk penduduk Kabupaten {cr.value} "
+                f"Layanan ini untuk penduduk {region} {cr.value} "
                 f"(domisili pemohon: {kabupaten.strip()})"
             )
     elif cr.kind == "jumlah_anggota" and member_count is not None:
@@ -72,6 +74,7 @@ def check_eligibility(
     kabupaten: str,
     member_count: int | None,
     chosen_groups: Collection[str] = (),
+    region: str = "Kabupaten",
 ) -> list[str]:
     """Warn where the applicant falls outside the service's stated criteria.
 
@@ -84,13 +87,14 @@ def check_eligibility(
         chosen_groups: The categories the operator chose at the counter (the kategori
             questions); each chosen one that the applicant does not fit is named. With none
             chosen, a warning is given only when no category fits.
+        region: "Kabupaten" or "Kota": how the office's area is named (from the office).
 
     Returns:
         Indonesian warnings, e.g. ``"Usia 61 tahun di luar kriteria layanan (maksimum 58 tahun)"``;
         empty when nothing is out of range.
     """
     facts = {"age": age, "sex": (sex or "").strip().upper(), "kabupaten": kabupaten or "",
-             "member_count": member_count}
+             "member_count": member_count, "region": region}
     warnings: list[str] = []
     groups: dict[str, list[str]] = {}
     for cr in service.kriteria:
@@ -111,3 +115,83 @@ def check_eligibility(
         detail = "; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in groups.items())
         warnings.append(f"Tidak ada kategori layanan yang sesuai ({detail})")
     return warnings
+
+
+#: Criterion kinds the desk checks from the applicant's data; the others the officer verifies.
+CHECKED_KINDS: frozenset[str] = frozenset({"usia", "jenis_kelamin", "domisili", "jumlah_anggota"})
+
+
+@dataclass(frozen=True)
+class CriterionCheck:
+    """One criterion as checked for an applicant.
+
+    Attributes:
+        criterion: The catalog's criterion.
+        status: ``memenuhi``, ``tidak_memenuhi``, ``perlu_diperiksa`` (checkable kind, but the
+            data to check it is missing) or ``diperiksa_petugas`` (a fact the officer verifies).
+        detail: Why (the warning text for tidak_memenuhi; what is missing for perlu_diperiksa).
+    """
+
+    criterion: Criterion
+    status: str
+    detail: str = ""
+
+
+def _missing_fact(cr: Criterion, *, age: int | None, sex: str, kabupaten: str,
+                  member_count: int | None) -> str:
+    """What the desk lacks to check ``cr`` ("" when it can check it)."""
+    if cr.kind == "usia" and age is None:
+        return "tanggal lahir belum diketahui"
+    if cr.kind == "jenis_kelamin" and sex not in _SEX_WORDS:
+        return "jenis kelamin belum diketahui"
+    if cr.kind == "domisili" and not (kabupaten or "").strip():
+        return "kabupaten/kota domisili belum diisi"
+    if cr.kind == "jumlah_anggota" and member_count is None:
+        return "jumlah anggota belum diisi"
+    return ""
+
+
+def assess(
+    service: Service,
+    *,
+    age: int | None,
+    sex: str,
+    kabupaten: str,
+    member_count: int | None,
+    chosen_groups: Collection[str] = (),
+    region: str = "Kabupaten",
+) -> list[CriterionCheck]:
+    """Every criterion of ``service`` with its status for this applicant (the lengkap dialog).
+
+    For services whose criteria come in categories, only the categories chosen at the counter
+    are listed (all of them when none was chosen).
+    """
+    sex = (sex or "").strip().upper()
+    chosen = set(chosen_groups)
+    facts = {"age": age, "sex": sex, "kabupaten": kabupaten or "", "member_count": member_count}
+    groups = {cr.group for cr in service.kriteria if cr.group}
+    if groups and not chosen:  # none chosen: the categories the applicant fits (else all)
+        fitting = {g for g in groups if not any(
+            _check_one(cr, **facts) for cr in service.kriteria if cr.group == g)}
+        chosen = fitting or groups
+    out: list[CriterionCheck] = []
+    for cr in service.kriteria:
+        if cr.group and cr.group not in chosen:
+            continue
+        if cr.kind not in CHECKED_KINDS:
+            out.append(CriterionCheck(cr, "diperiksa_petugas"))
+            continue
+        missing = _missing_fact(cr, age=age, sex=sex, kabupaten=kabupaten, member_count=member_count)
+        if missing:
+            out.append(CriterionCheck(cr, "perlu_diperiksa", missing))
+            continue
+        warning = _check_one(cr, age=age, sex=sex, kabupaten=kabupaten, member_count=member_count,
+                             region=region)
+        out.append(CriterionCheck(cr, "tidak_memenuhi" if warning else "memenuhi", warning or ""))
+    return out
+
+
+def region_kind(office_name: str, kabupaten: str = "") -> str:
+    """"Kota" for a city office (its name or area says Kota), else "Kabupaten"."""
+    text = f" {office_name} {kabupaten} ".lower()
+    return "Kota" if " kota " in text and " kabupaten " not in text else "Kabupaten"

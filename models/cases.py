@@ -116,14 +116,20 @@ def set_condition(ctx: Context, session: SessionInfo, case_id: int, condition_id
     return ctx.write(session, Permission.CASE_EDIT, body)
 
 
-def decide(ctx: Context, session: SessionInfo, case_id: int) -> DecisionResult:
+def decide(ctx: Context, session: SessionInfo, case_id: int, reason: str = "") -> DecisionResult:
     """Decide lengkap / tidak lengkap from the checklist.
 
     Lengkap: the case gets its register number, the jangka waktu clock starts, and the first
-    SOP step starts. Tidak lengkap: the case waits for documents, and (after the decision is
+    SOP step starts. When a criterion is unmet or cannot be checked (CriterionLine.doubtful),
+    going on needs the officer's ``reason``, kept with the case. Tidak lengkap: the case waits
+    for documents (the sitting's time is added to the counter time), and (after the decision is
     committed) a slip listing exactly the missing items is printed.
+
+    Raises:
+        DeskError: decided already, or criteria are doubtful and no reason was given.
     """
     steps.prepare(ctx)
+    reason = steps.clean_reason(reason)
 
     def body(tx: Tx) -> tuple[CaseDetail, Any]:
         # the case row is locked, its state and checklist read, and the outcome written; a
@@ -135,12 +141,20 @@ def decide(ctx: Context, session: SessionInfo, case_id: int) -> DecisionResult:
         svc = ctx.service_by_row(row.service_id)
         if svc is None:
             raise DeskError("Layanan berkas ini tidak ada lagi di katalog kantor.")
-        missing = case_detail(ctx, record).missing
+        current = case_detail(ctx, record)
+        missing = current.missing
         changes: dict[str, Any] = {"updated_at": tx.now}
         if missing:
+            sitting = tx.local_now - ctx.local(row.verify_started_at or row.created_at)
             changes["status"] = "menunggu_berkas"
+            changes["verify_seconds"] = int(row.verify_seconds or 0) + max(0, int(sitting.total_seconds()))
             tx.audit("tidak_lengkap", "case", row.id, kurang=[m.item_id for m in missing])
         else:
+            doubtful = [c for c in current.criteria if c.doubtful]
+            if doubtful and not reason:
+                names = "; ".join(c.detail or c.text for c in doubtful)
+                raise DeskError(f"Kriteria belum terpenuhi atau belum dapat diperiksa ({names}). "
+                                "Tuliskan alasan untuk melanjutkan, atau tolak permohonan.")
             year = tx.local_now.year
             seq = numbering.allocate(f"register:{ctx.office_id}", str(year))
             register_no = ctx.settings.register_pattern.format(kode=svc.code, tahun=year, nomor=seq)
@@ -151,14 +165,15 @@ def decide(ctx: Context, session: SessionInfo, case_id: int) -> DecisionResult:
             runs = steps.after_verification(ctx, tx, record, svc)
             following = [r for r in runs if r["ended_at"] is None]
             changes.update(register_no=register_no, register_seq=seq, status="diproses", complete_at=tx.now,
-                           due_at=to_storage(due) if due else None)
+                           due_at=to_storage(due) if due else None, decision_note=reason)
             if not following:  # the whole procedure ended at the counter
                 changes.update(status="selesai", finished_at=tx.now)
             if runs:
                 StepRun.insert_many(runs).execute()
             for run in following:
                 tx.emit(events.STEP_STARTED, row.id, langkah=run["step_no"], layanan=svc.code)
-            tx.audit("lengkap", "case", row.id, register=register_no)
+            tx.audit("lengkap", "case", row.id, register=register_no,
+                     **({"alasan": reason, "kriteria": [c.id for c in doubtful]} if doubtful else {}))
         Case.update(**changes).where(Case.id == row.id).execute()
         for key, value in changes.items():
             setattr(row, key, value)

@@ -16,8 +16,24 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from forms.catalog import Catalog
-from models import (cases, counterops, db as dbmod, documents, events, intake, office, queue, queueboard,
-                    queuestats, reports, search, staff, steps)
+from models import (
+    cases,
+    counterops,
+    documents,
+    events,
+    intake,
+    notices,
+    office,
+    outcomes,
+    queue,
+    queueboard,
+    queuestats,
+    reports,
+    search,
+    staff,
+    steps,
+)
+from models import db as dbmod
 from models.dto import (
     ApplicantInfo,
     ApplicantInput,
@@ -27,14 +43,12 @@ from models.dto import (
     DecisionResult,
     DocumentInfo,
     ItemSaved,
-    OfficeInfo,
     SessionInfo,
-    StaffFigures,
-    StepFigures,
     TicketInfo,
     VerifiedLetter,
 )
 from models.kernel import Context
+from models.officedto import OfficeInfo, StaffFigures, StepFigures
 from models.permissions import machine_session
 from models.queuedto import BoardState, QueueLineInfo, QueueStats
 from models.settings import OfficeSettings
@@ -260,14 +274,27 @@ class DeskService:
         """Answer a condition question of the service."""
         return cases.set_condition(self.ctx, session, case_id, condition_id, value)
 
-    def decide(self, session: SessionInfo, case_id: int) -> DecisionResult:
-        """Decide lengkap / tidak lengkap (register number and first step, or a slip)."""
-        return cases.decide(self.ctx, session, case_id)
+    def decide(self, session: SessionInfo, case_id: int, reason: str = "") -> DecisionResult:
+        """Decide lengkap / tidak lengkap (register number and first step, or a slip); going on
+        with doubtful criteria needs a reason."""
+        return cases.decide(self.ctx, session, case_id, reason)
 
     def finish_step(self, session: SessionInfo, case_id: int, outcome: bool | None = None,
-                    step_no: int | None = None) -> CaseDetail:
-        """End the running SOP step and start the next one."""
-        return steps.finish_step(self.ctx, session, case_id, outcome, step_no)
+                    step_no: int | None = None, reason: str = "") -> CaseDetail:
+        """End the running SOP step and go where the catalog's branch says."""
+        return steps.finish_step(self.ctx, session, case_id, outcome, step_no, reason)
+
+    def resume_case(self, session: SessionInfo, case_id: int) -> CaseDetail:
+        """The applicant returned with the fix: the step the case went back to runs again."""
+        return outcomes.resume_case(self.ctx, session, case_id)
+
+    def refuse_case(self, session: SessionInfo, case_id: int, reason: str) -> CaseDetail:
+        """End a case in verification as ditolak (criteria not met), with the reason."""
+        return outcomes.refuse_case(self.ctx, session, case_id, reason)
+
+    def reopen_case(self, session: SessionInfo, case_id: int, reason: str) -> CaseDetail:
+        """A supervisor takes back an ended case, with a reason."""
+        return outcomes.reopen_case(self.ctx, session, case_id, reason)
 
     def search(self, session: SessionInfo, query: str, limit: int = 50, *, record: bool = True) -> list[CaseSummary]:
         """Find cases by NIK, number, register or part of a name."""
@@ -278,6 +305,10 @@ class DeskService:
     def print_product(self, session: SessionInfo, case_id: int) -> DocumentInfo:
         """Print the service's letter (numbered once) or a tanda terima."""
         return documents.print_product(self.ctx, session, case_id)
+
+    def print_notice(self, session: SessionInfo, case_id: int) -> DocumentInfo:
+        """Print the surat pemberitahuan of a refused case (numbered once)."""
+        return notices.print_notice(self.ctx, session, case_id)
 
     def verify_letter(self, session: SessionInfo, code: str) -> VerifiedLetter | None:
         """Look up a letter by its verification code (None: not genuine)."""
@@ -304,3 +335,56 @@ class DeskService:
         except Exception:  # noqa: BLE001
             pass
 
+    # -- registers and imports (issue 8) ----------------------------------------------------------
+
+    def register_rows(self, session: SessionInfo, service_code: str | None, since: dt.date,
+                      until: dt.date) -> list:
+        """The register of a period (cases that got a register number), of one service or all."""
+        from models import registers
+
+        return registers.register_rows(self.ctx, session, service_code, since, until)
+
+    def export_register(self, session: SessionInfo, service_code: str | None, since: dt.date, until: dt.date,
+                        path: str | Path, fmt: str = "xlsx"):
+        """Write the register of a period as CSV or XLSX (recorded in the audit trail)."""
+        from models import registers
+
+        return registers.export_register(self.ctx, session, service_code, since, until, path, fmt)
+
+    def import_file(self, session: SessionInfo, service_code: str, path: str | Path, *, trial: bool = False):
+        """Check a beneficiary list (CSV/XLSX) and import it whole, or report every bad row."""
+        from models import imports
+
+        return imports.import_file(self.ctx, session, service_code, path, trial=trial)
+
+    # -- people in a case (issue 8) ---------------------------------------------------------------
+
+    def case_people(self, session: SessionInfo, case_id: int):
+        """The people of a case (roles, organisation, what is still missing)."""
+        from models import persons
+
+        return persons.case_people(self.ctx, session, case_id)
+
+    def add_person(self, session: SessionInfo, case_id: int, person):
+        """Record a person of a case in a role of its service (PersonInput)."""
+        from models import persons
+
+        return persons.add_person(self.ctx, session, case_id, person)
+
+    def change_person(self, session: SessionInfo, case_id: int, person_id: int, person):
+        """Correct a person of a case."""
+        from models import persons
+
+        return persons.change_person(self.ctx, session, case_id, person_id, person)
+
+    def remove_person(self, session: SessionInfo, case_id: int, person_id: int):
+        """Remove a person from a case."""
+        from models import persons
+
+        return persons.remove_person(self.ctx, session, case_id, person_id)
+
+    def set_organisation(self, session: SessionInfo, case_id: int, organisation):
+        """Record the organisation data of a case (OrganisationInput)."""
+        from models import persons
+
+        return persons.set_organisation(self.ctx, session, case_id, organisation)

@@ -20,12 +20,20 @@ from typing import Any
 from peewee import IntegrityError
 
 from models import events, numbering, printing
-from models.dto import CaseDetail, ChecklistLine, DeskError, DocumentInfo, SessionInfo, VerifiedLetter
+from models.dto import (
+    CaseDetail,
+    ChecklistLine,
+    DeskError,
+    DocumentInfo,
+    SessionInfo,
+    VerifiedLetter,
+)
 from models.kernel import Context, Tx
 from models.permissions import Permission, machine_session
+from models.persons import letter_values
 from models.queue import waiting_ahead
-from models.settings import PRIORITY_KINDS, tz_label
 from models.readmodel import case_detail, load_bundle, load_case, ticket_info
+from models.settings import PRIORITY_KINDS, tz_label
 from models.tables import Case, Document
 from output.words import format_tanggal
 
@@ -155,8 +163,11 @@ def print_product(ctx: Context, session: SessionInfo, case_id: int) -> DocumentI
         return record, case_detail(ctx, record), receipt
 
     record, detail, receipt = ctx.read(session, Permission.DOCUMENT_PRINT, read)
+    if detail.status == "ditolak":
+        raise DeskError("Permohonan ini ditolak: yang dicetak adalah surat pemberitahuan penolakan.")
     if detail.status not in ("diproses", "selesai"):
-        raise DeskError("Surat hanya dapat dicetak untuk berkas yang sudah lengkap.")
+        raise DeskError("Surat hanya dapat dicetak untuk berkas yang sudah lengkap "
+                        f"(status berkas ini: {detail.status_label}).")
     if receipt:
         return _print_receipt(ctx, session, detail)
     svc = ctx.catalog.get(detail.service.code)
@@ -285,6 +296,7 @@ def _render_letter(ctx: Context, detail: CaseDetail, svc: Any, path: Path, numbe
         tanggal_lengkap=format_tanggal(detail.complete_at.date()) if detail.complete_at else "-",
         nomor_register=detail.register_no, nama_layanan=detail.service.name, kabupaten=ctx.settings.kabupaten,
     )
+    values.update(letter_values(detail, format_tanggal))  # the people of the case: {ketua.nama} ...
     blocks: list = [applicant_lines(detail) if p.strip() == "{identitas_pemohon}" else p.format_map(values)
                     for p in letter.body]
     s = ctx.settings

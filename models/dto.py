@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (parts of a case: models.casedto)
+    from models.casedto import CriterionLine, OrganisationInfo, PersonLine
 
 #: Case statuses and their Indonesian labels, in the order a case moves through them.
 CASE_STATUSES: dict[str, str] = {
     "verifikasi": "Verifikasi berkas",
     "menunggu_berkas": "Menunggu kelengkapan berkas",
+    "menunggu_perbaikan": "Menunggu perbaikan dari pemohon",
     "diproses": "Diproses",
     "selesai": "Selesai",
     "ditolak": "Tidak memenuhi syarat / tidak layak",
@@ -228,13 +233,21 @@ class StepLine:
     decision_question: str = ""
     decision_yes: str = ""
     decision_no: str = ""
+    #: What each outcome does: (action, target step, the document's words, pause), action one
+    #: of lanjut / kembali / tolak / selesai (forms.catalog.Branch); empty without a decision.
+    decision_yes_action: tuple[str, int | None, str, bool] = ("lanjut", None, "", False)
+    decision_no_action: tuple[str, int | None, str, bool] = ("tolak", None, "", False)
+    #: The step ran more than once (a decision sent the case back to it): the latest run shows.
+    round: int = 1
+    #: Seconds within started..ended the step did not run (time between counter sittings).
+    paused_seconds: int = 0
 
     def elapsed_seconds(self, now: dt.datetime) -> int:
-        """Seconds the step has run (until ``now`` while it runs)."""
+        """Seconds the step has run (until ``now`` while it runs), pauses left out."""
         if self.started_at is None:
             return 0
         end = self.ended_at or now
-        return max(0, int((end - self.started_at).total_seconds()))
+        return max(0, int((end - self.started_at).total_seconds()) - self.paused_seconds)
 
     def overdue(self, now: dt.datetime) -> bool:
         """True when the step ended, or is still running, past its due time."""
@@ -297,6 +310,16 @@ class CaseDetail:
     warnings: tuple[str, ...] = ()
     #: Why the case ended as ditolak (the flowchart's negative branch), else "".
     outcome: str = ""
+    #: The service's criteria as checked for this applicant (the lengkap dialog lists them).
+    criteria: tuple[CriterionLine, ...] = ()
+    #: The officer's reason for going on although criteria were unmet or doubtful.
+    decision_note: str = ""
+    #: menunggu_perbaikan: the step that runs again when the applicant returns, and why.
+    resume_step: int | None = None
+    paused_at: dt.datetime | None = None
+    #: The other people of the case in their roles, and its organisation data (models.persons).
+    people: tuple[PersonLine, ...] = ()
+    organisation: OrganisationInfo | None = None
 
     @property
     def missing(self) -> tuple[ChecklistLine, ...]:
@@ -350,46 +373,6 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
-class OfficeInfo:
-    """What a desk needs once its office is open: the office, its loket and services."""
-
-    id: int
-    name: str
-    kabupaten: str
-    tz: str
-    counters: tuple[CounterInfo, ...]
-    services: tuple[ServiceInfo, ...]
-
-
-@dataclass(frozen=True)
-class StaffFigures:
-    """What one staff member did in a period (for supervisors)."""
-
-    staff_id: int
-    username: str
-    full_name: str
-    tickets_called: int
-    cases_opened: int
-    decisions: int
-    steps_finished: int
-    documents: int
-
-
-@dataclass(frozen=True)
-class StepFigures:
-    """How one SOP step of one service went in a period."""
-
-    service_code: str
-    step_no: int
-    started: int
-    done: int
-    running: int
-    mean_seconds: float | None
-    within_standard: int
-    with_standard: int
-
-
-@dataclass(frozen=True)
 class DecisionResult:
     """The outcome of the lengkap / tidak lengkap decision."""
 
@@ -397,4 +380,3 @@ class DecisionResult:
     case: CaseDetail
     document: DocumentInfo | None = None
     missing: tuple[ChecklistLine, ...] = field(default=())
-

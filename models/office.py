@@ -14,10 +14,12 @@ from peewee import IntegrityError
 
 from forms.catalog import Service as CatalogService
 from models import events
-from models.dto import CounterInfo, DeskError, OfficeInfo, ServiceInfo, SessionInfo
+from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
 from models.kernel import Context, Tx
+from models.officedto import OfficeInfo
 from models.permissions import Permission
-from models.queuelines import counter_lines, lines as queue_lines
+from models.queuelines import counter_lines
+from models.queuelines import lines as queue_lines
 from models.tables import Case, Counter, Office, Service
 
 

@@ -25,12 +25,16 @@ class Permission(StrEnum):
     CASE_EDIT = "case.edit"
     CASE_DECIDE = "case.decide"
     STEP_FINISH = "step.finish"
+    CASE_REOPEN = "case.reopen"
     DOCUMENT_PRINT = "document.print"
     LETTER_VERIFY = "letter.verify"
     REPORT_OFFICE = "report.office"
     REPORT_STAFF = "report.staff"
     OFFICE_SETTINGS = "office.settings"
     STAFF_MANAGE = "staff.manage"
+    # registers and imports (issue 8)
+    CASE_IMPORT = "case.import"
+    REGISTER_EXPORT = "register.export"
 
 
 #: What each permission allows, as the refusal says it ("tidak berwenang <...>").
@@ -43,12 +47,15 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.CASE_EDIT: "membuka berkas dan memeriksa persyaratannya",
     Permission.CASE_DECIDE: "memutuskan kelengkapan berkas",
     Permission.STEP_FINISH: "menyelesaikan langkah SOP",
+    Permission.CASE_REOPEN: "membuka kembali berkas yang sudah berakhir",
     Permission.DOCUMENT_PRINT: "mencetak dokumen",
     Permission.LETTER_VERIFY: "memeriksa keaslian surat",
     Permission.REPORT_OFFICE: "melihat angka layanan kantor",
     Permission.REPORT_STAFF: "melihat angka per petugas",
     Permission.OFFICE_SETTINGS: "mengubah pengaturan kantor dan loket",
     Permission.STAFF_MANAGE: "mengelola akun petugas",
+    Permission.CASE_IMPORT: "mengimpor daftar penerima menjadi berkas",
+    Permission.REGISTER_EXPORT: "melihat dan mengekspor register berkas (berisi NIK lengkap)",
 }
 
 _COUNTER = frozenset({
@@ -66,7 +73,8 @@ _ALL = frozenset(Permission)
 #: sistem) are not staff: no account has these roles.
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "petugas": _COUNTER,
-    "supervisor": _COUNTER | {Permission.QUEUE_MANAGE, Permission.REPORT_STAFF},
+    "supervisor": _COUNTER | {Permission.QUEUE_MANAGE, Permission.REPORT_STAFF, Permission.CASE_REOPEN,
+                              Permission.CASE_IMPORT, Permission.REGISTER_EXPORT},
     "admin": _ALL,
     "verifikator": _BACK_OFFICE,
     "pekerja_sosial": _BACK_OFFICE,

@@ -14,9 +14,12 @@ from typing import Any
 
 from peewee import JOIN, fn
 
+from forms.catalog import Decision
 from forms.catalog import Service as CatalogService
-from forms.eligibility import check_eligibility
+from forms.eligibility import assess, check_eligibility, region_kind
+from forms.people import organisation_problems
 from forms.validators import age_on, mask_nik
+from models.casedto import CriterionLine
 from models.dto import (
     CASE_STATUSES,
     TICKET_STATUSES,
@@ -31,6 +34,7 @@ from models.dto import (
 )
 from models.kernel import Context
 from models.office import service_info
+from models.persons import people_columns, people_fields, people_problems
 from models.tables import Applicant, Case, Counter, Staff, Ticket
 
 #: Applicant fields each case keeps as entered for it (Case.applicant_data).
@@ -131,7 +135,8 @@ def load_case(ctx: Context, case_id: int, *, lock: bool = False, extra: dict[str
     Raises:
         DeskError: no such case in this office.
     """
-    extra = {"ticket_code": Ticket.select(Ticket.code).where(Ticket.id == Case.ticket), **(extra or {})}
+    extra = {"ticket_code": Ticket.select(Ticket.code).where(Ticket.id == Case.ticket), **people_columns(ctx),
+             **(extra or {})}
     columns = [subquery.alias(name) for name, subquery in extra.items()]
     query = (Case.select(Case, Applicant, *columns).join(Applicant)
              .where((Case.id == case_id) & (Case.office == ctx.office_id)))
@@ -152,7 +157,8 @@ def load_bundle(ctx: Context, record: CaseRecord) -> CaseRecord:
         "SELECT 'a', a.item_id, a.note, NULL, NULL, NULL, CAST(a.received AS INTEGER), NULL, NULL, NULL "
         f"FROM checklist_answer a WHERE a.case_id = {p} "
         "UNION ALL "
-        "SELECT 's', s1.full_name, s2.full_name, NULL, NULL, NULL, r.step_no, r.started_at, r.due_at, r.ended_at "
+        "SELECT 's', s1.full_name, s2.full_name, CAST(r.round AS VARCHAR(12)), "
+        "CAST(r.paused_seconds AS VARCHAR(12)), NULL, r.step_no, r.started_at, r.due_at, r.ended_at "
         "FROM step_run r LEFT JOIN staff s1 ON s1.id = r.started_by_id "
         "LEFT JOIN staff s2 ON s2.id = r.ended_by_id "
         f"WHERE r.case_id = {p} "
@@ -169,7 +175,8 @@ def load_bundle(ctx: Context, record: CaseRecord) -> CaseRecord:
             answers[s1] = (bool(n), s2 or "")
         elif kind == "s":
             runs.append({"step_no": n, "started_by": s1 or "", "ended_by": s2 or "",
-                         "started_at": ctx.local(t1), "due_at": ctx.local(t2), "ended_at": ctx.local(t3)})
+                         "started_at": ctx.local(t1), "due_at": ctx.local(t2), "ended_at": ctx.local(t3),
+                         "round": int(s3 or 1), "paused_seconds": int(s4 or 0)})
         else:
             docs.append(DocumentInfo(id=n, kind=s1, title=s2, path=s3, created_at=ctx.local(t1),
                                      number=s4 or "", verification_code=s5 or "", case_id=case_id))
@@ -198,10 +205,23 @@ def case_detail(ctx: Context, record: CaseRecord) -> CaseDetail:
     )
     applicant = applicant_info(ctx, record.applicant, row.applicant_data)
     chosen = {it.group for it in svc.persyaratan if it.group and it.applies(conditions)}
-    warnings = tuple(check_eligibility(
-        svc, age=applicant.age, sex=applicant.sex, kabupaten=applicant.kabupaten,
-        member_count=row.member_count, chosen_groups=chosen,
-    ))
+    chosen |= {c.group for c in svc.conditions if getattr(c, "group", "") and conditions.get(c.id)}
+    region = region_kind(ctx.settings.name, ctx.settings.kabupaten)
+    facts = {"age": applicant.age, "sex": applicant.sex, "kabupaten": applicant.kabupaten,
+             "member_count": row.member_count, "chosen_groups": chosen, "region": region}
+    warnings = tuple(check_eligibility(svc, **facts))
+    people = people_fields(ctx, svc, row)
+    criteria = tuple(CriterionLine(id=c.criterion.id, text=c.criterion.text, status=c.status,
+                                   detail=c.detail, group=c.criterion.group)
+                     for c in assess(svc, **facts))
+    # persons the service needs but the case lacks (a role under its minimum, a group under its
+    # size) count as unmet criteria: going on needs the officer's reason; organisation data its
+    # documents name is listed for the officer to check
+    criteria += tuple(CriterionLine(id=f"orang:{i}", text=problem, status="tidak_memenuhi", detail=problem)
+                      for i, problem in enumerate(people_problems(svc, people["people"], False,
+                                                                  row.member_count), 1))
+    criteria += tuple(CriterionLine(id=f"lembaga:{i}", text=problem, status="diperiksa_petugas")
+                      for i, problem in enumerate(organisation_problems(svc, people["organisation"]), 1))
     return CaseDetail(
         id=row.id, status=row.status, status_label=CASE_STATUSES.get(row.status, row.status),
         service=service_info(svc), applicant=applicant, created_at=ctx.local(row.created_at),
@@ -211,12 +231,16 @@ def case_detail(ctx: Context, record: CaseRecord) -> CaseDetail:
         conditions=tuple(ConditionLine(id=c.id, question=c.question, value=bool(conditions.get(c.id, False)))
                          for c in svc.conditions),
         steps=step_lines(svc, record.runs), documents=tuple(record.documents), warnings=warnings,
+        criteria=criteria, decision_note=getattr(row, "decision_note", "") or "",
+        resume_step=getattr(row, "resume_step", None), paused_at=ctx.local(getattr(row, "paused_at", None)),
+        **people,
     )
 
 
 def step_lines(svc: CatalogService, runs: list[dict[str, Any]]) -> tuple[StepLine, ...]:
     """The service's SOP steps with their runs."""
-    by_no = {r["step_no"]: r for r in runs}
+    by_no = {r["step_no"]: r for r in sorted(runs, key=lambda r: (r["step_no"], r.get("round", 1)))}
+    reached = max(by_no, default=0)
     lines = []
     for st in svc.steps:
         run = by_no.get(st.no)
@@ -224,7 +248,12 @@ def step_lines(svc: CatalogService, runs: list[dict[str, Any]]) -> tuple[StepLin
         started = run["started_at"] if run else None
         ended = run["ended_at"] if run else None
         due = run["due_at"] if run else None
-        status = "belum" if run is None else ("berjalan" if ended is None else "selesai")
+        if run is None:  # a later step ran: a branch went past this one
+            status = "dilewati" if st.no < reached else "belum"
+        else:
+            status = "berjalan" if ended is None else "selesai"
+        yes = branch_of(decision, True) if decision else None
+        no = branch_of(decision, False) if decision else None
         lines.append(StepLine(
             no=st.no, uraian=st.uraian, pelaksana=", ".join(st.pelaksana),
             waktu_label=st.waktu.label() if st.waktu else "", output=st.output, loket=st.loket,
@@ -234,6 +263,9 @@ def step_lines(svc: CatalogService, runs: list[dict[str, Any]]) -> tuple[StepLin
             decision_question=decision.question if decision else "",
             decision_yes=decision.yes if decision else "",
             decision_no=decision.no if decision else "",
+            decision_yes_action=(yes.action, yes.to_step, yes.text, yes.pause) if yes else ("lanjut", None, "", False),
+            decision_no_action=(no.action, no.to_step, no.text, no.pause) if no else ("tolak", None, "", False),
+            round=run.get("round", 1) if run else 1, paused_seconds=run.get("paused_seconds", 0) if run else 0,
         ))
     return tuple(lines)
 
@@ -246,3 +278,8 @@ def decision_after(svc: CatalogService, step_no: int):
             return decision
     return None
 
+
+
+def branch_of(decision: Decision, outcome: bool):
+    """What the decision's outcome does (forms.catalog.Branch: action, to_step, text, pause)."""
+    return decision.branch(outcome)

@@ -5,11 +5,13 @@ step timing per service and step. Every query reads an index of its table by off
 from __future__ import annotations
 
 import datetime as dt
+
 from peewee import Case as SqlCase
 from peewee import fn
 
-from models.dto import SessionInfo, StaffFigures, StepFigures
+from models.dto import SessionInfo
 from models.kernel import Context, to_storage
+from models.officedto import StaffFigures, StepFigures
 from models.permissions import Permission
 from models.tables import AuditLog, Case, Document, Staff, StepRun, Ticket
 

@@ -14,7 +14,14 @@ from models import events, worktime
 from models.dto import CaseDetail, DeskError, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
-from models.readmodel import CaseRecord, case_detail, decision_after, load_bundle, load_case
+from models.readmodel import (
+    CaseRecord,
+    branch_of,
+    case_detail,
+    decision_after,
+    load_bundle,
+    load_case,
+)
 from models.tables import Case, StepRun
 
 
@@ -23,8 +30,25 @@ def prepare(ctx: Context) -> None:
     worktime.warm(ctx.today().year, cuti_bersama_libur=ctx.settings.cuti_bersama_libur)
 
 
+#: Most characters of a reason an officer types (going back, refusing, reopening).
+REASON_MAX = 500
+
+
+def clean_reason(reason: str | None) -> str:
+    """A reason as stored: one line of text, trimmed, never longer than REASON_MAX."""
+    text = " ".join((reason or "").split())
+    if len(text) > REASON_MAX:
+        raise DeskError(f"Alasan terlalu panjang (maksimal {REASON_MAX} karakter).")
+    return text
+
+
+def next_round(record: CaseRecord, step_no: int) -> int:
+    """The round a new run of ``step_no`` gets (1, or one more than its latest run)."""
+    return 1 + max((r.get("round", 1) for r in record.runs if r["step_no"] == step_no), default=0)
+
+
 def run_row(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogService, step_no: int,
-            started: dt.datetime, ended: dt.datetime | None = None) -> dict[str, Any]:
+            started: dt.datetime, ended: dt.datetime | None = None, paused_seconds: int = 0) -> dict[str, Any]:
     """A step run to insert (and its view for the read model in ``record.runs``)."""
     step = svc.step(step_no)
     due = None
@@ -32,14 +56,23 @@ def run_row(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogService, step_
         due = worktime.due_at(started, step.waktu, ctx.settings.timezone,
                               cuti_bersama_libur=ctx.settings.cuti_bersama_libur)
     name = tx.session.full_name if tx.session else ""
+    round_no = next_round(record, step_no)
     record.runs.append({"step_no": step_no, "started_by": name, "ended_by": name if ended else "",
-                        "started_at": started, "due_at": due, "ended_at": ended})
+                        "started_at": started, "due_at": due, "ended_at": ended, "round": round_no,
+                        "paused_seconds": paused_seconds})
     return {
         "case": record.row.id, "step_no": step_no, "started_at": to_storage(started),
         "due_at": to_storage(due) if due else None, "started_by": tx.staff_id,
         "ended_at": to_storage(ended) if ended else None, "ended_by": tx.staff_id if ended else None,
-        "office_id": record.row.office_id, "service_id": record.row.service_id,
+        "office_id": record.row.office_id, "service_id": record.row.service_id, "round": round_no,
+        "paused_seconds": paused_seconds,
     }
+
+
+def start_step(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogService, step_no: int) -> None:
+    """Start ``step_no`` now (a new round when it ran before) and tell the other desks."""
+    StepRun.insert(run_row(ctx, tx, record, svc, step_no, tx.local_now)).execute()
+    tx.emit(events.STEP_STARTED, record.row.id, langkah=step_no, layanan=svc.code)
 
 
 def after_verification(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogService) -> list[dict[str, Any]]:
@@ -48,7 +81,9 @@ def after_verification(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogSer
 
     Where the flowchart has a lengkap / tidak lengkap decision after step N, steps up to N
     happened at the counter: the applicant handed in the berkas (recorded at the moment the
-    verification began) and the verification itself (timed from then until now).
+    verification began) and the verification itself, timed over every sitting: a case that
+    waited for documents counts its earlier sittings too (the time between them is recorded as
+    paused, so the duration is the sum of the sittings).
 
     Returns:
         Rows for StepRun (none when the service has no steps).
@@ -57,8 +92,13 @@ def after_verification(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogSer
     numbers = [st.no for st in svc.steps]
     row = record.row
     done = [n for n in numbers if decision is not None and n <= decision.after_step]
-    began = ctx.local(row.verify_started_at or row.created_at)
-    rows = [run_row(ctx, tx, record, svc, no, began, tx.local_now if i == len(done) - 1 else began)
+    sitting = ctx.local(row.verify_started_at or row.created_at)
+    earlier = int(row.verify_seconds or 0)
+    began = ctx.local(row.created_at) if earlier else sitting
+    worked = earlier + max(0, int((tx.local_now - sitting).total_seconds()))
+    paused = max(0, int((tx.local_now - began).total_seconds()) - worked)
+    rows = [run_row(ctx, tx, record, svc, no, began, tx.local_now if i == len(done) - 1 else began,
+                    paused if i == len(done) - 1 else 0)
             for i, no in enumerate(done)]
     following = [n for n in numbers if n not in done]
     if following:
@@ -67,24 +107,32 @@ def after_verification(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogSer
 
 
 def finish_step(ctx: Context, session: SessionInfo, case_id: int, outcome: bool | None = None,
-                step_no: int | None = None) -> CaseDetail:
-    """End the running SOP step and start the next one (the last one finishes the case).
+                step_no: int | None = None, reason: str = "") -> CaseDetail:
+    """End the running SOP step and go where the catalog says.
+
+    Without a decision after the step, the next step starts (a step marked as the end of its
+    path, or the last step, finishes the case). With a decision, ``outcome`` picks its branch
+    (forms.catalog.Branch): lanjut starts its target step (or the next), kembali sends the case
+    back to an earlier step (that step runs again now, or, when the branch pauses, once the
+    applicant returns: the case waits as menunggu_perbaikan with its service clock paused), tolak
+    ends the case as ditolak, selesai ends it as selesai.
 
     Args:
         ctx: The desk's context.
         session: Who finishes the step.
         case_id: The case.
-        outcome: For a step followed by a memenuhi/tidak memenuhi syarat or layak/tidak layak
-            decision (StepLine.decision_question): True continues, False ends the case as
-            ditolak with the flowchart's negative branch as the reason. Ignored otherwise.
+        outcome: For a step followed by a decision (StepLine.decision_question): True for its
+            yes branch, False for its no branch. Ignored otherwise.
         step_no: The step the operator confirmed; when another one runs (someone else, or an
             earlier press, finished it meanwhile) nothing changes.
+        reason: The officer's reason: required to go back (kembali) or to end the case (tolak).
 
     Raises:
-        DeskError: when no step runs, the running step is not ``step_no``, or the step needs
-            an outcome and none was given.
+        DeskError: when no step runs, the running step is not ``step_no``, the step needs an
+            outcome and none was given, or a reason is needed and none was given.
     """
     prepare(ctx)
+    reason = clean_reason(reason)
 
     def body(tx: Tx) -> CaseDetail:
         record = load_bundle(ctx, load_case(ctx, case_id, lock=True))
@@ -103,28 +151,49 @@ def finish_step(ctx: Context, session: SessionInfo, case_id: int, outcome: bool 
         if decision is not None and outcome is None:
             raise DeskError(f"Langkah ini diakhiri keputusan '{decision.question}': pilih "
                             f"{decision.yes} atau {decision.no}.")
+        numbers = [s.no for s in svc.steps]
+        position = numbers.index(run["step_no"]) if run["step_no"] in numbers else len(numbers) - 1
+        following = numbers[position + 1] if position + 1 < len(numbers) else None
+        if decision is not None:
+            branch = branch_of(decision, bool(outcome))
+            action, target = branch.action, branch.to_step
+        else:
+            branch, target = None, None
+            ends = svc.step(run["step_no"]).end if run["step_no"] in numbers else True
+            action = "selesai" if ends or following is None else "lanjut"
+        if action == "lanjut":
+            target = target or following
+            if target is None:
+                action = "selesai"
+        if action in ("kembali", "tolak") and not reason:
+            what = "mengembalikan berkas" if action == "kembali" else "menghentikan berkas"
+            raise DeskError(f"Tuliskan alasan untuk {what}.")
         (StepRun.update(ended_at=tx.now, ended_by=tx.staff_id)
          .where((StepRun.case == row.id) & (StepRun.step_no == run["step_no"]) & StepRun.ended_at.is_null())
          .execute())
         run["ended_at"], run["ended_by"] = tx.local_now, session.full_name
         tx.emit(events.STEP_FINISHED, row.id, langkah=run["step_no"], layanan=svc.code)
-        numbers = [s.no for s in svc.steps]
-        position = numbers.index(run["step_no"]) if run["step_no"] in numbers else len(numbers) - 1
         changes: dict[str, Any] = {"updated_at": tx.now}
-        if decision is not None and outcome is False:
-            changes.update(status="ditolak", finished_at=tx.now,
-                           outcome=f"{decision.no}: {decision.on_no}" if decision.on_no else decision.no)
-        elif position + 1 < len(numbers):
-            StepRun.insert(run_row(ctx, tx, record, svc, numbers[position + 1], tx.local_now)).execute()
-            tx.emit(events.STEP_STARTED, row.id, langkah=numbers[position + 1], layanan=svc.code)
-        else:
+        if action == "tolak":
+            label = decision.no if decision is not None else "Dihentikan"
+            changes.update(status="ditolak", finished_at=tx.now, outcome=f"{label}: {reason}")
+        elif action == "selesai":
             changes.update(status="selesai", finished_at=tx.now)
+        elif action == "kembali" and branch is not None and branch.pause:
+            changes.update(status="menunggu_perbaikan", paused_at=tx.now, resume_step=target,
+                           outcome=reason)
+        else:  # lanjut, or kembali without waiting for the applicant
+            start_step(ctx, tx, record, svc, target)
         Case.update(**changes).where(Case.id == row.id).execute()
         for key, value in changes.items():
             setattr(row, key, value)
-        detail = {"langkah": run["step_no"]}
+        detail: dict[str, Any] = {"langkah": run["step_no"], "tindakan": action}
         if decision is not None:
             detail["keputusan"] = decision.yes if outcome else decision.no
+        if target is not None and action in ("lanjut", "kembali"):
+            detail["ke_langkah"] = target
+        if reason:
+            detail["alasan"] = reason
         tx.audit("selesai_langkah", "case", row.id, **detail)
         if "status" in changes:
             tx.emit(events.CASE_CHANGED, row.id, status=changes["status"])

@@ -30,7 +30,7 @@ database = DatabaseProxy()
 
 def utcnow() -> dt.datetime:
     """Return the current time as naive UTC (the storage convention)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class BaseModel(Model):
@@ -215,6 +215,16 @@ class Case(BaseModel):
     #: JSON: the applicant's data as entered for this case (its letters print these, even
     #: after a later visit corrects the applicant's record). Empty for cases made before 0005.
     applicant_data = TextField(default="")
+    #: The service clock (jangka waktu) is paused since: the case waits for the applicant to
+    #: fix something (a decision sent it back with pause); paused_seconds adds up earlier pauses.
+    paused_at = DateTimeField(null=True)
+    paused_seconds = IntegerField(default=0)
+    #: The step that runs again when the applicant returns (menunggu_perbaikan).
+    resume_step = IntegerField(null=True)
+    #: Counter verification seconds of earlier sittings (a tidak lengkap case resumed later).
+    verify_seconds = IntegerField(default=0)
+    #: The officer's reason for going on although criteria were unmet or doubtful.
+    decision_note = TextField(default="")
 
     class Meta:
         table_name = "service_case"  # "case" is an SQL keyword
@@ -257,10 +267,15 @@ class StepRun(BaseModel):
     #: figures per service and step read one table by index.
     office_id = IntegerField(null=True)
     service_id = IntegerField(null=True)
+    #: A step a decision sent the case back to runs again: 1, 2, ... (migration 0009).
+    round = IntegerField(default=1)
+    #: Seconds within started..ended the step did not run (the counter step of a case whose
+    #: applicant came back later: time between sittings). Duration = ended - started - paused.
+    paused_seconds = IntegerField(default=0)
 
     class Meta:
         indexes = (
-            (("case", "step_no"), True),
+            (("case", "step_no", "round"), True),
             (("service_id", "started_at"), False),
         )
 
@@ -315,6 +330,52 @@ class Event(BaseModel):
     payload = TextField(default="")
 
 
+# -- people in a case (issue 8; migration 0010) ----------------------------------------------------
+
+class CasePerson(BaseModel):
+    """A person of a case besides the pemohon, in a role the service takes (anak, orang tua,
+    anggota, ketua ...); kept as entered for this case, like Case.applicant_data."""
+
+    id = AutoField()
+    case = ForeignKeyField(Case, backref="persons", on_delete="CASCADE")
+    role = CharField(max_length=20)
+    #: Order within the role (anggota 1, 2, ...).
+    position = IntegerField(default=1)
+    #: NULL when the role records no NIK (one NIK appears once per case: Meta.indexes).
+    nik = CharField(max_length=16, null=True, index=True)
+    name = CharField(max_length=200)
+    sex = CharField(max_length=1, default="")
+    birth_date = DateField(null=True)
+    address = TextField(default="")
+    phone = CharField(max_length=20, default="")
+    #: Relation to the pemohon or a remark ("anak kandung", "ayah").
+    note = CharField(max_length=120, default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("case", "nik"), True),)
+
+
+class CaseOrganisation(BaseModel):
+    """The organisation data of a case (one row per case): what its letters print."""
+
+    id = AutoField()
+    case = ForeignKeyField(Case, backref="organisation", on_delete="CASCADE", unique=True)
+    #: Nama lembaga ("" = the applicant's org_name).
+    name = CharField(max_length=200, default="")
+    akta_no = CharField(max_length=80, default="")
+    akta_date = DateField(null=True)
+    #: Nomor SK pengesahan (Kemenkumham).
+    pengesahan_no = CharField(max_length=80, default="")
+    #: 15 or 16 digits.
+    npwp = CharField(max_length=16, default="")
+    address = TextField(default="")
+    #: Sekretariat there since: "2015" or "2015-03-01".
+    since = CharField(max_length=10, default="")
+    updated_at = DateTimeField(default=utcnow)
+
+
 #: Every table, in dependency order.
 ALL_TABLES = [
     Office,
@@ -330,4 +391,6 @@ ALL_TABLES = [
     Document,
     AuditLog,
     Event,
+    CasePerson,
+    CaseOrganisation,
 ]

@@ -14,9 +14,9 @@ from textual.containers import VerticalScroll
 from textual.markup import escape as escape_markup
 from textual.widgets import DataTable, Footer, Header
 
-from models.dto import CaseDetail, DeskError, DeskEvent, DocumentInfo, StepLine
+from models.dto import CaseDetail, DeskEvent, DocumentInfo, StepLine
 from screens.base import DeskScreen
-from screens.dialogs import ChoiceDialog, ConfirmDialog
+from screens.caseflow import REOPEN_ROLES, CaseFlow
 from screens.widgets import (
     PlainStatic,
     clip,
@@ -42,8 +42,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 DAY_SCALE_SECONDS = 8 * 3600
 
 #: Step status labels.
-STEP_STATUS: dict[str, str] = {"belum": "belum", "berjalan": "berjalan", "selesai": "selesai"}
-
+STEP_STATUS: dict[str, str] = {"belum": "belum", "berjalan": "berjalan", "selesai": "selesai",
+                               "dilewati": "dilewati"}
 
 def short_moment(value: dt.datetime | None, today: dt.date) -> str:
     """A 5-character moment: the time today, the date (DD/MM) on other days.
@@ -143,7 +143,7 @@ def step_timer(step: StepLine, now: dt.datetime) -> Text:
     return text
 
 
-class CaseScreen(DeskScreen):
+class CaseScreen(CaseFlow, DeskScreen):
     """A case in process: its SOP steps, the running step's timer, letters."""
 
     HELP_TITLE: ClassVar[str] = "Proses berkas"
@@ -151,12 +151,18 @@ class CaseScreen(DeskScreen):
         "Berkas lengkap dan sudah bernomor register. Tabel menampilkan langkah-langkah SOP "
         "layanan; langkah yang sedang berjalan ditandai dan waktunya dihitung terhadap mutu "
         "baku waktu (merah/TERLAMBAT bila melewati batas).\n\n"
-        "s atau F6 menyelesaikan langkah yang berjalan dan memulai langkah berikutnya; setelah "
-        "langkah terakhir berkas berstatus selesai.\n"
+        "s atau F6 menyelesaikan langkah yang berjalan. Bila langkah diakhiri keputusan "
+        "(memenuhi syarat / layak), pilih hasilnya: desk mengikuti standar pelayanan: lanjut "
+        "ke langkah berikutnya, kembali ke langkah sebelumnya (dengan alasan; bila pemohon "
+        "harus memperbaiki, waktu layanan berhenti sampai ia kembali), atau berkas dihentikan "
+        "(dengan alasan dan konfirmasi).\n"
+        "l: pemohon kembali membawa perbaikan; langkah yang dituju dimulai lagi.\n"
         "p atau F7 mencetak surat layanan (atau tanda terima berkas bila layanan tidak "
-        "menghasilkan surat). Dokumen yang sudah dicetak tampil di bagian bawah.\n"
-        "e membetulkan data pemohon (salah ketik nama, alamat) sebelum surat dicetak; surat "
-        "yang dicetak ulang memakai data yang baru dengan nomor yang sama.\n"
+        "menghasilkan surat); untuk permohonan yang ditolak, surat pemberitahuan berisi "
+        "alasannya. Dokumen yang sudah dicetak tampil di bagian bawah.\n"
+        "r (supervisor): membuka kembali berkas yang sudah berakhir, dengan alasan.\n"
+        "e membetulkan data pemohon (salah ketik nama, alamat) sebelum surat dicetak.\n"
+        "Hanya tombol yang berlaku untuk status berkas yang tampil di bawah layar.\n"
         "Esc kembali."
     )
 
@@ -164,9 +170,13 @@ class CaseScreen(DeskScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s,f6", "finish_step", "Selesaikan langkah", id="case.finish_step"),
+        Binding("l", "resume", "Pemohon kembali", id="case.resume"),
         Binding("p,f7", "print_letter", "Cetak surat", id="case.print_letter"),
         Binding("p,f7", "print_receipt", "Cetak tanda terima", id="case.print_receipt"),
+        Binding("p,f7", "print_notice", "Cetak pemberitahuan", id="case.print_notice"),
+        Binding("r", "reopen", "Buka kembali", id="case.reopen"),
         Binding("e", "edit_applicant", "Ubah pemohon", id="case.edit_applicant"),
+        Binding("o", "people", "Orang", id="case.people"),
         Binding("escape", "back", "Kembali", id="case.back"),
     ]
     """s / F6 ends the running step, p / F7 prints the letter (its description becomes
@@ -222,14 +232,22 @@ class CaseScreen(DeskScreen):
         Returns:
             False hides and disables the binding.
         """
+        status = self.case.status
+        produced = status in ("diproses", "selesai")
         if action == "print_letter":
-            return self.case.service.has_letter
+            return produced and self.case.service.has_letter
         if action == "print_receipt":
-            return not self.case.service.has_letter
+            return produced and not self.case.service.has_letter
+        if action == "print_notice":
+            return status == "ditolak"
         if action == "finish_step":
-            return True if self.case.current_step is not None else None
+            return self.case.current_step is not None
+        if action == "resume":
+            return status == "menunggu_perbaikan"
+        if action == "reopen":
+            return status in ("selesai", "ditolak") and self.session.role in REOPEN_ROLES
         if action == "edit_applicant":
-            return self.case.status not in ("selesai", "ditolak")
+            return status not in ("selesai", "ditolak")
         return True
 
     # -- display --------------------------------------------------------------------------------
@@ -365,7 +383,16 @@ class CaseScreen(DeskScreen):
         step = self.case.current_step
         timer = self.query_one("#case-timer", PlainStatic)
         if step is None:
-            if self.case.status == "selesai":
+            if self.case.status == "menunggu_perbaikan":
+                text = Text("Menunggu perbaikan dari pemohon", style="bold yellow", no_wrap=True,
+                            overflow="ellipsis")
+                if self.case.resume_step:
+                    text.append(f" (lalu langkah {self.case.resume_step})")
+                if self.case.outcome:
+                    text.append(": ")
+                    text.append(self.case.outcome)
+                timer.set_text(text)
+            elif self.case.status == "selesai":
                 timer.set_text(Text("Semua langkah selesai.", style="bold green"))
             elif self.case.status == "ditolak":
                 text = Text("Berkas dihentikan", style="bold red", no_wrap=True,
@@ -480,76 +507,6 @@ class CaseScreen(DeskScreen):
 
     # -- actions --------------------------------------------------------------------------------
 
-    def action_finish_step(self) -> None:
-        """Finish the running step (after confirmation)."""
-        step = self.case.current_step
-        if step is None:
-            self.notify("Tidak ada langkah yang berjalan.", severity="warning", markup=False)
-            return
-        case_id = self.case.id
-        if step.decision_question:
-            yes = step.decision_yes or "Ya"
-            no = step.decision_no or "Tidak"
-            message = (f"Langkah {step.no} diakhiri keputusan:\n{step.decision_question}\n\n"
-                       f"Pilihan 2 menghentikan berkas ({no}).")
-
-            def chosen(index: int | None) -> None:
-                if index is not None:
-                    self.finish_step(case_id, step.no, index == 0)
-
-            self.app.push_screen(ChoiceDialog(message, [yes, no], title="Selesaikan langkah"),
-                                 chosen)
-            return
-        last = step.no == max(s.no for s in self.case.steps)
-        message = f"Selesaikan langkah {step.no}: {step.uraian}?"
-        if last:
-            message += "\nIni langkah terakhir: berkas akan berstatus selesai."
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.finish_step(case_id, step.no)
-
-        self.app.push_screen(ConfirmDialog(message, title="Selesaikan langkah"), answered)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="case-step",
-          description="Menyelesaikan langkah")
-    def finish_step(self, case_id: int, step_no: int, outcome: bool | None = None) -> None:
-        """Finish the running step (thread worker); when it is no longer ``step_no`` (finished
-        meanwhile), nothing changes and the screen shows the case as it now stands.
-
-        Args:
-            case_id: The case.
-            step_no: The step the operator confirmed.
-            outcome: The answer to the step's decision (None when it has none).
-        """
-        try:
-            case = self.desk.finish_step(self.session, case_id, outcome=outcome, step_no=step_no)
-        except DeskError:
-            current = self.desk.case(self.session, case_id, record_view=False)
-            self.desk_app.call_from_thread(self._refreshed, current)
-            raise
-        self.desk_app.call_from_thread(self._step_finished, case)
-
-    def _refreshed(self, case: CaseDetail) -> None:
-        """Show the case as stored (after a refused change)."""
-        if self.is_attached:
-            self.show_case(case)
-            self._move_to_current()
-
-    def _step_finished(self, case: CaseDetail) -> None:
-        """Show the new state."""
-        if self.is_attached:
-            self.show_case(case)
-            self._move_to_current()
-        step = case.current_step
-        if step is not None:
-            self.notify(f"Langkah {step.no} dimulai.", markup=False)
-        elif case.status == "selesai":
-            self.notify("Semua langkah selesai. Berkas selesai.", markup=False)
-        elif case.status == "ditolak":
-            self.notify(f"Berkas dihentikan: {case.outcome or case.status_label}.",
-                        severity="warning", markup=False)
-
     def action_print_letter(self) -> None:
         """Print the service's letter."""
         self.print_product(self.case.id)
@@ -558,15 +515,24 @@ class CaseScreen(DeskScreen):
         """Print the tanda terima berkas."""
         self.print_product(self.case.id)
 
+    def action_print_notice(self) -> None:
+        """Print the surat pemberitahuan of a refused case."""
+        self.print_product(self.case.id, notice=True)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-print",
           description="Mencetak dokumen")
-    def print_product(self, case_id: int) -> None:
-        """Render the product document, then re-read the case (thread worker).
+    def print_product(self, case_id: int, notice: bool = False) -> None:
+        """Render the product document (or the refusal notice), then re-read the case (thread
+        worker).
 
         Args:
             case_id: The case.
+            notice: Print the surat pemberitahuan of a refused case.
         """
-        document = self.desk.print_product(self.session, case_id)
+        if notice:
+            document = self.desk.print_notice(self.session, case_id)
+        else:
+            document = self.desk.print_product(self.session, case_id)
         self.desk_app.call_from_thread(self._printed, document)
 
     def _printed(self, document: DocumentInfo) -> None:
@@ -588,3 +554,9 @@ class CaseScreen(DeskScreen):
         if self.busy():
             return
         self.app.pop_screen()
+
+    def action_people(self) -> None:
+        """The people of the case besides the pemohon (roles, organisation): key o."""
+        from screens.people import PeopleScreen  # no screen imports this one back
+
+        self.app.push_screen(PeopleScreen(self.case.id, self.case.service.code))

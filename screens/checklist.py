@@ -13,9 +13,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header
 
-from models.dto import CaseDetail, ChecklistLine, ConditionLine, DecisionResult, DeskEvent, ItemSaved
+from models.dto import (
+    CaseDetail,
+    ChecklistLine,
+    ConditionLine,
+    DecisionResult,
+    DeskEvent,
+    ItemSaved,
+)
 from screens.base import DeskScreen
-from screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
+from screens.decision import CRITERION_LABELS, CRITERION_MARKS, DecisionFlow
+from screens.dialogs import InputDialog, MessageDialog
 from screens.widgets import PlainStatic, clip, document_notice, sync_table
 
 #: Column keys, headers and widths of the checklist table (fits 80 columns).
@@ -56,7 +64,7 @@ def item_tags(line: ChecklistLine, conditions: dict[str, str]) -> str:
     return " ".join(tags)
 
 
-class ChecklistScreen(DeskScreen):
+class ChecklistScreen(DecisionFlow, DeskScreen):
     """Tick the persyaratan received, answer the conditions, then decide lengkap or not."""
 
     HELP_TITLE: ClassVar[str] = "Kelengkapan berkas"
@@ -78,6 +86,7 @@ class ChecklistScreen(DeskScreen):
         Binding("space", "toggle", "Centang", id="checklist.toggle"),
         Binding("n", "note", "Catatan", id="checklist.note"),
         Binding("e", "edit_applicant", "Ubah pemohon", id="checklist.edit_applicant"),
+        Binding("o", "people", "Orang", id="checklist.people"),
         Binding("f9,p", "decide", "Putuskan", id="checklist.decide"),
         Binding("escape", "back", "Kembali", id="checklist.back"),
     ]
@@ -194,10 +203,31 @@ class ChecklistScreen(DeskScreen):
                 previous = line.group
             rows.append((f"i:{line.item_id}", self._item_cells(line, questions)))
             self._mark_pending(rows[-1])
+        rows.extend(self._criteria_rows(case))
         with self.app.batch_update():
             sync_table(table, rows, [key for key, _, _ in COLUMNS])
         self._show_summary()
         self._show_detail()
+
+    def _criteria_rows(self, case: CaseDetail) -> list[tuple[str, list[Text]]]:
+        """The criteria the officer checks (facts, not documents), under a heading per
+        kategori: not tickable; the lengkap decision lists the unmet and doubtful ones."""
+        rows: list[tuple[str, list[Text]]] = []
+        previous: str | None = None
+        for line in case.criteria:
+            if line.group != previous or not rows:
+                key = f"g:{len(self._group_keys)}"
+                self._group_keys[key] = line.group
+                rows.append((key, self._group_cells(line.group, case, criteria=True)))
+                previous = line.group
+            mark, style = CRITERION_MARKS.get(line.status, ("•", "dim"))
+            rows.append((f"k:{line.id}", [
+                Text(mark, style=style),
+                Text(line.text, no_wrap=True, overflow="ellipsis"),
+                Text(CRITERION_LABELS.get(line.status, line.status), style=style, no_wrap=True,
+                     overflow="ellipsis"),
+            ]))
+        return rows
 
     def _mark_pending(self, row: tuple[str, list[Text]]) -> None:
         """Replace the mark of a row whose change is still being saved."""
@@ -212,15 +242,18 @@ class ChecklistScreen(DeskScreen):
             return Text("[Ya]…  " if value else "[Tdk]… ", style="dim italic")
         return Text("[x] …" if value else "[ ] …", style="dim italic")
 
-    def _group_cells(self, group: str, case: CaseDetail) -> list[Text]:
+    def _group_cells(self, group: str, case: CaseDetail, criteria: bool = False) -> list[Text]:
         """Cells of a group (kategori) heading row: not an item, the cursor skips it."""
         state = Text()
         condition = self._group_condition(group, case)
         if condition is not None:
             state = (Text("dipilih", style="bold cyan") if condition.value
                      else Text("tidak dipilih", style="dim"))
-        title = Text(f"Kategori {group}" if group else "Persyaratan umum",
-                     style="bold underline", no_wrap=True, overflow="ellipsis")
+        if criteria:
+            label = f"Kriteria kategori {group}" if group else "Kriteria (diperiksa petugas)"
+        else:
+            label = f"Kategori {group}" if group else "Persyaratan umum"
+        title = Text(label, style="bold underline", no_wrap=True, overflow="ellipsis")
         return [Text("──────", style="dim"), title, state]
 
     @staticmethod
@@ -292,7 +325,9 @@ class ChecklistScreen(DeskScreen):
         kind, _, ident = key.partition(":")
         if kind == "i":
             return next((l for l in self.case.checklist if l.item_id == ident), None)
-        return next((c for c in self.case.conditions if c.id == ident), None)
+        if kind == "c":
+            return next((c for c in self.case.conditions if c.id == ident), None)
+        return None
 
     def _show_detail(self) -> None:
         """The full text of the highlighted row, wrapped."""
@@ -315,6 +350,17 @@ class ChecklistScreen(DeskScreen):
             text.append("\nJawaban: ")
             text.append("Ya" if line.value else "Tidak", style="bold")
             text.append("  (Spasi mengubah; menentukan persyaratan bersyarat)", style="dim")
+        else:
+            key = self._row_key() or ""
+            criterion = next((c for c in self.case.criteria if key == f"k:{c.id}"), None)
+            if criterion is not None:
+                text.append("Kriteria: ", style="bold")
+                text.append(criterion.text)
+                text.append("\n")
+                text.append(CRITERION_LABELS.get(criterion.status, criterion.status), style="bold")
+                if criterion.detail:
+                    text.append(f": {criterion.detail}")
+                text.append("  (dinilai saat keputusan lengkap)", style="dim")
         self.query_one("#cl-detail", PlainStatic).set_text(text)
 
     @on(DataTable.RowHighlighted, "#cl-table")
@@ -436,10 +482,10 @@ class ChecklistScreen(DeskScreen):
         session, case_id = self.session, self.case.id
         if isinstance(line, ChecklistLine):
             value = not self._pending.get(key, line.received)
-            call = lambda: self.desk.set_item(session, case_id, line.item_id, value)  # noqa: E731
+            call = lambda: self.desk.set_item(session, case_id, line.item_id, value)
         else:
             value = not self._pending.get(key, line.value)
-            call = lambda: self.desk.set_condition(session, case_id, line.id, value)  # noqa: E731
+            call = lambda: self.desk.set_condition(session, case_id, line.id, value)
         self._pending[key] = value
         self._inflight[key] = self._inflight.get(key, 0) + 1
         table = self.query_one("#cl-table", DataTable)
@@ -477,29 +523,6 @@ class ChecklistScreen(DeskScreen):
         case_id = self.case.id
         session = self.session
         self._enqueue(lambda: self.desk.case(session, case_id, record_view=False), self._confirm_decision)
-
-    def _confirm_decision(self, case: CaseDetail) -> None:
-        """Ask, stating the outcome, then decide."""
-        if not self.is_attached:
-            return
-        self.show_case(case)
-        missing = case.missing
-        required = [line for line in case.checklist if line.required]
-        if missing:
-            message = (f"Tidak lengkap: {len(missing)} berkas kurang. "
-                       "Cetak slip kekurangan?")
-            title = "Berkas tidak lengkap"
-        else:
-            message = (f"Berkas lengkap ({len(required)}/{len(required)} wajib). "
-                       "Terbitkan nomor register dan mulai proses layanan?")
-            title = "Berkas lengkap"
-        session, case_id = self.session, case.id
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._enqueue(lambda: self.desk.decide(session, case_id), self._decided)
-
-        self.app.push_screen(ConfirmDialog(message, title=title), answered)
 
     def _decided(self, result: DecisionResult) -> None:
         """Show the outcome: the slip and back to the queue, or the case screen."""
@@ -557,3 +580,9 @@ class ChecklistScreen(DeskScreen):
         if self.busy():
             return
         self.app.pop_screen()
+
+    def action_people(self) -> None:
+        """The people of the case besides the pemohon (roles, organisation): key o."""
+        from screens.people import PeopleScreen  # no screen imports this one back
+
+        self.app.push_screen(PeopleScreen(self.case.id, self.case.service.code))

@@ -218,7 +218,7 @@ class InputDialog(ModalScreen[str | None]):
     """Enter saves (in the input), Escape cancels."""
 
     def __init__(self, title: str, prompt: str, value: str = "", *,
-                 placeholder: str = "", max_length: int = 0) -> None:
+                 placeholder: str = "", max_length: int = 0, required: str = "") -> None:
         """Create the dialog.
 
         Args:
@@ -228,8 +228,11 @@ class InputDialog(ModalScreen[str | None]):
             placeholder: Placeholder of the input.
             max_length: The most characters the input takes (0: no limit); the hint shows
                 how many are left.
+            required: When set, an empty answer is refused with this message at the field
+                (e.g. "Alasan wajib diisi.").
         """
         super().__init__(classes="dialog")
+        self._required = required
         self._title = title
         self._prompt = prompt
         self._value = value
@@ -268,6 +271,10 @@ class InputDialog(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         """Return the typed text."""
         event.stop()
+        if self._required and not event.value.strip():
+            self.query_one("#dialog-hint", Label).update(self._required)
+            self.query_one("#dialog-hint", Label).add_class("-error")
+            return
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:

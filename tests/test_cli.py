@@ -91,7 +91,7 @@ def test_verifikasi_tells_genuine_from_unknown_codes(base_args, config):
         org_name="LKS Harapan"))
     for line in case.checklist:
         service.set_item(session, case.id, line.item_id, True)
-    service.decide(session, case.id)
+    service.decide(session, case.id, reason="pengurus tercatat pada berkas")
     letter = service.print_product(session, case.id)
     ok = run([*base_args, "verifikasi", letter.verification_code])
     assert ok.exit_code == 0 and "Surat ASLI" in ok.output and letter.number in ok.output

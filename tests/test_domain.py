@@ -116,7 +116,7 @@ def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service
     clock.advance(minutes=6)
     for line in desk_service.case(desk_service.principal("sistem"), case.id, record_view=False).missing:
         desk_service.set_item(session, case.id, line.item_id, True)
-    result = desk_service.decide(session, case.id)
+    result = desk_service.decide(session, case.id, reason="pengurus tercatat pada berkas")
     assert result.lengkap
     done = result.case
     assert done.status == "diproses" and done.register_no == "REK-PUB/2026/00001"
@@ -148,7 +148,7 @@ def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service
     second = desk_service.open_case(session, "REK-LKS", ORG)
     for line in second.checklist:
         desk_service.set_item(session, second.id, line.item_id, True)
-    desk_service.decide(session, second.id)
+    desk_service.decide(session, second.id, reason="pengurus tercatat pada berkas")
     assert desk_service.print_product(session, second.id).number.split("/")[1] == "0002"
 
 
@@ -159,7 +159,7 @@ def test_steps_run_to_the_end_and_timer_measures_against_mutu_baku(desk_service,
     ))
     for line in case.checklist:
         desk_service.set_item(session, case.id, line.item_id, True)
-    detail = desk_service.decide(session, case.id).case
+    detail = desk_service.decide(session, case.id, reason="anggota tercatat pada berkas").case
     assert len(detail.steps) == 11
     while detail.status == "diproses":
         clock.advance(minutes=10)
@@ -260,15 +260,17 @@ def test_tidak_layak_at_a_decision_step_ends_the_case_as_ditolak(desk_service, s
     ))
     for line in case.checklist:
         desk_service.set_item(session, case.id, line.item_id, True)
-    detail = desk_service.decide(session, case.id).case
+    detail = desk_service.decide(session, case.id, reason="anggota tercatat pada berkas").case
     while not detail.current_step.decision_question:
         detail = desk_service.finish_step(session, case.id)
     step = detail.current_step
     assert (step.decision_yes, step.decision_no) == ("layak", "tidak layak")
     with pytest.raises(DeskError, match="pilih layak atau tidak layak"):
         desk_service.finish_step(session, case.id)
-    ended = desk_service.finish_step(session, case.id, outcome=False)
-    assert ended.status == "ditolak" and ended.outcome.startswith("tidak layak")
+    with pytest.raises(DeskError, match="alasan"):  # ending the case needs the officer's reason
+        desk_service.finish_step(session, case.id, outcome=False)
+    ended = desk_service.finish_step(session, case.id, outcome=False, reason="Usaha belum berjalan")
+    assert ended.status == "ditolak" and ended.outcome == "tidak layak: Usaha belum berjalan"
     assert ended.current_step is None
     with pytest.raises(DeskError):
         desk_service.finish_step(session, case.id, outcome=True)
@@ -425,7 +427,7 @@ def test_letters_name_the_issuing_office_not_the_source_document(desk_service, s
     for line in case.checklist:
         if line.required:
             desk_service.set_item(session, case.id, line.item_id, True)
-    assert desk_service.decide(session, case.id).lengkap
+    assert desk_service.decide(session, case.id, reason="pengurus tercatat pada berkas").lengkap
     text = " ".join(pdf_text(desk_service.print_product(session, case.id).path).split())
     assert "Magetan" not in text
     assert "Kepala Dinas Sosial Kabupaten Kutai Kartanegara" in text

@@ -28,13 +28,13 @@ from models.dto import (
     DeskError,
     DocumentInfo,
     ItemSaved,
-    OfficeInfo,
     ServiceInfo,
     SessionInfo,
     StepLine,
     TicketInfo,
     ValidationError,
 )
+from models.officedto import OfficeInfo
 
 WITA = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=WITA)

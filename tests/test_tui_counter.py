@@ -94,8 +94,9 @@ async def test_search_records_the_lookup_and_tab_enter_opens(make_app, live_desk
 
 
 async def test_kategori_headings_and_conditions(make_app, live_desk_service) -> None:
-    """Kukar Idaman: kategori headings between the items, the cursor steps over them, and
-    the kategori questions are answered with the keyboard."""
+    """Kukar Idaman (facts only, no documents): the kategori questions are answered with the
+    keyboard; the criteria of the chosen kategori show under its heading with their status; the
+    cursor steps over headings and Space on a criterion changes nothing."""
     desk = live_desk_service
     case_id = open_case(desk, "KUKAR-IDAMAN", kind="perorangan", org_name="")
     app = make_app()
@@ -106,24 +107,26 @@ async def test_kategori_headings_and_conditions(make_app, live_desk_service) -> 
         assert isinstance(screen, ChecklistScreen)
         table = screen.query_one("#cl-table", DataTable)
         keys = [row.key.value for row in table.ordered_rows]
-        headings = [str(table.get_row(key)[1]) for key in keys if key.startswith("g:")]
-        assert "Kategori Lanjut Usia Telantar" in headings
-        assert "Kategori Anak Telantar" in headings
-        # each heading comes right before the first item of its group
-        for key in keys:
-            if key.startswith("g:"):
-                following = keys[keys.index(key) + 1]
-                assert following.startswith("i:")
-        # no kategori chosen yet: the cursor starts on the first question
+        assert not [k for k in keys if k.startswith("i:")]  # nothing to bring: no slip possible
+        # no kategori chosen yet: the cursor starts on the first question (Lanjut Usia)
         assert keys[table.cursor_row].startswith("c:")
         await pilot.press("space")
         await settle(pilot)
         first = screen.case.conditions[0]
         assert first.value is True
         assert desk.case(desk.principal("sistem"), case_id, record_view=False).conditions[0].value is True
-        lansia = next(k for k in keys
-                      if k.startswith("g:") and "Lanjut Usia" in str(table.get_row(k)[1]))
+        keys = [row.key.value for row in table.ordered_rows]
+        headings = {k: str(table.get_row(k)[1]) for k in keys if k.startswith("g:")}
+        lansia = next(k for k, text in headings.items() if "Lanjut Usia" in text)
         assert "dipilih" in str(table.get_row(lansia)[2])
+        assert not any("Anak Telantar" in text for text in headings.values())
+        # a 46-year-old woman is not a lansia: the age criterion says so, in red
+        age = table.get_row("k:lansia_usia")
+        assert "✗" in str(age[0]) and "tidak memenuhi" in str(age[2])
+        # each heading comes right before a row of its own
+        for key in headings:
+            following = keys[keys.index(key) + 1]
+            assert following.startswith(("i:", "k:"))
         # walk down the whole table: the cursor never rests on a heading
         visited = set()
         for _ in range(len(keys) + 2):
@@ -137,10 +140,16 @@ async def test_kategori_headings_and_conditions(make_app, live_desk_service) -> 
             await pilot.pause()
             assert not table.ordered_rows[table.cursor_row].key.value.startswith("g:")
         assert {k for k in keys if not k.startswith("g:")} <= visited | {keys[0]}
-        # Space on a heading does nothing (no crash), the answer stays
+        # Space on a criterion changes nothing
+        table.move_cursor(row=keys.index("k:lansia_usia"))
         await pilot.press("space")
         await settle(pilot)
-        assert desk.case(desk.principal("sistem"), case_id, record_view=False).conditions[0].value is False  # back on the first question
+        assert screen.case.conditions[0].value is True
+        # Space on the first question again: back to no kategori
+        table.move_cursor(row=0)
+        await pilot.press("space")
+        await settle(pilot)
+        assert desk.case(desk.principal("sistem"), case_id, record_view=False).conditions[0].value is False
         assert screen.case.conditions[0].value is False
 
 

@@ -1,0 +1,140 @@
+"""The surat pemberitahuan: the notice a refused applicant takes home.
+
+A case that ended as ditolak (a decision's negative branch, or criteria not met at the counter)
+gets a letter that names the reasons: the officer's reason and the decision it followed (kept in
+Case.outcome), and every criterion the desk found unmet. It is numbered from the office's letter
+sequence like every other letter, once; printing again reprints the same number and code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from models import documents, numbering, printing
+from models.dto import CaseDetail, DeskError, DocumentInfo, SessionInfo
+from models.kernel import Context, Tx
+from models.permissions import Permission
+from models.readmodel import case_detail, load_bundle, load_case
+from models.tables import Case, Document
+from output.words import format_tanggal
+
+#: Document kind of the notice (Document.kind).
+KIND = "pemberitahuan"
+#: Kode klasifikasi of the notice's number when the service's letter names none.
+KLASIFIKASI = "400.9"
+
+
+def reasons(detail: CaseDetail) -> list[str]:
+    """Why the case was refused, as the notice lists them: the recorded outcome (the decision's
+    branch and the officer's reason), then each criterion found unmet."""
+    out: list[str] = []
+    if detail.outcome.strip():
+        out.append(detail.outcome.strip())
+    for line in detail.criteria:
+        if line.status == "tidak_memenuhi":
+            text = f"{line.text} ({line.detail})" if line.detail else line.text
+            if text not in out:
+                out.append(text)
+    return out or ["Permohonan tidak memenuhi persyaratan layanan."]
+
+
+def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentInfo:
+    """Number (first time), render and print the refusal notice of an ended case.
+
+    Raises:
+        DeskError: the case was not refused.
+    """
+    def read() -> tuple[CaseDetail, Any]:
+        record = load_bundle(ctx, load_case(ctx, case_id))
+        existing = (Document.select().where((Document.case == case_id) & (Document.kind == KIND))
+                    .order_by(Document.id).first())
+        return case_detail(ctx, record), existing
+
+    detail, existing = ctx.read(session, Permission.DOCUMENT_PRINT, read)
+    if detail.status != "ditolak":
+        raise DeskError("Surat pemberitahuan hanya untuk permohonan yang ditolak "
+                        f"(status berkas ini: {detail.status_label}).")
+    svc = ctx.catalog.services.get(detail.service.code)
+    letter = getattr(svc, "letter", None)
+    klasifikasi = letter.klasifikasi if letter is not None and letter.klasifikasi else KLASIFIKASI
+    s = ctx.settings
+    if existing is None:
+        code = documents.verification_code()
+
+        def number_it(tx: Tx) -> Document | None:
+            # one notice per case: a second desk numbering at the same moment waits on the
+            # case row (SQLite serialises writers already), then finds the first one's
+            if ctx.postgres:
+                Case.select(Case.id).where(Case.id == case_id).for_update().execute()
+            if Document.select().where((Document.case == case_id) & (Document.kind == KIND)).exists():
+                return None
+            day = tx.local_now.date()
+            seq = numbering.allocate(f"surat:{ctx.office_id}", str(day.year))
+            number = s.letter_number_pattern.format(klasifikasi=klasifikasi, nomor=seq, unit=s.unit_code,
+                                                    tahun=day.year, bulan_romawi=documents._ROMAN[day.month])
+            fields = dict(office=ctx.office_id, case=case_id, kind=KIND, title="Surat pemberitahuan",
+                          number=number, path="", verification_code=code, created_by=tx.staff_id,
+                          created_at=tx.now)
+            doc_id = Document.insert(**fields).execute()
+            tx.audit("cetak", "document", doc_id, jenis=KIND, nomor=number)
+            return Document(id=doc_id, **fields)
+
+        existing = ctx.write(session, Permission.DOCUMENT_PRINT, number_it)
+        first = existing is not None
+        if existing is None:
+            existing = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: Document.select().where(
+                (Document.case == case_id) & (Document.kind == KIND)).order_by(Document.id).first())
+    else:
+        first = False
+    doc = existing
+    issued = ctx.local(doc.created_at).date()
+    path = (documents.doc_path(ctx, "pemberitahuan", f"berkas{case_id}-{doc.number}", issued)
+            if not doc.path else Path(doc.path))
+    _render(ctx, detail, path, doc.number, issued, doc.verification_code)
+
+    def body(tx: Tx) -> None:
+        if not doc.path:
+            Document.update(path=str(path)).where((Document.id == doc.id) & (Document.path == "")).execute()
+            tx.emit("document.issued", doc.id, berkas=case_id, jenis=KIND, nomor=doc.number)
+        if not first:
+            tx.audit("cetak_ulang", "document", doc.id, jenis=KIND, nomor=doc.number)
+
+    ctx.write(session, Permission.DOCUMENT_PRINT, body)
+    info = DocumentInfo(id=doc.id, kind=KIND, title="Surat pemberitahuan", path=str(path),
+                        created_at=ctx.local(doc.created_at), number=doc.number or "",
+                        verification_code=doc.verification_code or "", case_id=case_id)
+    return printing.send(s, info)
+
+
+def _render(ctx: Context, detail: CaseDetail, path: Path, number: str, issued: Any, code: str) -> None:
+    s = ctx.settings
+    a = detail.applicant
+    docs = documents._docs()
+    received = format_tanggal(detail.created_at.date())
+    ref = f"nomor register {detail.register_no}" if detail.register_no else f"nomor berkas {detail.id}"
+    listed = reasons(detail)
+    blocks: list = [
+        (f"Menindaklanjuti permohonan {detail.service.name} yang kami terima pada tanggal "
+         f"{received} ({ref}) atas nama:"),
+        documents.applicant_lines(detail),
+        ("dengan ini kami beritahukan bahwa permohonan tersebut tidak dapat dilanjutkan dengan "
+         "alasan sebagai berikut:"),
+        *[f"{i}. {text}" for i, text in enumerate(listed, 1)],
+    ]
+    svc = ctx.catalog.services.get(detail.service.code)
+    channels = [c for c in getattr(svc, "pengaduan", ()) if c.strip()]
+    closing = ("Saudara dapat mengajukan permohonan kembali apabila keadaan atau persyaratan telah "
+               "terpenuhi. Apabila Saudara keberatan atas keputusan ini, pengaduan dapat disampaikan "
+               "melalui saluran pengaduan Dinas Sosial"
+               + (": " + "; ".join(channels[:4]) + "." if channels else ".")
+               + " Demikian pemberitahuan ini disampaikan untuk menjadi maklum.")
+    docs.render_letter(
+        path, kop=documents.kop(ctx),
+        signatory=docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
+                                 nip=s.kepala_nip),
+        number=number, date=issued, sifat="Biasa", lampiran="-",
+        hal=f"Pemberitahuan atas permohonan {detail.service.short_name or detail.service.name}",
+        addressee=a.org_name or a.name, title="", blocks=blocks, closing=closing, tembusan=[],
+        verification_code=code,
+    )
