@@ -19,7 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from models.dto import CounterInfo, DeskError, DeskEvent, OfficeInfo, ServiceInfo, SessionInfo
+from models.dto import CounterInfo, DeskError, DeskEvent, ServiceInfo, SessionInfo
+from models.officedto import OfficeInfo
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, MessageDialog
 from screens.help import HelpScreen
@@ -69,6 +70,7 @@ class DeskApp(App[None]):
         Binding("f1", "help", "Bantuan", id="app.help"),
         Binding("ctrl+q", "quit_app", "Keluar", show=False, priority=True, id="app.quit"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("ctrl+r", "register", "Register", show=False, id="app.register"),
     ]
     """F1 opens the help of the current screen; Ctrl+Q asks to quit."""
 
@@ -347,6 +349,18 @@ class DeskApp(App[None]):
 
         self.push_screen(ConfirmDialog("Keluar dari desk?", title="Keluar"), answered)
 
+    def action_register(self) -> None:
+        """Ctrl+R: the register export (supervisors, after login)."""
+        from models.permissions import Permission, allowed
+        from screens.register import RegisterScreen
+
+        if self.session is None or isinstance(self.screen, (RegisterScreen, LoginScreen)):
+            return
+        if not allowed(self.session, Permission.REGISTER_EXPORT):
+            self.notify("Ekspor register hanya untuk supervisor dan admin.", title="Register", markup=False)
+            return
+        self.push_screen(RegisterScreen())
+
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit: say how to."""
         self.notify("Tekan Ctrl+Q (atau q di layar antrean) untuk keluar.", title="Keluar?",
@@ -369,6 +383,9 @@ def create_app(desk: DeskService, mode: str = "loket", **options: Any) -> App[An
     Returns:
         The app, ready to ``run()`` or ``run_test()``.
     """
+    from desk import paste
+
+    paste.install()  # a paste keeps its order whatever bytes it carries
     if mode == "papan":
         from desk.boardapp import BoardApp
 

@@ -255,6 +255,15 @@ def _register_papan() -> None:
 _register_papan()
 
 
+def _register_data() -> None:
+    from desk.cli_data import register_commands
+
+    register_commands(cli)
+
+
+_register_data()
+
+
 #: click's usage errors (English) and their Indonesian wording; applied one after another, so
 #: "No such option '--x'. Did you mean '--y'?" becomes two translated sentences.
 _CLICK_MESSAGES = (

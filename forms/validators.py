@@ -79,6 +79,33 @@ def _has_control(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value)
 
 
+#: A terminal escape sequence (CSI ... final byte, OSC ... BEL/ST, or ESC + one character); the
+#: terminal desk turns an ESC inside a paste into SUB (desk.paste), so SUB starts one too.
+_ESCAPE_RE = re.compile(
+    r"[\x1b\x1a]\[[0-?]*[ -/]*[@-~]|[\x1b\x1a]\][^\x07\x1b\x1a]*(?:\x07|[\x1b\x1a]\\)"
+    r"|[\x1b\x1a][@-_]|\x9b[0-?]*[ -/]*[@-~]")
+
+
+def clean_pasted(text: str) -> tuple[str, bool]:
+    """Pasted text as one line for a field, in its order: line breaks and tabs become spaces,
+    terminal escape sequences and other control characters are dropped.
+
+    Returns:
+        The cleaned text and whether anything was dropped (the field says so).
+    """
+    without = _ESCAPE_RE.sub("", text or "")
+    dropped = without != (text or "")
+    out = []
+    for ch in without.replace("\r\n", "\n"):
+        if ch in "\n\r\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d":
+            dropped = True
+        else:
+            out.append(ch)
+    return "".join(out), dropped
+
+
 def parse_nik(value: str, today: date) -> NikInfo:
     """Parse and check a NIK.
 

@@ -60,6 +60,8 @@ STEP_STARTED = "step.started"
 STEP_FINISHED = "step.finished"
 DOCUMENT_ISSUED = "document.issued"
 COUNTER_CHANGED = "counter.changed"
+#: A beneficiary list was imported: many cases opened at once (payload: layanan, jumlah).
+CASES_IMPORTED = "case.imported"
 
 
 def prune(ctx: Context) -> int:

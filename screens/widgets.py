@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable, Input, Label, Static
 
+from forms.validators import clean_pasted
 from models.dto import DocumentInfo
 
 #: Indonesian month abbreviations, January first.
@@ -210,23 +211,29 @@ class FormInput(Input):
         # otherwise Input's own key handler runs next (Textual calls each class's _on_key)
 
     def _on_paste(self, event: events.Paste) -> None:
-        """Paste what fits: a limited field takes the start of a longer text (and says so)
-        instead of refusing all of it."""
-        if not self.max_length or not event.text:
-            return  # Input's own paste handler runs next
-        line = event.text.splitlines()[0] if event.text.splitlines() else ""
+        """Insert pasted text in its order, as one line (line breaks become spaces); terminal
+        escape sequences and control characters are dropped, and a limited field takes the
+        start of a longer text; the field says what it did."""
+        event.stop()
+        event.prevent_default()  # Input's own handler would insert the raw first line
+        text, dropped = clean_pasted(event.text)
         selection = self.selection
         start, end = sorted((selection.start, selection.end))
-        room = self.max_length - (len(self.value) - (end - start))
-        if len(line) <= room:
-            return
-        event.stop()
-        event.prevent_default()
+        cut = False
+        if self.max_length:
+            room = max(0, self.max_length - (len(self.value) - (end - start)))
+            cut, text = len(text) > room, text[:room]
         before = self.value
-        self.replace(line[:max(0, room)], start, end)
-        if self.value != before:  # not refused by the field's character rule (restrict)
-            self.notify(f"Teks dipotong: isian ini paling banyak {self.max_length} karakter.",
-                        severity="warning", markup=False)
+        if text:
+            self.replace(text, start, end)
+        notes = []
+        if dropped:
+            notes.append("karakter kontrol pada teks yang ditempel dibuang")
+        if cut and self.value != before:  # not refused by the field's character rule (restrict)
+            notes.append(f"teks dipotong: isian ini paling banyak {self.max_length} karakter")
+        if notes:
+            message = "; ".join(notes)
+            self.notify(message[0].upper() + message[1:] + ".", severity="warning", markup=False)
 
 
 class PlainStatic(Static):
