@@ -75,9 +75,16 @@ class ChecklistScreen(DecisionFlow, DeskScreen):
         "n menambah catatan pada persyaratan (mis. \"fotokopi belum dilegalisir\"); e membuka "
         "data pemohon untuk membetulkan salah ketik (nama, alamat, telepon). Teks "
         "lengkap baris yang dipilih tampil di bawah tabel.\n\n"
+        "Di bawah persyaratan tampil kriteria layanan (fakta yang diperiksa petugas, bukan "
+        "dokumen): ✓ memenuhi, ✗ tidak memenuhi, ? belum dapat dicek, • diperiksa petugas. "
+        "o mencatat orang lain dalam berkas (anak, orang tua/wali, anggota, pengurus) dan data "
+        "lembaga.\n\n"
         "F9 atau p memutuskan: bila ada persyaratan wajib yang kurang, desk mencetak slip "
         "kekurangan berkas untuk pemohon dan berkas menunggu kelengkapan (dapat dilanjutkan "
-        "lewat Cari berkas). Bila lengkap, berkas mendapat nomor register dan proses SOP dimulai."
+        "lewat Cari berkas). Bila lengkap, berkas mendapat nomor register dan proses SOP dimulai. "
+        "Bila ada kriteria yang tidak terpenuhi atau belum dapat dicek, melanjutkan memerlukan "
+        "alasan petugas (dicatat), atau permohonan ditolak dengan alasan yang dicetak pada surat "
+        "pemberitahuan."
     )
 
     COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset({"checklist-save"})
@@ -85,7 +92,7 @@ class ChecklistScreen(DecisionFlow, DeskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle", "Centang", id="checklist.toggle"),
         Binding("n", "note", "Catatan", id="checklist.note"),
-        Binding("e", "edit_applicant", "Ubah pemohon", id="checklist.edit_applicant"),
+        Binding("e", "edit_applicant", "Pemohon", id="checklist.edit_applicant"),
         Binding("o", "people", "Orang", id="checklist.people"),
         Binding("f9,p", "decide", "Putuskan", id="checklist.decide"),
         Binding("escape", "back", "Kembali", id="checklist.back"),
