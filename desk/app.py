@@ -257,6 +257,12 @@ class DeskApp(App[None]):
 
         return CaseScreen(case)
 
+    def people_screen(self, case_id: int, service_code: str) -> Screen[Any]:
+        """The people of a case besides the pemohon (persons in their roles, the organisation)."""
+        from screens.people import PeopleScreen
+
+        return PeopleScreen(case_id, service_code)
+
     def intake_screen(self, service: ServiceInfo, ticket: Any, *, case: Any = None) -> Screen[Any]:
         """The intake form: a new case for ``service`` (maybe serving ``ticket``), or the
         correction of ``case``'s applicant data.

@@ -79,6 +79,12 @@ class DeskScreen(Screen[Any]):
 
         self.app.push_screen(self.desk_app.intake_screen(case.service, None, case=case), corrected)
 
+    def action_people(self) -> None:
+        """Key o: the people of the screen's case besides the pemohon (roles, organisation)."""
+        case = getattr(self, "case", None)
+        if case is not None:
+            self.app.push_screen(self.desk_app.people_screen(case.id, case.service.code))
+
     def come_forward(self) -> bool:
         """Close what was opened on top of this screen (help, a question), so that the result
         of a save can be shown or replace it.

@@ -588,8 +588,3 @@ class ChecklistScreen(DecisionFlow, DeskScreen):
             return
         self.app.pop_screen()
 
-    def action_people(self) -> None:
-        """The people of the case besides the pemohon (roles, organisation): key o."""
-        from screens.people import PeopleScreen  # no screen imports this one back
-
-        self.app.push_screen(PeopleScreen(self.case.id, self.case.service.code))
