@@ -21,16 +21,6 @@ from forms.catalog import (
 from forms.fields import FieldReader, join_path
 
 
-def _unique(r: FieldReader, seen: dict[str, str], value: str, path: str, what: str) -> None:
-    """Report ``value`` when an earlier entry (recorded in ``seen``) already used it."""
-    if not value:
-        return
-    if value in seen:
-        r.err(path, f"{what} '{value}' sudah dipakai di {seen[value]}")
-    else:
-        seen[value] = path
-
-
 def _read_branch(
     r: FieldReader, t: dict, key: str, path: str, *, default: Branch, kind: str,
     after: int | None, step_nos: set[int],
@@ -98,7 +88,7 @@ def read_decisions(
                 "kembali_ke_langkah", "cabang_ya", "cabang_tidak"),
                ("id", "jenis", "pertanyaan", "setelah_langkah", "ya", "tidak"))
         did = r.ident(t, "id", path)
-        _unique(r, seen, did, join_path(path, "id"), "id")
+        r.unique(seen, did, join_path(path, "id"), "id")
         after = r.integer(t, "setelah_langkah", path, minimum=1)
         back = r.integer(t, "kembali_ke_langkah", path, minimum=1)
         for key, no in (("setelah_langkah", after), ("kembali_ke_langkah", back)):
@@ -155,7 +145,7 @@ def read_roles(r: FieldReader, data: dict) -> tuple[Role, ...]:
     for path, t in r.table_list(data, "peran"):
         r.keys(t, path, ("id", "nama", "min", "maks", "nik_wajib"), ("id", "nama"))
         rid = r.choice(t, "id", path, ROLE_KINDS, label="peran", required=True)
-        _unique(r, seen, rid, join_path(path, "id"), "peran")
+        r.unique(seen, rid, join_path(path, "id"), "peran")
         low = r.integer(t, "min", path, minimum=0)
         high = r.integer(t, "maks", path, minimum=1)
         if low is not None and high is not None and low > high:

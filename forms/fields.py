@@ -175,6 +175,15 @@ class FieldReader:
             )
         return value
 
+    def unique(self, seen: dict[str, str], value: str, path: str, what: str) -> None:
+        """Report ``value`` when an earlier entry (recorded in ``seen``) already used it."""
+        if not value:
+            return
+        if value in seen:
+            self.err(path, f"{what} '{value}' sudah dipakai di {seen[value]}")
+        else:
+            seen[value] = path
+
     def table_list(self, data: dict, key: str) -> list[tuple[str, dict]]:
         """Return ``[(path, table), ...]`` for an array of tables such as ``[[langkah]]``."""
         if key not in data:

@@ -161,16 +161,6 @@ def _shorten(text: str, width: int = 40) -> str:
     return flat if len(flat) <= width else flat[: width - 3].rstrip() + "..."
 
 
-def _unique(r: FieldReader, seen: dict[str, str], value: str, path: str, what: str) -> None:
-    """Report ``value`` when an earlier entry (recorded in ``seen``) already used it."""
-    if not value:
-        return
-    if value in seen:
-        r.err(path, f"{what} '{value}' sudah dipakai di {seen[value]}")
-    else:
-        seen[value] = path
-
-
 def _read_items(r: FieldReader, data: dict, condition_ids: set[str]) -> tuple[ChecklistItem, ...]:
     items = []
     seen: dict[str, str] = {}
@@ -178,7 +168,7 @@ def _read_items(r: FieldReader, data: dict, condition_ids: set[str]) -> tuple[Ch
         r.keys(t, path, ("id", "teks", "jenis", "kondisi", "jika", "per_anggota", "kelompok"),
                ("id", "teks"))
         item_id = r.ident(t, "id", path)
-        _unique(r, seen, item_id, join_path(path, "id"), "id")
+        r.unique(seen, item_id, join_path(path, "id"), "id")
         kind = r.choice(t, "jenis", path, ITEM_KINDS, label="jenis", default="wajib")
         when = r.text(t, "jika", path)
         condition = r.text(t, "kondisi", path)
@@ -219,7 +209,7 @@ def _read_conditions(r: FieldReader, data: dict) -> tuple[Condition, ...]:
     for path, t in r.table_list(data, "kondisi"):
         r.keys(t, path, ("id", "pertanyaan", "kelompok"), ("id", "pertanyaan"))
         cid = r.ident(t, "id", path)
-        _unique(r, seen, cid, join_path(path, "id"), "id")
+        r.unique(seen, cid, join_path(path, "id"), "id")
         out.append(Condition(id=cid, question=r.text(t, "pertanyaan", path, required=True),
                              group=r.text(t, "kelompok", path)))
     return tuple(out)
@@ -233,7 +223,7 @@ def _read_criteria(r: FieldReader, data: dict) -> tuple[Criterion, ...]:
                ("id", "jenis", "teks", "min", "maks", "nilai", "nilai_daftar", "kelompok"),
                ("id", "jenis", "teks"))
         cid = r.ident(t, "id", path)
-        _unique(r, seen, cid, join_path(path, "id"), "id")
+        r.unique(seen, cid, join_path(path, "id"), "id")
         kind = r.choice(t, "jenis", path, CRITERION_KINDS, label="jenis")
         low = r.integer(t, "min", path, minimum=0)
         high = r.integer(t, "maks", path, minimum=0)
