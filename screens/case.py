@@ -169,13 +169,13 @@ class CaseScreen(CaseFlow, DeskScreen):
     COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset({"case-step", "case-print"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s,f6", "finish_step", "Selesaikan langkah", id="case.finish_step"),
+        Binding("s,f6", "finish_step", "Selesaikan", id="case.finish_step"),
         Binding("l", "resume", "Pemohon kembali", id="case.resume"),
         Binding("p,f7", "print_letter", "Cetak surat", id="case.print_letter"),
         Binding("p,f7", "print_receipt", "Cetak tanda terima", id="case.print_receipt"),
         Binding("p,f7", "print_notice", "Cetak pemberitahuan", id="case.print_notice"),
         Binding("r", "reopen", "Buka kembali", id="case.reopen"),
-        Binding("e", "edit_applicant", "Ubah pemohon", id="case.edit_applicant"),
+        Binding("e", "edit_applicant", "Pemohon", id="case.edit_applicant"),
         Binding("o", "people", "Orang", id="case.people"),
         Binding("escape", "back", "Kembali", id="case.back"),
     ]
