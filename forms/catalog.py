@@ -183,6 +183,9 @@ class Step:
     keterangan: str = ""
     loket: bool = False
     end: bool = False
+    #: Done by the applicant (or the desa) before, or as, the berkas reaches the counter: the
+    #: lengkap decision records it as done instead of starting it (TOML ``sebelum_loket``).
+    before_counter: bool = False
 
 
 @dataclass(frozen=True)

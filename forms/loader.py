@@ -262,7 +262,7 @@ def _read_steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
     for pos, (path, t) in enumerate(r.table_list(data, "langkah"), start=1):
         r.keys(t, path,
                ("no", "uraian", "pelaksana", "kelengkapan", "waktu", "output", "keterangan",
-                "loket", "akhir"),
+                "loket", "akhir", "sebelum_loket"),
                ("no", "uraian"))
         no = r.integer(t, "no", path, minimum=1)
         if no is not None and no != pos:
@@ -280,8 +280,15 @@ def _read_steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
                 keterangan=r.text(t, "keterangan", path),
                 loket=r.boolean(t, "loket", path),
                 end=r.boolean(t, "akhir", path),
+                before_counter=r.boolean(t, "sebelum_loket", path),
             )
         )
+    earlier = True
+    for path_step in out:  # only a leading run of steps can come before the counter
+        if path_step.before_counter and not earlier:
+            r.err(f"langkah[{path_step.no}].sebelum_loket",
+                  "hanya langkah-langkah awal yang berurutan dapat terjadi sebelum loket")
+        earlier = earlier and path_step.before_counter
     return tuple(out)
 
 

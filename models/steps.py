@@ -92,14 +92,27 @@ def after_verification(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogSer
     numbers = [st.no for st in svc.steps]
     row = record.row
     done = [n for n in numbers if decision is not None and n <= decision.after_step]
+    for st in svc.steps:  # what the applicant (or the desa) did before reaching the counter
+        if not st.before_counter or decision_after(svc, st.no) is not None:
+            break
+        if st.no not in done:
+            done.append(st.no)
+    done.sort()
     sitting = ctx.local(row.verify_started_at or row.created_at)
     earlier = int(row.verify_seconds or 0)
     began = ctx.local(row.created_at) if earlier else sitting
     worked = earlier + max(0, int((tx.local_now - sitting).total_seconds()))
     paused = max(0, int((tx.local_now - began).total_seconds()) - worked)
-    rows = [run_row(ctx, tx, record, svc, no, began, tx.local_now if i == len(done) - 1 else began,
-                    paused if i == len(done) - 1 else 0)
-            for i, no in enumerate(done)]
+    # the verification itself is the step the kelengkapan decision follows, or else the counter
+    # step that received the berkas (timed over every sitting); the steps before it happened
+    # when the berkas was handed in
+    if decision is not None:
+        timed = decision.after_step
+    else:
+        timed = done[-1] if done and svc.step(done[-1]).loket else None
+    rows = [run_row(ctx, tx, record, svc, no, began, tx.local_now if no == timed else began,
+                    paused if no == timed else 0)
+            for no in done]
     following = [n for n in numbers if n not in done]
     if following:
         rows.append(run_row(ctx, tx, record, svc, following[0], tx.local_now))

@@ -206,3 +206,28 @@ def test_only_a_supervisor_reopens_an_ended_case_with_a_reason(desk_service, ses
         desk_service.reopen_case(supervisor, case.id, "")
     reopened = desk_service.reopen_case(supervisor, case.id, "salah baca KTP")
     assert reopened.status == "verifikasi" and reopened.outcome == ""
+
+
+def test_steps_the_applicant_did_before_the_counter_are_recorded_not_restarted(desk_service, session):
+    """Jamkesda: the applicant wrote the letter, got the desa's pengantar and went to the
+    puskesmas (steps 1-3) before coming; lengkap starts step 4 at the loket."""
+    case = lengkap_case(desk_service, session, "JAMKESDA")
+    assert [s.status for s in case.steps[:4]] == ["selesai", "selesai", "selesai", "berjalan"]
+    # every service: a step marked sebelum_loket is never the one running after lengkap
+    for svc in CATALOG:
+        started = lengkap_case(desk_service, session, svc.code)
+        running = started.current_step
+        if running is not None:
+            assert not svc.step(running.no).before_counter, svc.code
+
+
+def test_only_leading_steps_may_come_before_the_counter(tmp_path):
+    from forms.loader import CatalogError, load_service_file
+
+    source = (next(s for s in CATALOG if s.code == "REK-PUB").path)
+    text = open(source, encoding="utf-8").read()
+    text = text.replace("[[langkah]]\nno = 3\n", "[[langkah]]\nno = 3\nsebelum_loket = true\n", 1)
+    broken = tmp_path / "rek.toml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match="sebelum_loket"):
+        load_service_file(broken)
