@@ -195,3 +195,19 @@ def region_kind(office_name: str, kabupaten: str = "") -> str:
     """"Kota" for a city office (its name or area says Kota), else "Kabupaten"."""
     text = f" {office_name} {kabupaten} ".lower()
     return "Kota" if " kota " in text and " kabupaten " not in text else "Kabupaten"
+
+
+def member_warnings(service: Service, members: Collection[tuple[str, int | None]]) -> list[str]:
+    """The members of a group (name, age) outside the service's age criterion (KUBE: every
+    member of working age); members without a known age are not checked."""
+    if service.applicant_kind != "kelompok":
+        return []
+    out = []
+    for cr in service.kriteria:
+        if cr.kind != "usia" or cr.group:
+            continue
+        for name, age in members:
+            warning = _check_one(cr, age=age, sex="", kabupaten="", member_count=None)
+            if warning:
+                out.append(f"Anggota {name}: {warning[0].lower()}{warning[1:]}")
+    return out

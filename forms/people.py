@@ -96,12 +96,14 @@ def people_problems(svc: Any, persons: Sequence[Any], organisation: Any, member_
         return []
     problems: list[str] = []
     counts = Counter(p.role for p in persons)
+    if pemohon_is_ketua(svc, persons):
+        counts["ketua"] = 1
     for role in roles:
         if role.min and counts[role.id] < role.min:
             problems.append(f"{role.label}: tercatat {counts[role.id]} dari minimal {role.min} orang.")
     takes_members = any(r.id in MEMBER_ROLES for r in roles)
     if svc.applicant_kind == "kelompok" and takes_members:
-        members = sum(counts[r] for r in MEMBER_ROLES)
+        members = member_total(svc, persons)
         criterion = svc.criterion("jumlah_anggota")
         if criterion is not None and criterion.min and members < criterion.min:
             problems.append(f"Anggota kelompok: tercatat {members} dari minimal {criterion.min} orang "
@@ -114,10 +116,30 @@ def people_problems(svc: Any, persons: Sequence[Any], organisation: Any, member_
     return problems
 
 
-def organisation_problems(svc: Any, organisation: Any) -> list[str]:
-    """The organisation data an ``organisasi`` service's documents ask for and the case lacks
-    (people_problems without the persons; with ``organisation=False`` it leaves these out)."""
-    return _organisation_problems(svc, organisation) if svc.applicant_kind == "organisasi" else []
+def pemohon_is_ketua(svc: Any, persons: Sequence[Any]) -> bool:
+    """A group's pemohon is its ketua (the intake form asks for the ketua) until another person
+    is recorded as ketua."""
+    return (svc.applicant_kind == "kelompok" and any(r.id == "ketua" for r in roles_of(svc))
+            and not any(p.role == "ketua" for p in persons))
+
+
+def member_total(svc: Any, persons: Sequence[Any]) -> int:
+    """Members of a group as the documents count them: anggota, ketua, sekretaris and
+    bendahara recorded, and the pemohon as ketua while no other ketua is recorded."""
+    return sum(p.role in MEMBER_ROLES for p in persons) + (1 if pemohon_is_ketua(svc, persons) else 0)
+
+
+def organisation_problems(svc: Any, organisation: Any) -> list[tuple[str, bool]]:
+    """The organisation data an ``organisasi`` service's documents ask for and the case lacks,
+    as (problem, unmet): unmet when the data entered fails a stated rule (a sekretariat there
+    for fewer years than required), else data not yet entered (people_problems leaves these out
+    with ``organisation=False``)."""
+    if svc.applicant_kind != "organisasi":
+        return []
+    texts = " ".join([it.text for it in svc.persyaratan] + [c.text for c in svc.kriteria])
+    lowered = texts.lower()
+    needed = [field for words, fields in _ORG_NEEDS if any(w in lowered for w in words) for field in fields]
+    return _organisation_checks(svc, organisation, texts, needed) if needed else []
 
 
 def _organisation_problems(svc: Any, organisation: Any) -> list[str]:
@@ -126,13 +148,21 @@ def _organisation_problems(svc: Any, organisation: Any) -> list[str]:
     needed = [field for words, fields in _ORG_NEEDS if any(w in lowered for w in words) for field in fields]
     if not needed:
         return []
+    return [text for text, _ in _organisation_checks(svc, organisation, texts, needed)]
+
+
+def _organisation_checks(svc: Any, organisation: Any, texts: str, needed: list) -> list[tuple[str, bool]]:
+    """(problem, unmet): unmet is a stated rule the data fails (the sekretariat's years); the
+    others are data not yet entered."""
     if organisation is None:
-        return ["Data lembaga belum diisi: " + ", ".join(label if label[1:2].isupper() else label[:1].lower() + label[1:] for _, label in needed) + "."]
-    problems = [f"{label} belum diisi." for field, label in needed if not getattr(organisation, field)]
+        labels = ", ".join(label if label[1:2].isupper() else label[:1].lower() + label[1:]
+                           for _, label in needed)
+        return [(f"Data lembaga belum diisi: {labels}.", False)]
+    problems = [(f"{label} belum diisi.", False) for field, label in needed if not getattr(organisation, field)]
     minimum = _SINCE_MIN.search(texts)
     if minimum and organisation.years is not None and organisation.years < int(minimum.group(1)):
-        problems.append(f"Sekretariat baru ± {organisation.years} tahun di alamatnya; persyaratan "
-                        f"minimal {minimum.group(1)} tahun.")
+        problems.append((f"Sekretariat baru ± {organisation.years} tahun di alamatnya; persyaratan "
+                         f"minimal {minimum.group(1)} tahun.", True))
     return problems
 
 

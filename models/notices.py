@@ -29,14 +29,28 @@ def reasons(detail: CaseDetail) -> list[str]:
     """Why the case was refused, as the notice lists them: the recorded outcome (the decision's
     branch and the officer's reason), then each criterion found unmet."""
     out: list[str] = []
-    if detail.outcome.strip():
-        out.append(detail.outcome.strip())
+    outcome = detail.outcome.strip()
+    if outcome:
+        out.append(outcome)
     for line in detail.criteria:
-        if line.status == "tidak_memenuhi":
-            text = f"{line.text} ({line.detail})" if line.detail else line.text
+        if line.status == "tidak_memenuhi" and (line.detail or line.text) not in outcome:
+            text = f"{line.text} ({line.detail})" if line.detail and line.detail != line.text else line.text
             if text not in out:
                 out.append(text)
+    out = [text[:1].upper() + text[1:] for text in out]
     return out or ["Permohonan tidak memenuhi persyaratan layanan."]
+
+
+def complaint_channels(ctx: Context, svc: Any) -> list[str]:
+    """Where the applicant may complain: the service's own channels when its standard is this
+    office's; else (a standard adopted from another kabupaten) the national channel and the
+    office itself, never another office's telephone numbers."""
+    own = " ".join((getattr(svc, "office", "") or "").lower().split())
+    if svc is not None and own and own == " ".join(ctx.settings.name.lower().split()):
+        channels = [c for c in getattr(svc, "pengaduan", ()) if c.strip()]
+        if channels:
+            return channels[:4]
+    return ["SP4N-LAPOR! (www.lapor.go.id)", f"langsung ke {ctx.settings.name}"]
 
 
 def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentInfo:
@@ -123,12 +137,10 @@ def _render(ctx: Context, detail: CaseDetail, path: Path, number: str, issued: A
         *[f"{i}. {text}" for i, text in enumerate(listed, 1)],
     ]
     svc = ctx.catalog.services.get(detail.service.code)
-    channels = [c for c in getattr(svc, "pengaduan", ()) if c.strip()]
     closing = ("Saudara dapat mengajukan permohonan kembali apabila keadaan atau persyaratan telah "
                "terpenuhi. Apabila Saudara keberatan atas keputusan ini, pengaduan dapat disampaikan "
-               "melalui saluran pengaduan Dinas Sosial"
-               + (": " + "; ".join(channels[:4]) + "." if channels else ".")
-               + " Demikian pemberitahuan ini disampaikan untuk menjadi maklum.")
+               "melalui " + "; ".join(complaint_channels(ctx, svc)) + ". "
+               "Demikian pemberitahuan ini disampaikan untuk menjadi maklum.")
     docs.render_letter(
         path, kop=documents.kop(ctx),
         signatory=docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,

@@ -16,8 +16,8 @@ from peewee import JOIN, fn
 
 from forms.catalog import Decision
 from forms.catalog import Service as CatalogService
-from forms.eligibility import assess, check_eligibility, region_kind
-from forms.people import organisation_problems
+from forms.eligibility import assess, check_eligibility, member_warnings, region_kind
+from forms.people import MEMBER_ROLES, organisation_problems
 from forms.validators import age_on, mask_nik
 from models.casedto import CriterionLine
 from models.dto import (
@@ -220,8 +220,12 @@ def case_detail(ctx: Context, record: CaseRecord) -> CaseDetail:
     criteria += tuple(CriterionLine(id=f"orang:{i}", text=problem, status="tidak_memenuhi", detail=problem)
                       for i, problem in enumerate(people_problems(svc, people["people"], False,
                                                                   row.member_count), 1))
-    criteria += tuple(CriterionLine(id=f"lembaga:{i}", text=problem, status="diperiksa_petugas")
-                      for i, problem in enumerate(organisation_problems(svc, people["organisation"]), 1))
+    criteria += tuple(CriterionLine(id=f"lembaga:{i}", text=problem, detail=problem if unmet else "",
+                                    status="tidak_memenuhi" if unmet else "diperiksa_petugas")
+                      for i, (problem, unmet) in enumerate(organisation_problems(svc, people["organisation"]), 1))
+    criteria += tuple(CriterionLine(id=f"anggota:{i}", text=problem, status="tidak_memenuhi", detail=problem)
+                      for i, problem in enumerate(member_warnings(
+                          svc, [(p.name, p.age) for p in people["people"] if p.role in MEMBER_ROLES]), 1))
     return CaseDetail(
         id=row.id, status=row.status, status_label=CASE_STATUSES.get(row.status, row.status),
         service=service_info(svc), applicant=applicant, created_at=ctx.local(row.created_at),

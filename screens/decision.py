@@ -103,8 +103,16 @@ class DecisionFlow:
                     return
                 if go_on:
                     self._enqueue(lambda: self.desk.decide(session, case_id, reason), self._decided)
-                else:
-                    self._enqueue(lambda: self.desk.refuse_case(session, case_id, reason), self._refused)
+                    return
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self._enqueue(lambda: self.desk.refuse_case(session, case_id, reason), self._refused)
+
+                self.app.push_screen(ConfirmDialog(
+                    f"Tolak permohonan berkas {case_id}?\nAlasan: {reason}\n\nPemohon menerima surat "
+                    "pemberitahuan. Hanya supervisor yang dapat membuka kembali berkas ini.",
+                    title="Tolak permohonan", yes="Tolak", no="Batal", default_yes=False), confirmed)
 
             if go_on:
                 dialog = InputDialog("Alasan melanjutkan", "Mengapa permohonan tetap diproses walau "

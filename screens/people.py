@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 from textual.worker import Worker
 
-from forms.people import MEMBER_ROLES, format_npwp, roles_of
+from forms.people import format_npwp, member_total, roles_of
 from models.casedto import CasePeople, OrganisationInput, PersonInput, PersonLine
 from models.dto import (
     DeskError,
@@ -193,7 +193,7 @@ class PeopleScreen(DeskScreen):
         lines = []
         svc = self.service
         if people.applicant_kind == "kelompok":
-            members = sum(p.role in MEMBER_ROLES for p in people.people)
+            members = member_total(svc, people.people)
             criterion = svc.criterion("jumlah_anggota")
             line = Text(f"Anggota: {members}", style="bold")
             if criterion is not None and criterion.min:

@@ -146,6 +146,9 @@ async def test_lengkap_dialog_lists_unmet_criteria_and_needs_a_reason(make_app, 
         assert "Samarinda" in app.screen.query_one(Input).value
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # refusing cannot be undone by the petugas
+        await pilot.press("y")
+        await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
         stored = desk.case(desk.principal("sistem"), case.id, record_view=False)
         assert stored.status == "ditolak"

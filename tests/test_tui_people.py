@@ -48,9 +48,9 @@ async def test_members_of_a_group_are_added_at_the_people_screen(make_app, live_
         assert isinstance(app.screen, PeopleScreen)
         header = shown(app.screen.query_one("#people-header", PlainStatic))
         assert f"Orang dalam berkas {case.id}" in header
-        assert "Anggota: 0 dari minimal 10" in header
-        assert "Ketua: tercatat 0 dari minimal 1 orang." in shown(app.screen.query_one("#people-problems",
-                                                                                       PlainStatic))
+        assert "Anggota: 1 dari minimal 10" in header  # the pemohon is the group's ketua
+        problems = shown(app.screen.query_one("#people-problems", PlainStatic))
+        assert "Ketua:" not in problems and "Sekretaris: tercatat 0 dari minimal 1 orang." in problems
 
         # add a member with a NIK one digit short: the message stands under the NIK
         await pilot.press("a")
@@ -77,7 +77,7 @@ async def test_members_of_a_group_are_added_at_the_people_screen(make_app, live_
         cells = [str(cell) for cell in table.get_row_at(0)]
         assert cells[1:4] == ["Anggota", "[b]Siti[/]", "3520********0101"]
         assert "[b]Siti[/]" in shown(app.screen.query_one("#people-detail", PlainStatic))
-        assert "Anggota: 1 dari minimal 10" in shown(app.screen.query_one("#people-header", PlainStatic))
+        assert "Anggota: 2 dari minimal 10" in shown(app.screen.query_one("#people-header", PlainStatic))
         assert "Tersimpan." in notifications(app)
         assert [p.name for p in desk.case(system, case.id, record_view=False).people] == ["[b]Siti[/]"]
 
