@@ -20,7 +20,7 @@ CASE_STATUSES: dict[str, str] = {
     "menunggu_perbaikan": "Menunggu perbaikan dari pemohon",
     "diproses": "Diproses",
     "selesai": "Selesai",
-    "ditolak": "Tidak memenuhi syarat / tidak layak",
+    "ditolak": "Ditolak",
     "batal": "Dibatalkan",
 }
 

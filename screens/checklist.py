@@ -307,6 +307,11 @@ class ChecklistScreen(DecisionFlow, DeskScreen):
         received = sum(1 for line in required if line.received)
         missing = len(required) - received
         text = Text()
+        if not self.case.checklist:
+            text.append("Tidak ada dokumen yang dibawa pemohon untuk layanan ini; periksa kriteria, "
+                        "lalu F9.", style="bold")
+            self.query_one("#cl-summary", PlainStatic).set_text(text)
+            return
         text.append(f"Lengkap: {received}/{len(required)} wajib", style="bold")
         if missing:
             text.append(f"  ·  kurang {missing}", style="bold red")
@@ -315,7 +320,7 @@ class ChecklistScreen(DecisionFlow, DeskScreen):
         optional = [line for line in self.case.checklist if not line.required]
         if optional:
             got = sum(1 for line in optional if line.received)
-            text.append(f"  ·  lainnya {got}/{len(optional)}")
+            text.append(f"  ·  opsional {got}/{len(optional)}")
         self.query_one("#cl-summary", PlainStatic).set_text(text)
 
     def _row_key(self) -> str | None:

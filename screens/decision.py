@@ -33,7 +33,7 @@ CRITERION_LABELS: dict[str, str] = {
 CRITERION_SHOWN = 5
 
 
-def criteria_lines(lines: list[CriterionLine], width: int = 70) -> str:
+def criteria_lines(lines: list[CriterionLine], width: int = 58) -> str:
     """The criteria as "- text" lines for a dialog (an unmet one says why), each wrapped to at
     most two lines of ``width``."""
     out = []
@@ -75,7 +75,8 @@ class DecisionFlow:
             return
         doubtful = [line for line in case.criteria if line.doubtful]
         checked = [line for line in case.criteria if line.status == "diperiksa_petugas"]
-        head = f"Berkas lengkap ({len(required)}/{len(required)} wajib)."
+        head = (f"Berkas lengkap ({len(required)}/{len(required)} wajib)." if required else
+                "Layanan ini tidak meminta dokumen dari pemohon (data dari sumber lain).")
         if not doubtful:
             message = head
             if checked:
