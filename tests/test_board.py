@@ -130,13 +130,14 @@ async def test_connection_loss_banner_then_recovery(live_desk_service, other_des
     monkeypatch.setattr(live_desk_service, "board_state", flaky)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.reads >= 1 and app._feed is not None)
+        await until(pilot, lambda: 1 in codes_shown(app))
         failures["left"] = 2
         called = call_one(other_desk)
         await until(pilot, lambda: app.board.offline)
         assert "Sambungan ke basis data terputus" in _lines(app)
         assert codes_shown(app)[1] == "---"  # the last picture stays
         await until(pilot, lambda: not app.board.offline)
-        assert codes_shown(app)[1] == called.code
+        await until(pilot, lambda: codes_shown(app).get(1) == called.code)
         # the banner leaves the screen at the next redraw
         await until(pilot, lambda: "terputus" not in _lines(app))
 
@@ -189,7 +190,7 @@ async def test_voice_problem_shown_once(live_desk_service, other_desk, tmp_path)
         await until(pilot, lambda: app.reads >= 1 and app._feed is not None)
         await until(pilot, lambda: any("Suara tidak aktif" in m for m in notifications(app)))
         call_one(other_desk)
-        await until(pilot, lambda: codes_shown(app)[1] != "---")
+        await until(pilot, lambda: codes_shown(app).get(1, "---") != "---")
         await asyncio.sleep(0.3)
         await pilot.pause()
         assert sum("Suara tidak aktif" in m for m in notifications(app)) == 1

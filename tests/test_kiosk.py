@@ -207,7 +207,12 @@ async def test_user_data_is_shown_literally(live_desk_service, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         assert "[b]Siti[/]" in screen_text(app)
+        services = app.screen
         await pilot.press("1")
+        deadline = time.monotonic() + 10
+        while app.screen is services:  # the priority question follows
+            assert time.monotonic() < deadline
+            await pilot.pause(0.02)
         assert "[b]Siti[/]" in screen_text(app)
         await take(pilot, "enter")
         assert "a [/x] b" in screen_text(app)
