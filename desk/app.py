@@ -389,9 +389,10 @@ def create_app(desk: DeskService, mode: str = "loket", **options: Any) -> App[An
     Returns:
         The app, ready to ``run()`` or ``run_test()``.
     """
-    from desk import paste
+    from desk import bahasa, paste
 
     paste.install()  # a paste keeps its order whatever bytes it carries
+    bahasa.install()  # Textual's own footer words in Indonesian
     if mode == "papan":
         from desk.boardapp import BoardApp
 

@@ -1,4 +1,5 @@
-"""Pasted text keeps its order; control characters are dropped with a note, in every field."""
+"""The terminal as a person meets it: pasted text keeps its order (control characters dropped
+with a note, in every field), and Textual's own footer words are Indonesian."""
 
 from __future__ import annotations
 
@@ -59,3 +60,18 @@ async def test_a_field_inserts_the_cleaned_paste_at_the_cursor_and_says_so():
         field.post_message(events.Paste(" Wibowo Hadi Kusumo"))  # cut at max_length
         await pilot.pause()
         assert field.value == "Pak Budi Santoso Wib"
+
+
+async def test_an_open_choice_list_speaks_indonesian(make_app):
+    """The footer under an open Select says "Tutup pilihan", not Textual's "Dismiss menu"."""
+    from textual.widgets import Select
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        select = app.screen.query(Select).first()  # the login's loket choice
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        descriptions = [b.description for _, b, _, _ in app.screen.active_bindings.values()]
+        assert "Tutup pilihan" in descriptions and "Dismiss menu" not in descriptions
