@@ -88,3 +88,18 @@ def test_the_case_warns_for_the_chosen_category(desk_service, session):
     assert not any("Kategori" in w for w in case.warnings)
     case = desk_service.set_condition(session, case.id, "kategori_lansia", True)
     assert any(w.startswith("Kategori Lanjut Usia Telantar: Usia") for w in case.warnings)
+
+
+def test_a_kota_office_says_kota_at_the_domicile_criterion():
+    from forms.eligibility import assess, region_kind
+    from forms.loader import load_catalog
+
+    svc = load_catalog(()).get("JAMKESDA")
+    assert region_kind("Dinas Sosial Kota Samarinda") == "Kota"
+    assert region_kind("Dinas Sosial Kabupaten Kutai Kartanegara") == "Kabupaten"
+    checks = assess(svc, age=40, sex="P", kabupaten="Balikpapan", member_count=None,
+                    region=region_kind("Dinas Sosial Kota Samarinda"))
+    domicile = next(c for c in checks if c.criterion.kind == "domisili")
+    assert domicile.status == "tidak_memenuhi" and "penduduk Kota Kutai Kartanegara" in domicile.detail
+    missing = assess(svc, age=40, sex="P", kabupaten="", member_count=None)
+    assert next(c for c in missing if c.criterion.kind == "domisili").status == "perlu_diperiksa"
