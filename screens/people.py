@@ -160,12 +160,10 @@ class PeopleScreen(DeskScreen):
             header.append("\n")
             header.append_text(line)
         self.query_one("#people-header", PlainStatic).set_text(header)
-        counters: dict[str, int] = {}
         rows = []
-        for person in people.people:
-            counters[person.role] = counters.get(person.role, 0) + 1
+        for number, person in enumerate(people.people, 1):
             rows.append((str(person.id), [
-                Text(str(counters[person.role])),
+                Text(str(number)),
                 Text(person.role_label, no_wrap=True, overflow="ellipsis"),
                 Text(person.name, no_wrap=True, overflow="ellipsis"),
                 Text(person.nik_masked or "-"),
@@ -456,6 +454,36 @@ class PersonForm(_Form):
             yield Select([(Text(r.label), r.id) for r in self.roles], value=chosen, allow_blank=False,
                          id="f-role", compact=True)
         yield FieldError(id="e-role", classes="field-error")
+
+    @on(Input.Changed, "#f-nik")
+    def _nik_typed(self, event: Input.Changed) -> None:
+        """A complete NIK of someone the desk knows fills in the empty fields."""
+        nik = event.value.strip()
+        if len(nik) == 16 and nik.isdigit() and nik != getattr(self, "_looked_up", ""):
+            self._looked_up = nik
+            self.find_person(nik)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="people-lookup",
+          description="Mencari data orang")
+    def find_person(self, nik: str) -> None:
+        """Look the NIK up (thread worker; the look-up is recorded in the audit trail)."""
+        found = self.desk.find_applicant(self.session, nik)
+        self.desk_app.call_from_thread(self._found, nik, found)
+
+    def _found(self, nik: str, found: Any) -> None:
+        """Fill in what is still empty from the known person."""
+        if found is None or not self.is_attached or self.query_one("#f-nik", Input).value.strip() != nik:
+            return
+        known = {"name": found.name, "sex": found.sex, "birth_date": _date_text(found.birth_date),
+                 "address": found.address, "phone": found.phone}
+        filled = False
+        for name, value in known.items():
+            for field in self.query(f"#f-{name}"):
+                if isinstance(field, Input) and not field.value.strip() and value:
+                    field.value = value
+                    filled = True
+        if filled:
+            self.notify("Data diisi dari catatan NIK ini; periksa kembali.", markup=False)
 
     def build(self) -> PersonInput:
         """The person as typed."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, Input, Select
 from tui_helpers import login, notifications, settle, shown, type_into
 
 from forms.catalog import Role
@@ -90,6 +90,20 @@ async def test_members_of_a_group_are_added_at_the_people_screen(make_app, live_
         assert isinstance(app.screen, PeopleScreen)
         assert app.screen.query_one("#people-table", DataTable).row_count == 0
         assert desk.case(system, case.id, record_view=False).people == ()
+
+        # a NIK the desk knows (an applicant of another case) fills in the empty fields
+        desk.open_case(system, "JAMKESDA", ApplicantInput(
+            kind="perorangan", nik="3520011507800101", name="Budi Santoso", address="Jl. Kenanga 7",
+            desa="Candirejo", kecamatan="Magetan", kabupaten="Magetan"))
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        await type_into(pilot, "#f-nik", "3520011507800101")
+        await settle(pilot)
+        assert form.query_one("#f-name", Input).value == "Budi Santoso"
+        assert form.query_one("#f-address", Input).value == "Jl. Kenanga 7"
+        await pilot.press("escape")
+        await settle(pilot)
 
         await pilot.press("escape")
         await settle(pilot)
