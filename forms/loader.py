@@ -102,6 +102,9 @@ LETTER_PLACEHOLDERS: frozenset[str] = frozenset(
 ) | PEOPLE_PLACEHOLDERS  # {ketua.nama}, {daftar_anggota}, {npwp} ... (forms.people)
 #: A paragraph that is exactly this becomes the applicant's identity table.
 IDENTITY_PARAGRAPH = "{identitas_pemohon}"
+#: A paragraph that is exactly this becomes the signer's nama / NIP / pangkat / jabatan table
+#: (a surat keterangan's "Yang bertanda tangan di bawah ini:").
+SIGNER_PARAGRAPH = "{identitas_penandatangan}"
 
 #: Periods a cash benefit may be paid per.
 BENEFIT_PERIODS: tuple[str, ...] = ("hari", "minggu", "bulan", "tahun", "sekali")
@@ -294,7 +297,7 @@ def _read_steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
 
 def _check_placeholders(r: FieldReader, text: str, path: str, *, paragraph: bool) -> None:
     """Report ``{placeholders}`` a letter cannot fill, and malformed braces."""
-    if paragraph and text == IDENTITY_PARAGRAPH:
+    if paragraph and text in (IDENTITY_PARAGRAPH, SIGNER_PARAGRAPH):
         return
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
@@ -302,8 +305,8 @@ def _check_placeholders(r: FieldReader, text: str, path: str, *, paragraph: bool
         r.err(path, f"kurung kurawal tidak seimbang ({exc}); tulis '{{{{' untuk '{{'")
         return
     for name in fields:
-        if name == "identitas_pemohon":
-            r.err(path, "{identitas_pemohon} harus berdiri sendiri sebagai satu paragraf")
+        if name in ("identitas_pemohon", "identitas_penandatangan"):
+            r.err(path, f"{{{name}}} harus berdiri sendiri sebagai satu paragraf")
         elif name not in LETTER_PLACEHOLDERS:
             known = ", ".join("{" + p + "}" for p in sorted(LETTER_PLACEHOLDERS))
             r.err(path, f"isian '{{{name}}}' tidak dikenal (yang tersedia: {known})")

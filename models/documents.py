@@ -297,14 +297,22 @@ def _render_letter(ctx: Context, detail: CaseDetail, svc: Any, path: Path, numbe
         nomor_register=detail.register_no, nama_layanan=detail.service.name, kabupaten=ctx.settings.kabupaten,
     )
     values.update(letter_values(detail, format_tanggal))  # the people of the case: {ketua.nama} ...
-    blocks: list = [applicant_lines(detail) if p.strip() == "{identitas_pemohon}" else p.format_map(values)
-                    for p in letter.body]
     s = ctx.settings
+    signer = [("Nama", s.kepala_nama), ("NIP", s.kepala_nip), ("Pangkat/Gol.", s.kepala_pangkat),
+              ("Jabatan", " ".join(s.kepala_jabatan.split()).title())]
+    tables = {"{identitas_pemohon}": applicant_lines(detail), "{identitas_penandatangan}": signer}
+    blocks: list = [tables.get(p.strip()) or p.format_map(values) for p in letter.body]
     docs = _docs()
+    signatory = docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
+                               nip=s.kepala_nip)
+    if letter.template == "surat_keterangan":  # a keterangan is not laid out as a letter
+        docs.render_keterangan(path, kop=kop(ctx), signatory=signatory, number=number, date=issued,
+                               title=letter.title, blocks=blocks, closing=letter.closing,
+                               verification_code=code)
+        return
     docs.render_letter(
         path, kop=kop(ctx),
-        signatory=docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
-                                 nip=s.kepala_nip),
+        signatory=signatory,
         number=number, date=issued, sifat=letter.sifat, lampiran="-", hal=letter.hal,
         addressee=(letter.addressee or a.org_name or a.name).format_map(values),
         title=letter.title, blocks=blocks, closing=letter.closing, tembusan=list(letter.tembusan),

@@ -482,3 +482,61 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
         pdf.numbered_list(items, size=10, line_h=5, gap_after=0, item_gap=0.3)
 
     return write_pdf(pdf, path)
+
+
+def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number: str,
+                      date: date_type, title: str, blocks: list[str | list[tuple[str, str]]],
+                      closing: str, verification_code: str) -> Path:
+    """Render a surat keterangan (Tata Naskah Dinas): not laid out as a letter.
+
+    Kop; the title centred and underlined with "Nomor: ..." under it; the body (a str is a
+    justified paragraph, a list of (label, value) pairs an identity table: the signer's
+    nama / NIP / jabatan, then the person's data); the closing; place and date and the
+    signature block on the right, the verification QR on the left. No Yth, no Hal, no tembusan.
+
+    Args:
+        path: Where to write the PDF.
+        kop: The office letterhead; kop.kota is printed before the date.
+        signatory: Who signs.
+        number: The number printed under the title.
+        date: The date of issue.
+        title: E.g. "SURAT KETERANGAN".
+        blocks: The body.
+        closing: The closing paragraph.
+        verification_code: Code printed readable and as a QR code ("" prints none).
+
+    Returns:
+        The path written.
+    """
+    pdf = DeskPDF(footer_text=f"Nomor: {clean_line(number)}" if clean_line(number) else "",
+                  title=title or "Surat Keterangan")
+    pdf.add_page()
+    _draw_kop(pdf, kop)
+    pdf.heading(title or "SURAT KETERANGAN", size=12.5, underline=True, gap_after=0.5)
+    pdf.set_font(FONT, "", 11)
+    pdf.set_x(pdf.l_margin)
+    pdf.cell(pdf.content_width, 5.5, f"Nomor: {clean_line(number)}", align=Align.C,
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(5)
+    for block in blocks:
+        if isinstance(block, str):
+            pdf.paragraph(block)
+        else:
+            pdf.field_rows(list(block), x=pdf.l_margin + 10, label_w=45)
+    pdf.paragraph(closing, gap_after=6)
+
+    half = pdf.content_width / 2
+    after = [clean_line(signatory.pangkat)]
+    if clean_line(signatory.nip):
+        after.append(f"NIP. {clean_line(signatory.nip)}")
+    code = clean_line(verification_code)
+    pdf.ensure_space(QR_SIZE + 8)
+    pdf.signature_block([_place_date(kop, date), _with_comma(signatory.jabatan)], signatory.nama, after,
+                        x=pdf.l_margin + half, w=half, space=20)
+    end_y = pdf.get_y()
+    if code:
+        _draw_verification(pdf, kop, code, x=pdf.l_margin, w=half - 4,
+                           bottom=max(end_y, pdf.t_margin + QR_SIZE))
+        pdf.set_y(end_y)
+    return write_pdf(pdf, path)
+
