@@ -1,6 +1,7 @@
 """A small fpdf2 base for the desk's documents.
 
-`DeskPDF` registers the bundled DejaVu fonts (regular and bold) so every
+`DeskPDF` registers the bundled DejaVu fonts (regular and bold; parsed once
+per process and shared by the documents, see output.fontcache) so every
 name prints, sets the page geometry and offers a few layout helpers that
 all documents share: the letterhead (kop), labelled rows, numbered lists,
 signature blocks and a page-number footer. `write_pdf` saves atomically.
@@ -11,6 +12,7 @@ markdown and HTML are never enabled.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -20,6 +22,10 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
+from fpdf.linearization import LinearizedOutputProducer
+from fpdf.output import OutputProducer
+
+from output.fontcache import SharedFont, shared_font
 
 __all__ = [
     "A4_HEIGHT",
@@ -35,11 +41,14 @@ __all__ = [
     "DeskPDF",
     "clean",
     "clean_line",
+    "warm_fonts",
     "write_pdf",
 ]
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
+#: The font file of each style of FONT.
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 A4_WIDTH = 210.0
 A4_HEIGHT = 297.0
@@ -87,6 +96,32 @@ def clean_line(text: object) -> str:
     return " ".join(clean(text).split())
 
 
+@functools.cache
+def _with_shared_fonts(base: type[OutputProducer]) -> type[OutputProducer]:
+    """``base`` choosing the font files of a DeskPDF's shared fonts before embedding them."""
+
+    class Producer(base):  # type: ignore[valid-type,misc]
+        def _add_fonts(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if isinstance(self.fpdf, DeskPDF):
+                self.fpdf._choose_font_files()
+            return super()._add_fonts(*args, **kwargs)
+
+    return Producer
+
+
+def warm_fonts() -> None:
+    """Parse the fonts, build their Latin copies and write one small document (so fontTools'
+    table modules are imported) now: the first document of a session then takes as long as any
+    other. A desk calls this in a background worker after its login screen shows."""
+    for style, name in FONT_FILES.items():
+        shared_font(FONT, style, FONT_DIR / name).build(0)
+    pdf = DeskPDF(page_numbers=False)
+    pdf.add_page()
+    pdf.paragraph("Śrī Ñgurah")
+    pdf.paragraph("Śrī Ñgurah", style="B")
+    pdf.output()
+
+
 class DeskPDF(FPDF):
     """FPDF with the DejaVu fonts, desk page geometry and layout helpers."""
 
@@ -107,8 +142,10 @@ class DeskPDF(FPDF):
             title: Document title for the PDF metadata.
         """
         super().__init__(orientation="P", unit="mm", format=format)
-        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        #: fontkey -> the process's parsed font file each of this document's fonts comes from
+        self._shared_fonts: dict[str, SharedFont] = {}
+        for style, name in FONT_FILES.items():
+            self._add_shared_font(style, name)
         self.footer_text = clean_line(footer_text)
         self.page_numbers = page_numbers
         self.set_margins(MARGIN_SIDE, MARGIN_TOP, MARGIN_SIDE)
@@ -118,6 +155,31 @@ class DeskPDF(FPDF):
         self.set_author("desk")
         if title:
             self.set_title(clean_line(title))
+
+    def _add_shared_font(self, style: str, file_name: str) -> None:
+        """Add FONT's ``style`` from the process's parsed copy (output.fontcache), or with
+        fpdf2's add_font when that file cannot be shared."""
+        shared = shared_font(FONT, style, FONT_DIR / file_name)
+        if not shared.shareable:
+            self.add_font(FONT, style, FONT_DIR / file_name)
+            return
+        fontkey = f"{FONT.lower()}{style}"
+        self.fonts[fontkey] = shared.document_font(len(self.fonts) + 1)
+        self._shared_fonts[fontkey] = shared
+
+    def output(self, name: str | os.PathLike[str] = "", *, linearize: bool = False,  # type: ignore[override]
+               output_producer_class: type[OutputProducer] = OutputProducer) -> bytearray | None:
+        """fpdf2's output, which gives each shared font, just before embedding it (the footers
+        and page counts printed), the smallest font file holding the document's glyphs."""
+        base = LinearizedOutputProducer if linearize else output_producer_class
+        return super().output(name, output_producer_class=_with_shared_fonts(base))
+
+    def _choose_font_files(self) -> None:
+        """Give each shared font a private TTFont holding the document's glyphs, to subset."""
+        for fontkey, shared in self._shared_fonts.items():
+            font = self.fonts[fontkey]
+            font.ttfont.close()
+            font.ttfont = shared.ttfont_for(font.subset.get_all_glyph_names())
 
     @classmethod
     def ticket(cls, height: float = TICKET_HEIGHT, *, width: float = TICKET_WIDTH,
