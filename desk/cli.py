@@ -172,28 +172,67 @@ def status(ctx: click.Context) -> None:
 
 
 @cli.command("verifikasi")
-@click.argument("kode", metavar="KODE")
+@click.argument("kode", metavar="KODE|URL|BERKAS.pdf")
 @help_option
 @click.pass_context
 def verifikasi(ctx: click.Context, kode: str) -> None:
-    """Periksa keaslian surat dari kode verifikasi atau isi kode QR-nya (alias: verify).
+    """Periksa keaslian surat: dari kode verifikasinya, alamat di kode QR-nya, atau berkas PDF-nya
+    (alias: verify).
 
-    Contoh: desk verifikasi GCRX-EQUJ
+    Hasilnya ASLI (kode keluar 0), atau DIUBAH, TIDAK DIKENAL, atau asli tetapi sudah tidak
+    berlaku karena diganti perubahannya (kode keluar 1; versi yang berlaku disebutkan). Huruf
+    besar/kecil dan tanda hubung pada kode bebas.
+
+    \b
+    Contoh:
+      desk verifikasi 7KQ2-M9XD-4B
+      desk verifikasi "https://dinsos.kukarkab.go.id/verifikasi?kode=7KQ2-M9XD-4B"
+      desk verifikasi surat-rekomendasi.pdf
     """
+    from pathlib import Path
+
+    from models.dto import DeskError
     from output.words import format_tanggal
 
     service = service_of(ctx)
-    letter = service.verify_letter(service.principal("publik"), kode)
+    public = service.principal("publik")
+    is_file = kode.lower().endswith(".pdf") or Path(kode).is_file()
+    try:
+        letter = service.verify_file(public, kode) if is_file else service.verify_letter(public, kode)
+    except DeskError as exc:
+        raise click.ClickException(str(exc)) from None
     if letter is None:
-        raise click.ClickException(f"Kode verifikasi '{kode}' tidak dikenal: surat ini TIDAK tercatat "
-                                   "diterbitkan oleh desk kantor ini.")
-    click.echo("Surat ASLI, tercatat di desk:")
+        what = (f"berkas '{kode}' tidak memuat kode atau nomor surat yang tercatat" if is_file
+                else f"kode verifikasi '{kode}' tidak tercatat")
+        raise click.ClickException(f"TIDAK DIKENAL: {what}; surat ini TIDAK tercatat diterbitkan oleh "
+                                   "desk kantor ini.")
+    if letter.verdict == "diubah":
+        click.echo("Surat DIUBAH: kode atau nomornya tercatat, tetapi isinya tidak sesuai dengan yang diterbitkan:")
+        for difference in letter.differences:
+            click.echo(f"  - {difference}")
+        click.echo("Yang tercatat di desk:")
+    elif letter.legacy:
+        click.echo("Surat ASLI, tercatat di desk (kode lama, diperiksa dari catatan saja):")
+    else:
+        click.echo("Surat ASLI, tercatat di desk:")
     click.echo(f"  Nomor surat  : {letter.number}")
     click.echo(f"  Perihal      : {letter.title}")
     click.echo(f"  Tanggal      : {format_tanggal(letter.issued_at.date())}")
     click.echo(f"  Layanan      : {letter.service_name}")
     click.echo(f"  Pemohon      : {letter.applicant_name}")
+    if letter.nik:
+        click.echo(f"  NIK          : {letter.nik}")
     click.echo(f"  Register     : {letter.register_no} ({letter.status_label})")
+    click.echo(f"  Kode         : {letter.code}")
+    if letter.version > 1:
+        click.echo(f"  Versi        : perubahan ke-{letter.version}")
+    if letter.voided_at is not None:
+        click.echo(f"Surat ini TIDAK BERLAKU LAGI sejak {format_tanggal(letter.voided_at.date())}"
+                   + (f": {letter.void_reason}" if letter.void_reason else "."))
+    if letter.current_number:
+        click.echo(f"Versi yang berlaku: Nomor {letter.current_number} (kode {letter.current_code}).")
+    if letter.verdict != "asli" or letter.voided_at is not None:
+        ctx.exit(1)
 
 
 @cli.group("konfigurasi", cls=AliasedGroup)

@@ -152,6 +152,9 @@ def _office_from(table: dict, source: str, queue: dict | None = None) -> OfficeS
     office = OfficeSettings(**values)
     if office.ticket_width not in (58, 80):
         raise ConfigError(f"{source}: [kantor].ticket_width: lebar kertas tiket 58 atau 80 (mm)")
+    if office.url_verifikasi and not office.url_verifikasi.startswith(("https://", "http://")):
+        raise ConfigError(f"{source}: [kantor].url_verifikasi: harus alamat web yang diawali https:// "
+                          "(contoh: https://dinsos.kukarkab.go.id/verifikasi)")
     try:
         from zoneinfo import ZoneInfo
 
@@ -219,6 +222,7 @@ dinas = "DINAS SOSIAL"
 alamat = "Jalan Cut Nyak Dhien Nomor 01 Kelurahan Melayu, Tenggarong"
 email = "dinsos@kukarkab.go.id"
 website = "https://dinsos.kukarkab.go.id"
+# url_verifikasi = "https://dinsos.kukarkab.go.id/verifikasi"   # isi kode QR surat: URL ini + "?kode=KODE" (bawaan: website + "/verifikasi")
 kode_pos = "75512"
 kota = "Tenggarong"
 kabupaten = "Kutai Kartanegara"

@@ -32,6 +32,7 @@ from models import (
     search,
     staff,
     steps,
+    verification,
 )
 from models import db as dbmod
 from models.dto import (
@@ -311,8 +312,12 @@ class DeskService:
         return notices.print_notice(self.ctx, session, case_id)
 
     def verify_letter(self, session: SessionInfo, code: str) -> VerifiedLetter | None:
-        """Look up a letter by its verification code (None: not genuine)."""
-        return documents.verify_letter(self.ctx, session, code)
+        """Check a letter by its verification code or QR URL (None: tidak dikenal)."""
+        return verification.verify_letter(self.ctx, session, code)
+
+    def verify_file(self, session: SessionInfo, path: str) -> VerifiedLetter | None:
+        """Check a letter's PDF against what the office registered (None: tidak dikenal)."""
+        return verification.verify_file(self.ctx, session, path)
 
     # -- reports ----------------------------------------------------------------------------------
 

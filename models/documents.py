@@ -11,9 +11,10 @@ the next desk that opens (:func:`recover_letters`); no screen lists it until the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,6 @@ from models.dto import (
     DeskError,
     DocumentInfo,
     SessionInfo,
-    VerifiedLetter,
 )
 from models.kernel import Context, Tx
 from models.permissions import Permission, machine_session
@@ -35,6 +35,7 @@ from models.queue import waiting_ahead
 from models.readmodel import case_detail, load_bundle, load_case, ticket_info
 from models.settings import PRIORITY_KINDS, tz_label
 from models.tables import Case, Document
+from models.verification import installation_secret, verification_seal, verification_url
 from output.words import format_tanggal
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,12 @@ def _docs():
 
 
 def warm() -> None:
-    """Import the PDF machinery now (a desk does this in the background after start-up, so the
-    first document printed does not wait for it)."""
+    """Import the PDF machinery and parse its fonts now (a desk does this in the background after
+    start-up, so the first document printed does not wait for it)."""
     _docs()
+    from output.pdf import warm_fonts
+
+    warm_fonts()
 
 
 def kop(ctx: Context) -> Any:
@@ -153,9 +157,11 @@ def print_product(ctx: Context, session: SessionInfo, case_id: int) -> DocumentI
     printing again reprints the same number with the case's current data.
     """
     def read() -> tuple[Any, CaseDetail, bool]:
-        existing = (Document.select(Document.id)
-                    .where((Document.case == Case.id) & Document.number.is_null(False)).limit(1))
-        record = load_case(ctx, case_id, extra={"letter_id": existing})
+        svc_kind = (Document.select(Document.id)  # the current (not void) letter, latest version
+                    .where((Document.case == Case.id) & Document.number.is_null(False)
+                           & (Document.kind != "pemberitahuan") & Document.voided_at.is_null())
+                    .order_by(Document.version.desc()).limit(1))
+        record = load_case(ctx, case_id, extra={"letter_id": svc_kind})
         svc = ctx.service_by_row(record.row.service_id)
         receipt = svc is not None and (svc.letter is None or svc.letter.template == "tanda_terima")
         if receipt:
@@ -172,10 +178,13 @@ def print_product(ctx: Context, session: SessionInfo, case_id: int) -> DocumentI
         return _print_receipt(ctx, session, detail)
     svc = ctx.catalog.get(detail.service.code)
     letter_id = getattr(record.row, "letter_id", None)
+    digest = letter_digest(ctx, detail, svc)
     if letter_id:
         doc = ctx.read(session, Permission.DOCUMENT_PRINT, lambda: Document.get_by_id(letter_id))
-        return _render_recorded(ctx, session, detail, svc, doc, reprint=True)
-    return _issue_letter(ctx, session, detail, svc)
+        if doc.path and doc.data_hash and doc.data_hash != digest:  # corrected after issue
+            return _issue_letter(ctx, session, detail, svc, digest, replaces=doc)
+        return _render_recorded(ctx, session, detail, svc, doc, reprint=bool(doc.path))
+    return _issue_letter(ctx, session, detail, svc, digest)
 
 
 def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> DocumentInfo:
@@ -193,22 +202,40 @@ def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> Do
                    audit={"berkas": detail.id})
 
 
-def _issue_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any) -> DocumentInfo:
+def _issue_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any, digest: str = "",
+                  replaces: Document | None = None) -> DocumentInfo:
     """Number and record the letter (one transaction), then render it and mark it rendered
-    (a second one, with the event that tells other desks it exists)."""
+    (a second one, with the event that tells other desks it exists).
+
+    With ``replaces`` (a letter whose data changed after issue) the new letter is its next
+    version under a new number, and the old one is void from now on, in the same transaction;
+    its number is never used again."""
     letter = svc.letter
     s = ctx.settings
-    code = verification_code()
+    secret = installation_secret(ctx)
 
     def number_it(tx: Tx) -> Document:
         day = tx.local_now.date()
         seq = numbering.allocate(f"surat:{ctx.office_id}", str(day.year))
         number = s.letter_number_pattern.format(klasifikasi=letter.klasifikasi, nomor=seq, unit=s.unit_code,
                                                 tahun=day.year, bulan_romawi=_ROMAN[day.month])
+        code, facts = verification_seal(ctx, secret, detail, kind=letter.template, number=number, day=day,
+                                        content=digest or letter_digest(ctx, detail, svc),
+                                        identity=applicant_lines(detail))
         fields = dict(office=ctx.office_id, case=detail.id, kind=letter.template, title=letter.hal, number=number,
-                      path="", verification_code=code, created_by=tx.staff_id, created_at=tx.now)
+                      path="", verification_code=code, created_by=tx.staff_id, created_at=tx.now,
+                      data_hash=digest, facts=facts)
+        if replaces is not None:
+            reason = f"Diganti perubahan ke-{replaces.version + 1} (data surat diubah setelah terbit)"
+            voided = (Document.update(voided_at=tx.now, void_reason=reason)
+                      .where((Document.id == replaces.id) & Document.voided_at.is_null()).execute())
+            if not voided:
+                raise DeskError("Surat ini baru saja diperbarui di loket lain; cetak lagi untuk melihatnya.")
+            fields.update(version=replaces.version + 1, replaces_id=replaces.id)
+            tx.audit("batal", "document", replaces.id, nomor=replaces.number, alasan=reason)
         doc_id = Document.insert(**fields).execute()
-        tx.audit("cetak", "document", doc_id, jenis=letter.template, nomor=number)
+        tx.audit("cetak", "document", doc_id, jenis=letter.template, nomor=number,
+                 **({"mengganti": replaces.number} if replaces is not None else {}))
         return Document(id=doc_id, **fields)
 
     try:
@@ -224,7 +251,9 @@ def _issue_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: A
 
 def _existing_letter(case_id: int) -> int | None:
     return (Document.select(Document.id)
-            .where((Document.case == case_id) & Document.number.is_null(False)).scalar())
+            .where((Document.case == case_id) & Document.number.is_null(False)
+                   & (Document.kind != "pemberitahuan") & Document.voided_at.is_null())
+            .order_by(Document.version.desc()).scalar())
 
 
 def _render_recorded(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any, doc: Document, *,
@@ -234,7 +263,15 @@ def _render_recorded(ctx: Context, session: SessionInfo, detail: CaseDetail, svc
     issued = ctx.local(doc.created_at).date()
     first = not doc.path
     path = doc_path(ctx, "surat", f"{detail.register_no}-{doc.number}", issued) if first else Path(doc.path)
-    _render_letter(ctx, detail, svc, path, doc.number, issued, doc.verification_code)
+    if reprint and not first:  # the issued file stays as it was; the copy says SALINAN
+        path = path.with_name(f"{path.stem}-salinan.pdf")
+    replaced = None
+    if doc.replaces_id:
+        replaced = ctx.read(session, Permission.DOCUMENT_PRINT,
+                            lambda: Document.get_or_none(Document.id == doc.replaces_id))
+    _render_letter(ctx, detail, svc, path, doc.number, issued, verification_url(ctx, doc.verification_code),
+                   mark="SALINAN" if reprint and not first else "",
+                   replaces=(replaced.number, ctx.local(replaced.created_at).date()) if replaced else None)
 
     def body(tx: Tx) -> None:
         if first and Document.update(path=str(path)).where((Document.id == doc.id) & (Document.path == "")).execute():
@@ -243,7 +280,8 @@ def _render_recorded(ctx: Context, session: SessionInfo, detail: CaseDetail, svc
             tx.audit("cetak_ulang", "document", doc.id, jenis=doc.kind, nomor=doc.number)
 
     ctx.write(session, Permission.DOCUMENT_PRINT, body)
-    info = DocumentInfo(id=doc.id, kind=doc.kind, title=doc.title, path=str(path),
+    title = f"Salinan {doc.title}" if reprint and not first else doc.title
+    info = DocumentInfo(id=doc.id, kind=doc.kind, title=title, path=str(path),
                         created_at=ctx.local(doc.created_at), number=doc.number or "",
                         verification_code=doc.verification_code or "", case_id=detail.id)
     return printing.send(ctx.settings, info)
@@ -286,8 +324,15 @@ class _SafeDict(dict):
         return "{" + key + "}"
 
 
-def _render_letter(ctx: Context, detail: CaseDetail, svc: Any, path: Path, number: str, issued: dt.date,
-                   code: str) -> None:
+def letter_digest(ctx: Context, detail: CaseDetail, svc: Any) -> str:
+    """SHA-256 of what the case's letter prints (its paragraphs, tables and addressee): equal
+    on a plain reprint, different once the data it prints was corrected."""
+    blocks, addressee = _letter_content(ctx, detail, svc)
+    return hashlib.sha256(json.dumps([blocks, addressee], ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _letter_content(ctx: Context, detail: CaseDetail, svc: Any) -> tuple[list, str]:
+    """The letter's body blocks and addressee from the case's data."""
     letter = svc.letter
     a = detail.applicant
     values = _SafeDict(
@@ -302,51 +347,32 @@ def _render_letter(ctx: Context, detail: CaseDetail, svc: Any, path: Path, numbe
               ("Jabatan", " ".join(s.kepala_jabatan.split()).title())]
     tables = {"{identitas_pemohon}": applicant_lines(detail), "{identitas_penandatangan}": signer}
     blocks: list = [tables.get(p.strip()) or p.format_map(values) for p in letter.body]
+    return blocks, (letter.addressee or a.org_name or a.name).format_map(values)
+
+
+def _render_letter(ctx: Context, detail: CaseDetail, svc: Any, path: Path, number: str, issued: dt.date,
+                   code: str, *, mark: str = "", replaces: tuple[str, dt.date] | None = None) -> None:
+    """Render the case's letter; ``mark`` ("SALINAN") is printed on a copy; a new version
+    says which letter it replaces."""
+    letter = svc.letter
+    s = ctx.settings
+    blocks, addressee = _letter_content(ctx, detail, svc)
+    if replaces is not None:
+        blocks.insert(0, f"Surat ini merupakan perubahan atas surat Nomor {replaces[0]} tanggal "
+                         f"{format_tanggal(replaces[1])}, yang dengan terbitnya surat ini dinyatakan tidak berlaku.")
     docs = _docs()
     signatory = docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
                                nip=s.kepala_nip)
     if letter.template == "surat_keterangan":  # a keterangan is not laid out as a letter
         docs.render_keterangan(path, kop=kop(ctx), signatory=signatory, number=number, date=issued,
                                title=letter.title, blocks=blocks, closing=letter.closing,
-                               verification_code=code)
+                               verification_code=code, mark=mark)
         return
     docs.render_letter(
         path, kop=kop(ctx),
         signatory=signatory,
         number=number, date=issued, sifat=letter.sifat, lampiran="-", hal=letter.hal,
-        addressee=(letter.addressee or a.org_name or a.name).format_map(values),
+        addressee=addressee,
         title=letter.title, blocks=blocks, closing=letter.closing, tembusan=list(letter.tembusan),
-        verification_code=code,
+        verification_code=code, mark=mark,
     )
-
-
-def verification_code() -> str:
-    """A fresh verification code, e.g. ``GCRX-EQUJ``."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    raw = "".join(secrets.choice(alphabet) for _ in range(8))
-    return f"{raw[:4]}-{raw[4:]}"
-
-
-def verify_letter(ctx: Context, session: SessionInfo, code: str) -> VerifiedLetter | None:
-    """Look up a letter by the verification code printed on it (and in its QR code).
-
-    Returns:
-        What the letter says, or None when no letter of this office has this code (not genuine).
-    """
-    cleaned = code.strip().upper().removeprefix("DESK-VERIFIKASI:").replace(" ", "")
-    if len(cleaned) == 8 and "-" not in cleaned:
-        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
-
-    def read() -> VerifiedLetter | None:
-        doc = (Document.select().where((Document.verification_code == cleaned) & Document.number.is_null(False)
-                                       & (Document.office == ctx.office_id)).first())
-        if doc is None or doc.case_id is None:
-            return None
-        detail = case_detail(ctx, load_case(ctx, doc.case_id))
-        return VerifiedLetter(
-            number=doc.number, title=doc.title, issued_at=ctx.local(doc.created_at),
-            register_no=detail.register_no, service_name=detail.service.name,
-            applicant_name=detail.applicant.display_name, status_label=detail.status_label,
-        )
-
-    return ctx.read(session, Permission.LETTER_VERIFY, read)

@@ -273,6 +273,8 @@ class DocumentInfo:
     print_error: str = ""
     #: The case the document belongs to (None for tickets).
     case_id: int | None = None
+    #: Void since (a later version replaced it), else None.
+    voided_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

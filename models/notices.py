@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from models import documents, numbering, printing
+from models import documents, numbering, printing, verification
 from models.dto import CaseDetail, DeskError, DocumentInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.permissions import Permission
@@ -74,7 +74,7 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
     klasifikasi = letter.klasifikasi if letter is not None and letter.klasifikasi else KLASIFIKASI
     s = ctx.settings
     if existing is None:
-        code = documents.verification_code()
+        secret = verification.installation_secret(ctx)
 
         def number_it(tx: Tx) -> Document | None:
             # one notice per case: a second desk numbering at the same moment waits on the
@@ -87,9 +87,12 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
             seq = numbering.allocate(f"surat:{ctx.office_id}", str(day.year))
             number = s.letter_number_pattern.format(klasifikasi=klasifikasi, nomor=seq, unit=s.unit_code,
                                                     tahun=day.year, bulan_romawi=documents._ROMAN[day.month])
+            code, facts = verification.verification_seal(ctx, secret, detail, kind=KIND, number=number, day=day,
+                                                         content=reasons(detail),
+                                                         identity=documents.applicant_lines(detail))
             fields = dict(office=ctx.office_id, case=case_id, kind=KIND, title="Surat pemberitahuan",
                           number=number, path="", verification_code=code, created_by=tx.staff_id,
-                          created_at=tx.now)
+                          created_at=tx.now, facts=facts)
             doc_id = Document.insert(**fields).execute()
             tx.audit("cetak", "document", doc_id, jenis=KIND, nomor=number)
             return Document(id=doc_id, **fields)
@@ -105,7 +108,7 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
     issued = ctx.local(doc.created_at).date()
     path = (documents.doc_path(ctx, "pemberitahuan", f"berkas{case_id}-{doc.number}", issued)
             if not doc.path else Path(doc.path))
-    _render(ctx, detail, path, doc.number, issued, doc.verification_code)
+    _render(ctx, detail, path, doc.number, issued, verification.verification_url(ctx, doc.verification_code))
 
     def body(tx: Tx) -> None:
         if not doc.path:

@@ -163,7 +163,7 @@ def load_bundle(ctx: Context, record: CaseRecord) -> CaseRecord:
         "LEFT JOIN staff s2 ON s2.id = r.ended_by_id "
         f"WHERE r.case_id = {p} "
         "UNION ALL "
-        "SELECT 'd', d.kind, d.title, d.path, d.number, d.verification_code, d.id, d.created_at, NULL, NULL "
+        "SELECT 'd', d.kind, d.title, d.path, d.number, d.verification_code, d.id, d.created_at, d.voided_at, NULL "
         f"FROM document d WHERE d.case_id = {p} AND d.path <> ''"
     )
     case_id = record.row.id
@@ -179,7 +179,8 @@ def load_bundle(ctx: Context, record: CaseRecord) -> CaseRecord:
                          "round": int(s3 or 1), "paused_seconds": int(s4 or 0)})
         else:
             docs.append(DocumentInfo(id=n, kind=s1, title=s2, path=s3, created_at=ctx.local(t1),
-                                     number=s4 or "", verification_code=s5 or "", case_id=case_id))
+                                     number=s4 or "", verification_code=s5 or "", case_id=case_id,
+                                     voided_at=ctx.local(t2)))
     record.answers = answers
     record.runs = runs
     record.documents = sorted(docs, key=lambda d: d.id)

@@ -62,6 +62,8 @@ class OfficeSettings:
         name: Office name for screens.
         pemerintah / dinas / alamat / telepon / email / website / kode_pos / kota: the kop
             (letterhead); ``kota`` is the place printed before a letter's date.
+        url_verifikasi: Where a letter's authenticity is checked: its QR code holds
+            ``{url_verifikasi}?kode=CODE`` ("" = the website + "/verifikasi").
         kabupaten: The kabupaten the office serves (domisili checks).
         timezone: IANA zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
         counters: Number of loket.
@@ -90,6 +92,7 @@ class OfficeSettings:
     telepon: str = ""
     email: str = "dinsos@kukarkab.go.id"
     website: str = "https://dinsos.kukarkab.go.id"
+    url_verifikasi: str = ""
     kode_pos: str = "75512"
     kota: str = "Tenggarong"
     kabupaten: str = "Kutai Kartanegara"

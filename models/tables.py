@@ -292,8 +292,17 @@ class Document(BaseModel):
     number = CharField(max_length=80, null=True)  # unique per office (Meta.indexes)
     path = TextField()
     verification_code = CharField(max_length=20, default="", index=True)
+    facts = TextField(default="")  # JSON: the facts verification_code is an HMAC of (models.verification)
     created_by = ForeignKeyField(Staff, null=True)
     created_at = DateTimeField(default=utcnow)
+    #: Issued documents are immutable (migration 0012): a letter whose data changed after issue
+    #: is replaced by a new version (new number) and this one is void from voided_at, for a reason.
+    version = IntegerField(default=1)
+    replaces_id = IntegerField(null=True)
+    voided_at = DateTimeField(null=True)
+    void_reason = TextField(default="")
+    #: SHA-256 of what the letter printed (its data): equal on a reprint (SALINAN).
+    data_hash = CharField(max_length=64, default="")
 
     class Meta:
         indexes = ((("office", "number"), True),)
@@ -376,21 +385,14 @@ class CaseOrganisation(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
 
+class InstallationSecret(BaseModel):
+    """A secret of the installation (hex), made on first use (migration 0011; models.verification)."""
+
+    name = CharField(max_length=40, primary_key=True)
+    value = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+
 #: Every table, in dependency order.
-ALL_TABLES = [
-    Office,
-    Counter,
-    Staff,
-    Service,
-    Sequence,
-    Ticket,
-    Applicant,
-    Case,
-    ChecklistAnswer,
-    StepRun,
-    Document,
-    AuditLog,
-    Event,
-    CasePerson,
-    CaseOrganisation,
-]
+ALL_TABLES = [Office, Counter, Staff, Service, Sequence, Ticket, Applicant, Case, ChecklistAnswer, StepRun,
+              Document, AuditLog, Event, CasePerson, CaseOrganisation, InstallationSecret]

@@ -28,7 +28,7 @@ from output.ticket import TicketSlip, render_ticket_pdf, zone_label
 from output.words import format_tanggal
 
 __all__ = [
-    "VERIFICATION_PREFIX",
+    "VERIFICATION_PATH",
     "Kop",
     "Signatory",
     "render_letter",
@@ -37,7 +37,10 @@ __all__ = [
     "render_ticket",
 ]
 
-VERIFICATION_PREFIX = "DESK-VERIFIKASI:"
+#: What a letter's QR code holds: the office's verification page with the code (issue 9);
+#: the models pass the full URL (their url_verifikasi setting), a bare code gets the kop's website.
+VERIFICATION_PATH = "/verifikasi"
+VERIFICATION_QUERY = "?kode="
 QR_SIZE = 24.0  # mm
 
 PathLike = str | os.PathLike[str]
@@ -116,6 +119,20 @@ def _draw_kop(pdf: DeskPDF, kop: Kop) -> None:
         kop: The letterhead.
     """
     pdf.letterhead(kop.pemerintah, kop.dinas, _kop_lines(kop))
+
+
+def _draw_mark(pdf: DeskPDF, mark: str) -> None:
+    """A copy's mark ("SALINAN") at the top right of the page, above the kop."""
+    text = clean_line(mark)
+    if not text:
+        return
+    y = pdf.get_y()
+    pdf.set_font(FONT, "B", 12)
+    pdf.set_text_color(170, 0, 0)
+    pdf.set_xy(pdf.l_margin, max(4.0, pdf.t_margin - 8))
+    pdf.cell(pdf.content_width, 6, text, align=Align.R)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_xy(pdf.l_margin, y)
 
 
 def _place_date(kop: Kop, d: date_type) -> str:
@@ -366,23 +383,30 @@ def _draw_addressee(pdf: DeskPDF, addressee: str) -> None:
 
 def _draw_verification(pdf: DeskPDF, kop: Kop, code: str, *, x: float, w: float,
                        bottom: float) -> None:
-    """Print the QR code with the readable verification code beside it.
+    """Print the QR code (the verification URL) with the readable code and where to check it
+    beside it.
 
     Args:
         pdf: The document.
-        kop: The letterhead (office name for the note).
-        code: The verification code, e.g. "7KQ2-M9XD" (already cleaned).
+        kop: The letterhead (its website when ``code`` is a bare code; office name for the note).
+        code: The verification URL, e.g. "https://dinsos.kukarkab.go.id/verifikasi?kode=7KQ2-M9XD-4B",
+            or a bare code (already cleaned).
         x: Left edge of the block in mm.
         w: Width available for QR code and text in mm.
         bottom: The y position the block's lower edge aligns to.
     """
+    code, url, base = _verification_target(kop, code)
     top = bottom - QR_SIZE
-    pdf.image(_qr_svg(VERIFICATION_PREFIX + code), x=x, y=top,
+    pdf.image(_qr_svg(url), x=x, y=top,
               w=QR_SIZE, h=QR_SIZE)
     text_x = x + QR_SIZE + 3
     text_w = w - QR_SIZE - 3
-    lines = [("B", f"Kode verifikasi: {code}"),
-             ("", f"Keaslian surat dapat diperiksa di {_office_name(kop)}.")]
+    lines = [("B", f"Kode verifikasi: {code}")]
+    if base:
+        lines += [("", "Pindai kode QR ini atau periksa keaslian surat di laman:"),
+                  ("", base.split("://", 1)[-1])]
+    else:
+        lines.append(("", f"Keaslian surat dapat diperiksa di {_office_name(kop)}."))
     height = 0.0
     for style, text in lines:
         pdf.set_font(FONT, style, 8.5)
@@ -396,11 +420,25 @@ def _draw_verification(pdf: DeskPDF, kop: Kop, code: str, *, x: float, w: float,
     pdf.set_font(FONT, "", 11)
 
 
+def _verification_target(kop: Kop, value: str) -> tuple[str, str, str]:
+    """The code, the QR payload and the page (without the code) of a verification URL
+    ("...?kode=CODE") or of a bare code (checked on the kop's website + "/verifikasi")."""
+    for query in (VERIFICATION_QUERY, VERIFICATION_QUERY.replace("?", "&")):
+        head, sep, code = value.rpartition(query)
+        if sep:
+            return code, value, head
+    site = clean_line(kop.website).rstrip("/")
+    if not site:
+        return value, value, ""
+    base = (site if "://" in site else f"https://{site}") + VERIFICATION_PATH
+    return value, base + VERIFICATION_QUERY + value, base
+
+
 def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str,
                   date: date_type, sifat: str, lampiran: str, hal: str,
                   addressee: str, title: str,
                   blocks: list[str | list[tuple[str, str]]], closing: str,
-                  tembusan: list[str], verification_code: str) -> Path:
+                  tembusan: list[str], verification_code: str, mark: str = "") -> Path:
     """Render an official letter (Tata Naskah Dinas layout).
 
     Args:
@@ -419,8 +457,9 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
             (label, value) pairs an indented identity table.
         closing: The closing paragraph.
         tembusan: Copy recipients, numbered at the bottom-left ([] for none).
-        verification_code: Code printed readable and as a QR code
-            ("DESK-VERIFIKASI:{code}"); "" prints none.
+        verification_code: The verification URL ("...?kode=CODE": the QR code holds it, the
+            code is printed readable beside it) or a bare code; "" prints none.
+        mark: Printed large at the top right of the first page (e.g. "SALINAN" on a copy).
 
     Returns:
         The path written.
@@ -428,6 +467,7 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
     pdf = DeskPDF(footer_text=f"Nomor: {clean_line(number)}" if clean_line(number)
                   else "", title=hal or "Surat")
     pdf.add_page()
+    _draw_mark(pdf, mark)
     _draw_kop(pdf, kop)
 
     # place and date on the right
@@ -486,7 +526,7 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
 
 def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number: str,
                       date: date_type, title: str, blocks: list[str | list[tuple[str, str]]],
-                      closing: str, verification_code: str) -> Path:
+                      closing: str, verification_code: str, mark: str = "") -> Path:
     """Render a surat keterangan (Tata Naskah Dinas): not laid out as a letter.
 
     Kop; the title centred and underlined with "Nomor: ..." under it; the body (a str is a
@@ -511,6 +551,7 @@ def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number:
     pdf = DeskPDF(footer_text=f"Nomor: {clean_line(number)}" if clean_line(number) else "",
                   title=title or "Surat Keterangan")
     pdf.add_page()
+    _draw_mark(pdf, mark)
     _draw_kop(pdf, kop)
     pdf.heading(title or "SURAT KETERANGAN", size=12.5, underline=True, gap_after=0.5)
     pdf.set_font(FONT, "", 11)

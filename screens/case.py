@@ -161,7 +161,10 @@ class CaseScreen(CaseFlow, DeskScreen):
         "menghasilkan surat); untuk permohonan yang ditolak, surat pemberitahuan berisi "
         "alasannya. Dokumen yang sudah dicetak tampil di bagian bawah.\n"
         "r (supervisor): membuka kembali berkas yang sudah berakhir, dengan alasan.\n"
-        "e membetulkan data pemohon (salah ketik nama, alamat) sebelum surat dicetak.\n"
+        "e membetulkan data pemohon (salah ketik nama, alamat). Surat yang sudah terbit tidak "
+        "pernah diubah: cetak ulang menghasilkan SALINAN bernomor sama; bila data yang dicetak "
+        "berubah setelah terbit, p menerbitkan surat perubahan bernomor baru dan surat lama "
+        "tercatat tidak berlaku.\n"
         "Hanya tombol yang berlaku untuk status berkas yang tampil di bawah layar.\n"
         "Esc kembali."
     )
@@ -496,10 +499,12 @@ class CaseScreen(CaseFlow, DeskScreen):
             if index:
                 text.append("\n")
             line = Text(" " if index == 0 else " " * len("Dokumen: "))
-            line.append(document.title)
+            line.append(document.title, style="dim strike" if document.voided_at else "")
             if document.number:
                 line.append(" No. ")
                 line.append(document.number)
+            if document.voided_at:
+                line.append(" (tidak berlaku: diganti perubahan)", style="bold red")
             line.append(" — ", style="dim")
             line.append(document.path, style="dim")
             text.append_text(line)

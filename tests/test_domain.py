@@ -238,7 +238,7 @@ def test_letter_verification_code_identifies_the_letter(desk_service, session):
     verified = desk_service.verify_letter(desk_service.principal("publik"), f"DESK-VERIFIKASI:{letter.verification_code}")
     assert verified.number == letter.number and "Yayasan Peduli Sesama" in verified.applicant_name
     assert desk_service.verify_letter(desk_service.principal("publik"), letter.verification_code.lower()).number == letter.number
-    assert desk_service.verify_letter(desk_service.principal("publik"), "ZZZZ-ZZZZ") is None
+    assert desk_service.verify_letter(desk_service.principal("publik"), "ZZZZ-ZZZZ-ZZ") is None
 
 
 def test_configured_print_command_receives_the_pdf(desk_service, session, tmp_path):

@@ -237,10 +237,13 @@ def test_letter_has_qr_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         return real(payload)
 
     monkeypatch.setattr(documents, "_qr_svg", spy)
-    with_qr = letter(tmp_path / "l.pdf")
-    assert payloads == ["DESK-VERIFIKASI:7KQ2-M9XD"]
+    with_qr = letter(tmp_path / "l.pdf")  # a bare code: checked on the kop's website
+    assert payloads == ["https://dinsos.kukarkab.go.id/verifikasi?kode=7KQ2-M9XD"]
+    url = "https://dinsos.kukarkab.go.id/cek?kode=7KQ2-M9XD-4B"  # the office's verification URL
+    assert "Kode verifikasi: 7KQ2-M9XD-4B" in text_of(letter(tmp_path / "u.pdf", verification_code=url))
+    assert payloads[-1] == url
     no_qr = letter(tmp_path / "n.pdf", verification_code="")
-    assert payloads == ["DESK-VERIFIKASI:7KQ2-M9XD"]
+    assert len(payloads) == 2
     assert "Kode verifikasi" not in text_of(no_qr)
 
     def stream(path: Path) -> bytes:
@@ -292,3 +295,47 @@ def test_output_does_not_import_ui_or_database() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True,
                             text=True, cwd=root, check=True)
     assert result.stdout.strip() == ""
+
+
+# ------------------------------------- many documents in one process (fonts parsed once, shared)
+NAMES = ["Śrī Ñgurah", "Nguyễn Văn Ánh", "Σωκράτης Фёдор", "Budi Santoso"]
+
+
+def _named_letter(path: Path, name: str) -> Path:
+    return letter(path, addressee=name, blocks=[PARAGRAPH, [("Nama", name), ("NIK", "3273********0002")]])
+
+
+def test_letters_one_after_another_each_print_their_own_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fonts are parsed once per process and shared by the documents: every letter still
+    prints its own names, the first (before anything is shared) as the later ones, and a letter
+    carries nothing of the one printed before it."""
+    from output import fontcache
+
+    monkeypatch.setattr(fontcache, "_SHARED", {})  # as in a fresh process
+    paths = [_named_letter(tmp_path / f"{i}.pdf", name) for i, name in enumerate(NAMES * 3)]
+    for path, name in zip(paths, NAMES * 3):
+        text = text_of(path)
+        assert f"Yth. {name}" in text and f"Nama : {name}" in text
+        assert [other for other in NAMES if other != name and other in text] == []
+        assert len(embedded_fonts(path)) == 2
+    for first, later in zip(paths, paths[len(NAMES) * 2:]):
+        assert text_of(first) == text_of(later)
+
+
+def test_letters_print_while_the_fonts_warm_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A desk warms the fonts in a worker after its start; letters printed by other workers at
+    the same moment are whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from output import fontcache
+    from output.pdf import warm_fonts
+
+    monkeypatch.setattr(fontcache, "_SHARED", {})
+    with ThreadPoolExecutor(3) as pool:
+        warming = pool.submit(warm_fonts)
+        printed = [pool.submit(_named_letter, tmp_path / f"{i}.pdf", name)
+                   for i, name in enumerate(NAMES * 2)]
+        warming.result()
+        for future, name in zip(printed, NAMES * 2):
+            assert f"Nama : {name}" in text_of(future.result())
