@@ -491,13 +491,25 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
             pdf.paragraph(block)
         else:
             pdf.field_rows(list(block), x=pdf.l_margin + 10, label_w=45)
-    pdf.paragraph(closing, gap_after=6)
 
-    # signature on the right half, verification QR on the left beside it
+    # the closing, the signature and the tembusan stay together: when they do not fit, the
+    # closing paragraph goes over with them (no page with only a signature or a tembusan)
     half = pdf.content_width / 2
     after = [clean_line(signatory.pangkat)]
     if clean_line(signatory.nip):
         after.append(f"NIP. {clean_line(signatory.nip)}")
+    items = [clean(t).strip() for t in tembusan if clean(t).strip()]
+    pdf.set_font(FONT, "", 11)
+    closing_h = pdf.text_height(pdf.content_width, clean(closing), 5.3) + 6 if clean(closing).strip() else 0
+    signature_h = max(QR_SIZE + 2, sum(pdf.text_height(half, t, 5.3)
+                                       for t in [_with_comma(signatory.jabatan), signatory.nama, *after]) + 20)
+    pdf.set_font(FONT, "", 10)
+    tembusan_h = (9 + sum(pdf.text_height(pdf.content_width - 8, t, 5) + 0.3 for t in items)) if items else 0
+    if tembusan_h < 60:
+        pdf.ensure_space(closing_h + signature_h + tembusan_h)
+    pdf.paragraph(closing, gap_after=6)
+
+    # signature on the right half, verification QR on the left beside it
     code = clean_line(verification_code)
     pdf.ensure_space(QR_SIZE + 2)
     pdf.signature_block([_with_comma(signatory.jabatan)], signatory.nama, after,
@@ -509,7 +521,6 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
         pdf.set_y(end_y)
 
     # tembusan at the bottom-left, kept together when it fits on a page
-    items = [clean(t).strip() for t in tembusan if clean(t).strip()]
     if items:
         pdf.ln(4)
         pdf.set_font(FONT, "", 10)

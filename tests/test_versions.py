@@ -51,3 +51,20 @@ def test_a_correction_after_issue_gives_a_new_version_and_voids_the_old(desk_ser
     assert docs[first.number].voided_at is not None and docs[second.number].voided_at is None
     third = desk_service.print_product(session, case.id)  # printing again: a copy of version 2
     assert third.number == second.number and "SALINAN" in text_of(third.path)
+
+
+def test_the_tembusan_never_stands_alone_on_a_page(desk_service, session):
+    """A new version is a paragraph longer: what no longer fits goes over together (closing,
+    signature, tembusan), never the tembusan alone; a plain letter stays on one page."""
+    case = lengkap(desk_service, session)
+    first = desk_service.print_product(session, case.id)
+    assert len(PdfReader(first.path).pages) == 1
+    desk_service.update_applicant(session, case.id, ApplicantInput(**{**ORG, "org_name": "Yayasan Peduli Sesama Jaya"}))
+    second = desk_service.print_product(session, case.id)
+    signer = desk_service.settings.kepala_nama
+    for page in PdfReader(second.path).pages:
+        text = page.extract_text()
+        if "Tembusan" in text:
+            assert signer in text and "Demikian" in text
+        if signer in text:
+            assert "Demikian" in text  # the signature block is not alone either
