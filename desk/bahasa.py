@@ -15,4 +15,4 @@ def install() -> None:
     from textual.widgets._select import SelectOverlay
 
     SelectOverlay.BINDINGS = [Binding("escape", "dismiss", "Tutup pilihan")]
-    SelectOverlay._merged_bindings = SelectOverlay._merge_bindings()  # noqa: SLF001 - as at class creation
+    SelectOverlay._merged_bindings = SelectOverlay._merge_bindings()

@@ -90,9 +90,9 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
             code, facts = verification.verification_seal(ctx, secret, detail, kind=KIND, number=number, day=day,
                                                          content=reasons(detail),
                                                          identity=documents.applicant_lines(detail))
-            fields = dict(office=ctx.office_id, case=case_id, kind=KIND, title="Surat pemberitahuan",
-                          number=number, path="", verification_code=code, created_by=tx.staff_id,
-                          created_at=tx.now, facts=facts)
+            fields = {"office": ctx.office_id, "case": case_id, "kind": KIND, "title": "Surat pemberitahuan",
+                          "number": number, "path": "", "verification_code": code, "created_by": tx.staff_id,
+                          "created_at": tx.now, "facts": facts}
             doc_id = Document.insert(**fields).execute()
             tx.audit("cetak", "document", doc_id, jenis=KIND, nomor=number)
             return Document(id=doc_id, **fields)

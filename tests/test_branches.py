@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -17,8 +18,8 @@ from models.dto import ApplicantInput, DeskError
 
 CATALOG = load_catalog(())
 
-PERSON = dict(nik="6403055507900002", name="Siti Aminah", address="Jl. Mawar 3", desa="Timbau",
-              kecamatan="Tenggarong", kabupaten="Kutai Kartanegara", phone="081234567890")
+PERSON = {"nik": "6403055507900002", "name": "Siti Aminah", "address": "Jl. Mawar 3", "desa": "Timbau",
+              "kecamatan": "Tenggarong", "kabupaten": "Kutai Kartanegara", "phone": "081234567890"}
 
 
 def applicant_for(svc) -> ApplicantInput:
@@ -180,7 +181,7 @@ def test_refusal_at_the_counter_needs_a_reason_then_prints_a_numbered_notice(des
     again = desk_service.print_notice(session, case.id)
     assert notice.number and again.number == notice.number  # numbered once
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", notice.path, "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(["pdftotext", notice.path, "-"], capture_output=True, text=True, check=True).stdout
         assert "Bukan penduduk Kutai Kartanegara" in text
         assert "Siti Aminah" in text and notice.number in text
 
@@ -225,7 +226,7 @@ def test_only_leading_steps_may_come_before_the_counter(tmp_path):
     from forms.loader import CatalogError, load_service_file
 
     source = (next(s for s in CATALOG if s.code == "REK-PUB").path)
-    text = open(source, encoding="utf-8").read()
+    text = Path(source).read_text(encoding="utf-8")
     text = text.replace("[[langkah]]\nno = 3\n", "[[langkah]]\nno = 3\nsebelum_loket = true\n", 1)
     broken = tmp_path / "rek.toml"
     broken.write_text(text, encoding="utf-8")

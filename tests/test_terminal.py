@@ -3,12 +3,12 @@ with a note, in every field), and Textual's own footer words are Indonesian."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App, ComposeResult
 
 from desk.paste import PasteSafeParser
 from forms.validators import clean_pasted
 from screens.widgets import FormInput
-from textual import events
 
 SCRAMBLER = "\x1b[200~Budi\x1b[2J Santoso\x1b[201~"
 

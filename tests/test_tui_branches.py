@@ -5,17 +5,17 @@ dialog lists unmet criteria and needs a reason; only the keys that act show in t
 from __future__ import annotations
 
 from textual.widgets import Input
+from tui_helpers import login, notifications, settle
 
 from models.dto import ApplicantInput
 from screens.case import CaseScreen
 from screens.checklist import ChecklistScreen
 from screens.dialogs import ChoiceDialog, ConfirmDialog, InputDialog
-from tui_helpers import login, notifications, settle
 
 SIZE = (80, 24)
 NIK = "6403054507900002"  # a woman born 05-07-1990
-PERSON = dict(nik=NIK, name="Siti Aminah", address="Jl. Mulawarman 5", desa="Timbau", kecamatan="Tenggarong",
-              kabupaten="Kutai Kartanegara")
+PERSON = {"nik": NIK, "name": "Siti Aminah", "address": "Jl. Mulawarman 5", "desa": "Timbau", "kecamatan": "Tenggarong",
+              "kabupaten": "Kutai Kartanegara"}
 
 
 def footer_keys(app) -> set[str]:

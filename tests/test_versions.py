@@ -9,9 +9,9 @@ from pypdf import PdfReader
 
 from models.dto import ApplicantInput
 
-ORG = dict(kind="organisasi", nik="6403051507800003", name="Budi Santoso", address="Jl. Mulawarman No. 12",
-           desa="Timbau", kecamatan="Tenggarong", kabupaten="Kutai Kartanegara", phone="081234567890",
-           org_name="Yayasan Peduli Sesama")
+ORG = {"kind": "organisasi", "nik": "6403051507800003", "name": "Budi Santoso", "address": "Jl. Mulawarman No. 12",
+       "desa": "Timbau", "kecamatan": "Tenggarong", "kabupaten": "Kutai Kartanegara", "phone": "081234567890",
+       "org_name": "Yayasan Peduli Sesama"}
 
 
 def text_of(path: str) -> str:
