@@ -152,6 +152,13 @@ def _office_from(table: dict, source: str, queue: dict | None = None) -> OfficeS
     office = OfficeSettings(**values)
     if office.ticket_width not in (58, 80):
         raise ConfigError(f"{source}: [kantor].ticket_width: lebar kertas tiket 58 atau 80 (mm)")
+    if office.kertas not in ("A4", "F4"):
+        raise ConfigError(f"{source}: [kantor].kertas: ukuran kertas surat 'A4' atau 'F4'")
+    if office.lambang:
+        logo = Path(office.lambang).expanduser()
+        if not logo.is_file() or logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise ConfigError(f"{source}: [kantor].lambang: berkas gambar PNG/JPEG '{office.lambang}' "
+                              "tidak ditemukan")
     if office.url_verifikasi and not office.url_verifikasi.startswith(("https://", "http://")):
         raise ConfigError(f"{source}: [kantor].url_verifikasi: harus alamat web yang diawali https:// "
                           "(contoh: https://dinsos.kukarkab.go.id/verifikasi)")
@@ -224,6 +231,8 @@ email = "dinsos@kukarkab.go.id"
 website = "https://dinsos.kukarkab.go.id"
 # url_verifikasi = "https://dinsos.kukarkab.go.id/verifikasi"   # isi kode QR surat: URL ini + "?kode=KODE" (bawaan: website + "/verifikasi")
 kode_pos = "75512"
+# lambang = "/etc/desk/lambang-kukar.png"   # lambang daerah di kiri kop surat (PNG/JPEG)
+# kertas = "F4"                              # kertas surat: A4 (bawaan) atau F4
 kota = "Tenggarong"
 kabupaten = "Kutai Kartanegara"
 timezone = "Asia/Makassar"          # WIB: Asia/Jakarta, WITA: Asia/Makassar, WIT: Asia/Jayapura

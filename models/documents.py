@@ -63,7 +63,8 @@ def kop(ctx: Context) -> Any:
     """The office's letterhead."""
     s = ctx.settings
     return _docs().Kop(pemerintah=s.pemerintah, dinas=s.dinas, alamat=s.alamat, telepon=s.telepon,
-                       email=s.email, website=s.website, kode_pos=s.kode_pos, kota=s.kota)
+                       email=s.email, website=s.website, kode_pos=s.kode_pos, kota=s.kota,
+                       lambang=s.lambang, kertas=s.kertas)
 
 
 def doc_path(ctx: Context, kind: str, name: str, day: dt.date) -> Path:

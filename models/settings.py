@@ -95,6 +95,10 @@ class OfficeSettings:
     url_verifikasi: str = ""
     kode_pos: str = "75512"
     kota: str = "Tenggarong"
+    #: The office's lambang (PNG or JPEG) printed at the left of the kop ("" = none).
+    lambang: str = ""
+    #: Paper of letters and documents: "A4" or "F4" (215 x 330 mm).
+    kertas: str = "A4"
     kabupaten: str = "Kutai Kartanegara"
     timezone: str = "Asia/Makassar"
     counters: int = 3

@@ -22,6 +22,7 @@ from output.pdf import (
     DeskPDF,
     clean,
     clean_line,
+    paper,
     write_pdf,
 )
 from output.ticket import TicketSlip, render_ticket_pdf, zone_label
@@ -69,6 +70,11 @@ class Kop:
     website: str = ""
     kode_pos: str = ""
     kota: str = ""
+    #: Path of the lambang image (PNG/JPEG) at the left of the kop ("" = none).
+    lambang: str = ""
+    #: Paper: "A4" or "F4".
+    kertas: str = "A4"
+
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,7 @@ def _draw_kop(pdf: DeskPDF, kop: Kop) -> None:
         pdf: The document.
         kop: The letterhead.
     """
-    pdf.letterhead(kop.pemerintah, kop.dinas, _kop_lines(kop))
+    pdf.letterhead(kop.pemerintah, kop.dinas, _kop_lines(kop), logo=kop.lambang)
 
 
 def _draw_mark(pdf: DeskPDF, mark: str) -> None:
@@ -271,7 +277,7 @@ def render_slip(path: PathLike, *, kop: Kop,
         The path written.
     """
     pdf = DeskPDF(footer_text=f"Nomor berkas: {clean_line(reference)}",
-                  title=title or "Surat Keterangan Kekurangan Berkas")
+                  title=title or "Surat Keterangan Kekurangan Berkas", format=paper(kop.kertas))
     pdf.add_page()
     _draw_kop(pdf, kop)
     pdf.heading(title or "SURAT KETERANGAN KEKURANGAN BERKAS")
@@ -326,7 +332,7 @@ def render_receipt(path: PathLike, *, kop: Kop, service_name: str, register_no: 
         The path written.
     """
     pdf = DeskPDF(footer_text=f"Nomor register: {clean_line(register_no)}",
-                  title="Tanda Terima Berkas")
+                  title="Tanda Terima Berkas", format=paper(kop.kertas))
     pdf.add_page()
     _draw_kop(pdf, kop)
     pdf.heading("TANDA TERIMA BERKAS")
@@ -465,7 +471,7 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
         The path written.
     """
     pdf = DeskPDF(footer_text=f"Nomor: {clean_line(number)}" if clean_line(number)
-                  else "", title=hal or "Surat")
+                  else "", title=hal or "Surat", format=paper(kop.kertas))
     pdf.add_page()
     _draw_mark(pdf, mark)
     _draw_kop(pdf, kop)
@@ -560,7 +566,7 @@ def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number:
         The path written.
     """
     pdf = DeskPDF(footer_text=f"Nomor: {clean_line(number)}" if clean_line(number) else "",
-                  title=title or "Surat Keterangan")
+                  title=title or "Surat Keterangan", format=paper(kop.kertas))
     pdf.add_page()
     _draw_mark(pdf, mark)
     _draw_kop(pdf, kop)

@@ -41,6 +41,7 @@ __all__ = [
     "DeskPDF",
     "clean",
     "clean_line",
+    "paper",
     "warm_fonts",
     "write_pdf",
 ]
@@ -120,6 +121,17 @@ def warm_fonts() -> None:
     pdf.paragraph("Śrī Ñgurah")
     pdf.paragraph("Śrī Ñgurah", style="B")
     pdf.output()
+
+
+#: Height of the lambang in the kop (mm).
+LOGO_MM = 22.0
+#: Paper sizes of letters and documents: A4, or F4 (215 x 330 mm) as many offices use.
+PAPER: dict[str, str | tuple[float, float]] = {"A4": "A4", "F4": (215.0, 330.0)}
+
+
+def paper(name: str) -> str | tuple[float, float]:
+    """The page format for a paper name ("A4" for anything unknown)."""
+    return PAPER.get(name, "A4")
 
 
 class DeskPDF(FPDF):
@@ -266,15 +278,19 @@ class DeskPDF(FPDF):
         self.set_text_color(0)
 
     # ---------------------------------------------------------- letterhead
-    def letterhead(self, pemerintah: str, dinas: str, lines: Sequence[str]) -> None:
-        """Draw the kop: centered lines and a double rule below.
+    def letterhead(self, pemerintah: str, dinas: str, lines: Sequence[str], logo: str = "") -> None:
+        """Draw the kop: the lambang at the left (when given), centered lines and a double rule
+        below.
 
         Args:
             pemerintah: E.g. "PEMERINTAH KABUPATEN KUTAI KARTANEGARA".
             dinas: E.g. "DINAS SOSIAL" (printed bold and larger).
             lines: Address/contact lines printed smaller, in order.
+            logo: Path of the lambang image (PNG/JPEG), "" for none.
         """
         x, w = self.l_margin, self.content_width
+        if logo:  # the text stays centred on the page; the lambang sits in the left margin band
+            self.image(logo, x=x, y=self.t_margin, h=LOGO_MM)
         self.set_xy(x, self.t_margin)
         if clean_line(pemerintah):
             self.set_font(FONT, "B", 13)
@@ -290,7 +306,7 @@ class DeskPDF(FPDF):
             if line:
                 self.multi_cell(w, 4.3, line, align=Align.C,
                                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        y = self.get_y() + 1.5
+        y = max(self.get_y(), self.t_margin + LOGO_MM if logo else 0) + 1.5
         self.set_draw_color(0)
         self.set_line_width(0.8)
         self.line(x, y, x + w, y)
