@@ -14,12 +14,12 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
-from models.dto import CounterInfo, DeskError, DeskEvent, ServiceInfo, SessionInfo
+from desk.listener import DeskEvents, FeedState, relay
+from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
 from models.officedto import OfficeInfo
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, MessageDialog
@@ -33,29 +33,9 @@ if TYPE_CHECKING:
 #: The application title (the sub-title is the office's name).
 APP_TITLE = "desk"
 
-#: Seconds the event listener waits for events before looking at its stop flag again.
-LISTEN_SECONDS = 1.0
-
 #: Seconds after the login screen shows before the background warm-up (holiday calendar,
 #: fpdf2, letters left unrendered) starts.
 WARM_UP_AFTER = 1.0
-
-
-class DeskEvents(Message):
-    """Changes committed by some desk (this one included), delivered by the event listener."""
-
-    def __init__(self, events: list[DeskEvent]) -> None:
-        super().__init__()
-        self.events = events
-
-
-class FeedState(Message):
-    """The event listener lost or regained the database."""
-
-    def __init__(self, connected: bool, error: str) -> None:
-        super().__init__()
-        self.connected = connected
-        self.error = error
 
 
 class DeskApp(App[None]):
@@ -140,16 +120,7 @@ class DeskApp(App[None]):
     def listen_events(self, feed: Any) -> None:
         """Deliver events committed by any desk as :class:`DeskEvents` messages (thread worker;
         replaces polling: screens refresh when something they show changed)."""
-        worker = get_current_worker()
-        connected = True
-        while not worker.is_cancelled and not feed.stopped:
-            events = feed.wait(LISTEN_SECONDS)
-            if feed.connected != connected:
-                connected = feed.connected
-                self.post_message(FeedState(connected, feed.error))
-            if events:
-                self.post_message(DeskEvents(events))
-        feed.close()
+        relay(self, feed)
 
     def on_desk_events(self, message: DeskEvents) -> None:
         """Hand events to every open desk screen (each decides whether to refresh)."""

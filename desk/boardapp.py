@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.message import Message
-from textual.worker import get_current_worker
 
-from models.dto import DeskError, DeskEvent
+from desk.listener import DeskEvents, FeedState, relay
+from models.dto import DeskError
 from output.voice import Announcer, VoiceSettings
 from screens.board import BoardScreen
 from screens.help import HelpScreen
@@ -25,9 +24,6 @@ from screens.help import HelpScreen
 if TYPE_CHECKING:
     from models.desk import DeskService
     from models.queuedto import BoardState
-
-#: Seconds the event listener waits for events before looking at its stop flag again.
-LISTEN_SECONDS = 1.0
 
 #: Seconds between two tries while the database cannot be reached.
 RETRY_SECONDS = 3.0
@@ -37,24 +33,6 @@ REFRESH_KINDS = ("ticket.", "counter.")
 
 #: Event kinds that are announced by voice.
 CALL_KINDS = ("ticket.called", "ticket.recalled")
-
-
-class DeskEvents(Message):
-    """Changes committed by some desk, delivered by the event listener (as desk.app's; not
-    imported from there: desk.app imports this module)."""
-
-    def __init__(self, events: list[DeskEvent]) -> None:
-        super().__init__()
-        self.events = events
-
-
-class FeedState(Message):
-    """The event listener lost or regained the database."""
-
-    def __init__(self, connected: bool, error: str) -> None:
-        super().__init__()
-        self.connected = connected
-        self.error = error
 
 
 class BoardApp(App[None]):
@@ -179,16 +157,7 @@ class BoardApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="events", description="Mendengarkan perubahan")
     def listen_events(self, feed: Any) -> None:
         """Deliver events committed by any desk as :class:`DeskEvents` messages (thread worker)."""
-        worker = get_current_worker()
-        connected = True
-        while not worker.is_cancelled and not feed.stopped:
-            events = feed.wait(LISTEN_SECONDS)
-            if feed.connected != connected:
-                connected = feed.connected
-                self.post_message(FeedState(connected, feed.error))
-            if events:
-                self.post_message(DeskEvents(events))
-        feed.close()
+        relay(self, feed)
 
     def on_desk_events(self, message: DeskEvents) -> None:
         """Announce calls at once; read the board again after ticket and loket changes."""
