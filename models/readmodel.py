@@ -14,7 +14,6 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from forms.catalog import Decision
 from forms.catalog import Service as CatalogService
 from forms.eligibility import assess, check_eligibility, member_warnings, region_kind
 from forms.people import MEMBER_ROLES, organisation_problems
@@ -236,8 +235,8 @@ def case_detail(ctx: Context, record: CaseRecord) -> CaseDetail:
         conditions=tuple(ConditionLine(id=c.id, question=c.question, value=bool(conditions.get(c.id, False)))
                          for c in svc.conditions),
         steps=step_lines(svc, record.runs), documents=tuple(record.documents), warnings=warnings,
-        criteria=criteria, decision_note=getattr(row, "decision_note", "") or "",
-        resume_step=getattr(row, "resume_step", None), paused_at=ctx.local(getattr(row, "paused_at", None)),
+        criteria=criteria, decision_note=row.decision_note or "",
+        resume_step=row.resume_step, paused_at=ctx.local(row.paused_at),
         **people,
     )
 
@@ -257,8 +256,8 @@ def step_lines(svc: CatalogService, runs: list[dict[str, Any]]) -> tuple[StepLin
             status = "dilewati" if st.no < reached else "belum"
         else:
             status = "berjalan" if ended is None else "selesai"
-        yes = branch_of(decision, True) if decision else None
-        no = branch_of(decision, False) if decision else None
+        yes = decision.branch(True) if decision else None
+        no = decision.branch(False) if decision else None
         lines.append(StepLine(
             no=st.no, uraian=st.uraian, pelaksana=", ".join(st.pelaksana),
             waktu_label=st.waktu.label() if st.waktu else "", output=st.output, loket=st.loket,
@@ -282,9 +281,3 @@ def decision_after(svc: CatalogService, step_no: int):
         if decision.after_step == step_no and decision.kind != "kelengkapan":
             return decision
     return None
-
-
-
-def branch_of(decision: Decision, outcome: bool):
-    """What the decision's outcome does (forms.catalog.Branch: action, to_step, text, pause)."""
-    return decision.branch(outcome)

@@ -16,7 +16,6 @@ from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
 from models.readmodel import (
     CaseRecord,
-    branch_of,
     case_detail,
     decision_after,
     load_bundle,
@@ -168,7 +167,7 @@ def finish_step(ctx: Context, session: SessionInfo, case_id: int, outcome: bool 
         position = numbers.index(run["step_no"]) if run["step_no"] in numbers else len(numbers) - 1
         following = numbers[position + 1] if position + 1 < len(numbers) else None
         if decision is not None:
-            branch = branch_of(decision, bool(outcome))
+            branch = decision.branch(bool(outcome))
             action, target = branch.action, branch.to_step
         else:
             branch, target = None, None

@@ -113,15 +113,22 @@ class CounterOps:
         called = self.desk.call_ticket(self.session, ticket_id)
         self.desk_app.call_from_thread(self._called, called, False)
 
+    def _ticket_at_loket(self) -> TicketInfo | None:
+        """The ticket this loket acts on (called or served), or None after saying why (also
+        while a change is being saved)."""
+        if self.busy():
+            return None
+        ticket = self._target()
+        if ticket is None:
+            self.notify("Belum ada tiket yang dipanggil atau dilayani.", severity="warning", markup=False)
+        return ticket
+
     # -- park -----------------------------------------------------------------------------------
 
     def action_park(self) -> None:
         """Park (tunda) the ticket at this loket: the applicant steps away and comes back."""
-        if self.busy():
-            return
-        ticket = self._target()
+        ticket = self._ticket_at_loket()
         if ticket is None:
-            self.notify("Belum ada tiket yang dipanggil atau dilayani.", severity="warning", markup=False)
             return
         self.park(ticket.id)
 
@@ -136,11 +143,8 @@ class CounterOps:
 
     def action_transfer(self) -> None:
         """Transfer the ticket to another service's line or another loket."""
-        if self.busy():
-            return
-        ticket = self._target()
+        ticket = self._ticket_at_loket()
         if ticket is None:
-            self.notify("Belum ada tiket yang dipanggil atau dilayani.", severity="warning", markup=False)
             return
 
         def chosen(where: tuple[str, int | None] | None) -> None:
@@ -162,11 +166,8 @@ class CounterOps:
 
     def action_finish(self) -> None:
         """Finish the ticket at this loket (the applicant leaves; asks first)."""
-        if self.busy():
-            return
-        ticket = self._target()
+        ticket = self._ticket_at_loket()
         if ticket is None:
-            self.notify("Belum ada tiket yang dipanggil atau dilayani.", severity="warning", markup=False)
             return
 
         def answered(yes: bool | None) -> None:
