@@ -203,6 +203,15 @@ def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> Do
                    audit={"berkas": detail.id})
 
 
+def allocate_letter_number(ctx: Context, klasifikasi: str, day: dt.date) -> str:
+    """The next number of the office's letter sequence (per year), formatted by the office's
+    pattern (inside the numbering transaction: every letter kind shares the sequence)."""
+    s = ctx.settings
+    seq = numbering.allocate(f"surat:{ctx.office_id}", str(day.year))
+    return s.letter_number_pattern.format(klasifikasi=klasifikasi, nomor=seq, unit=s.unit_code,
+                                          tahun=day.year, bulan_romawi=_ROMAN[day.month])
+
+
 def _issue_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: Any, digest: str = "",
                   replaces: Document | None = None) -> DocumentInfo:
     """Number and record the letter (one transaction), then render it and mark it rendered
@@ -212,14 +221,11 @@ def _issue_letter(ctx: Context, session: SessionInfo, detail: CaseDetail, svc: A
     version under a new number, and the old one is void from now on, in the same transaction;
     its number is never used again."""
     letter = svc.letter
-    s = ctx.settings
     secret = installation_secret(ctx)
 
     def number_it(tx: Tx) -> Document:
         day = tx.local_now.date()
-        seq = numbering.allocate(f"surat:{ctx.office_id}", str(day.year))
-        number = s.letter_number_pattern.format(klasifikasi=letter.klasifikasi, nomor=seq, unit=s.unit_code,
-                                                tahun=day.year, bulan_romawi=_ROMAN[day.month])
+        number = allocate_letter_number(ctx, letter.klasifikasi, day)
         code, facts = verification_seal(ctx, secret, detail, kind=letter.template, number=number, day=day,
                                         content=digest or letter_digest(ctx, detail, svc),
                                         identity=applicant_lines(detail))

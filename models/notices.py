@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from models import documents, numbering, printing, verification
+from models import documents, printing, verification
 from models.dto import CaseDetail, DeskError, DocumentInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.permissions import Permission
@@ -84,9 +84,7 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
             if Document.select().where((Document.case == case_id) & (Document.kind == KIND)).exists():
                 return None
             day = tx.local_now.date()
-            seq = numbering.allocate(f"surat:{ctx.office_id}", str(day.year))
-            number = s.letter_number_pattern.format(klasifikasi=klasifikasi, nomor=seq, unit=s.unit_code,
-                                                    tahun=day.year, bulan_romawi=documents._ROMAN[day.month])
+            number = documents.allocate_letter_number(ctx, klasifikasi, day)
             code, facts = verification.verification_seal(ctx, secret, detail, kind=KIND, number=number, day=day,
                                                          content=reasons(detail),
                                                          identity=documents.applicant_lines(detail))
