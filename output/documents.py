@@ -1,22 +1,44 @@
-"""The desk's printed documents: ticket, slip, receipt and letter.
+"""The desk's printed documents: ticket, slip, receipt, letter and surat keterangan.
 
 Inputs are plain frozen dataclasses and keyword arguments; every string is
 user data and is printed literally (no markup). Each `render_*` function
-writes one PDF atomically and returns its path.
+writes one PDF atomically and returns its path. The letterhead, the signer
+and the verification block live in output.letterparts (re-exported here);
+berita acara and lembar disposisi in output.naskah.
 """
 
 from __future__ import annotations
 
-import io
 import os
-from dataclasses import dataclass
 from datetime import date as date_type
 from datetime import datetime
 from pathlib import Path
 
-import segno
 from fpdf.enums import Align, XPos, YPos
 
+from output.letterparts import (
+    DRAFT_MARK,
+    QR_SIZE,
+    VERIFICATION_PATH,
+    VERIFICATION_QUERY,
+    Kop,
+    Signatory,
+    document_footer,
+    draw_verification,
+    signature_after,
+    signature_heading,
+)
+
+# (the helpers marked F401 keep their old private names here for callers of this module)
+from output.letterparts import draw_kop as _draw_kop
+from output.letterparts import draw_mark as _draw_mark
+from output.letterparts import kop_lines as _kop_lines  # noqa: F401
+from output.letterparts import office_name as _office_name  # noqa: F401
+from output.letterparts import place_date as _place_date
+from output.letterparts import qr_svg as _qr_svg
+from output.letterparts import section_label as _section_label
+from output.letterparts import verification_target as _verification_target  # noqa: F401
+from output.letterparts import with_comma as _with_comma  # noqa: F401
 from output.pdf import (
     FONT,
     DeskPDF,
@@ -29,194 +51,28 @@ from output.ticket import TicketSlip, render_ticket_pdf, zone_label
 from output.words import format_tanggal
 
 __all__ = [
+    "QR_SIZE",
     "VERIFICATION_PATH",
+    "VERIFICATION_QUERY",
     "Kop",
     "Signatory",
+    "render_keterangan",
     "render_letter",
     "render_receipt",
     "render_slip",
     "render_ticket",
+    "signature_heading",
 ]
-
-#: What a letter's QR code holds: the office's verification page with the code (issue 9);
-#: the models pass the full URL (their url_verifikasi setting), a bare code gets the kop's website.
-VERIFICATION_PATH = "/verifikasi"
-VERIFICATION_QUERY = "?kode="
-QR_SIZE = 24.0  # mm
 
 PathLike = str | os.PathLike[str]
 
 
-@dataclass(frozen=True)
-class Kop:
-    """The office letterhead.
+def _draw_verification(pdf: DeskPDF, kop: Kop, code: str, *, x: float, w: float,
+                       bottom: float) -> None:
+    """output.letterparts.draw_verification with this module's QR encoder (looked up when drawing,
+    so a test replacing ``documents._qr_svg`` sees every QR code a document prints)."""
+    draw_verification(pdf, kop, code, x=x, w=w, bottom=bottom, qr=_qr_svg)
 
-    Attributes:
-        pemerintah: E.g. "PEMERINTAH KABUPATEN KUTAI KARTANEGARA".
-        dinas: E.g. "DINAS SOSIAL".
-        alamat: Street address.
-        telepon: Phone number(s).
-        email: E-mail address (printed as "Pos-el").
-        website: Web address (printed as "Laman").
-        kode_pos: Postal code.
-        kota: The place printed before dates, e.g. "Tenggarong".
-    """
-
-    pemerintah: str
-    dinas: str
-    alamat: str
-    telepon: str = ""
-    email: str = ""
-    website: str = ""
-    kode_pos: str = ""
-    kota: str = ""
-    #: Path of the lambang image (PNG/JPEG) at the left of the kop ("" = none).
-    lambang: str = ""
-    #: Paper: "A4" or "F4".
-    kertas: str = "A4"
-
-
-
-@dataclass(frozen=True)
-class Signatory:
-    """The official who signs a letter.
-
-    Attributes:
-        jabatan: Position, e.g. "Kepala Dinas Sosial" (may hold "\\n").
-        nama: Full name with titles.
-        pangkat: Rank, e.g. "Pembina Utama Muda (IV/c)".
-        nip: Civil-service number, printed as "NIP. ...".
-    """
-
-    jabatan: str
-    nama: str
-    pangkat: str = ""
-    nip: str = ""
-
-
-# ------------------------------------------------------------------ helpers
-def _kop_lines(kop: Kop) -> list[str]:
-    """Build the small address and contact lines of the kop.
-
-    Args:
-        kop: The letterhead.
-
-    Returns:
-        Up to two lines: address (with postal code) and contacts.
-    """
-    address = clean_line(kop.alamat)
-    if clean_line(kop.kode_pos):
-        address = f"{address}, Kode Pos {clean_line(kop.kode_pos)}".lstrip(", ")
-    contacts = []
-    if clean_line(kop.telepon):
-        contacts.append(f"Telepon {clean_line(kop.telepon)}")
-    if clean_line(kop.email):
-        contacts.append(f"Pos-el {clean_line(kop.email)}")
-    if clean_line(kop.website):
-        contacts.append(f"Laman {clean_line(kop.website)}")
-    return [line for line in (address, ", ".join(contacts)) if line]
-
-
-def _draw_kop(pdf: DeskPDF, kop: Kop) -> None:
-    """Draw the letterhead of `kop` at the top of the current page.
-
-    Args:
-        pdf: The document.
-        kop: The letterhead.
-    """
-    pdf.letterhead(kop.pemerintah, kop.dinas, _kop_lines(kop), logo=kop.lambang)
-
-
-def _draw_mark(pdf: DeskPDF, mark: str) -> None:
-    """A copy's mark ("SALINAN") at the top right of the page, above the kop."""
-    text = clean_line(mark)
-    if not text:
-        return
-    y = pdf.get_y()
-    pdf.set_font(FONT, "B", 12)
-    pdf.set_text_color(170, 0, 0)
-    pdf.set_xy(pdf.l_margin, max(4.0, pdf.t_margin - 8))
-    pdf.cell(pdf.content_width, 6, text, align=Align.R)
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_xy(pdf.l_margin, y)
-
-
-def _place_date(kop: Kop, d: date_type) -> str:
-    """Return "Tenggarong, 22 Mei 2024" (or only the date without kota).
-
-    Args:
-        kop: The letterhead (its kota is used).
-        d: The date.
-
-    Returns:
-        The place-and-date line.
-    """
-    kota = clean_line(kop.kota)
-    return f"{kota}, {format_tanggal(d)}" if kota else format_tanggal(d)
-
-
-def _office_name(kop: Kop) -> str:
-    """Return the office name in title case for running text.
-
-    Args:
-        kop: The letterhead.
-
-    Returns:
-        E.g. "Dinas Sosial" for "DINAS SOSIAL".
-    """
-    name = clean_line(kop.dinas) or "Dinas Sosial"
-    if not name.isupper():
-        return name
-    small = {"dan", "atau", "di", "ke", "dari", "untuk", "serta"}
-    words = name.lower().split()
-    return " ".join(
-        w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
-
-
-def _with_comma(text: str) -> str:
-    """Append the customary comma to a signature heading.
-
-    Args:
-        text: E.g. "Kepala Dinas Sosial".
-
-    Returns:
-        "Kepala Dinas Sosial," unless it already ends in punctuation.
-    """
-    text = clean(text).strip()
-    return text if not text or text[-1] in ",.:;" else text + ","
-
-
-def _section_label(pdf: DeskPDF, text: str) -> None:
-    """Print a bold label line that stays with the content below it.
-
-    Args:
-        pdf: The document.
-        text: The label.
-    """
-    pdf.ensure_space(5.5 * 3)
-    pdf.set_x(pdf.l_margin)
-    pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(pdf.content_width, 5.5, text, align=Align.L,
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 11)
-    pdf.ln(1)
-
-
-def _qr_svg(payload: str) -> io.BytesIO:
-    """Encode `payload` as a QR code in SVG.
-
-    Args:
-        payload: The text to encode.
-
-    Returns:
-        An SVG image in memory, ready for `FPDF.image`.
-    """
-    buf = io.BytesIO()
-    segno.make(payload, error="m").save(buf, kind="svg", scale=4, border=2,
-                                        omitsize=True)
-    buf.seek(0)
-    return buf
 
 
 # ------------------------------------------------------------------- ticket
@@ -387,64 +243,13 @@ def _draw_addressee(pdf: DeskPDF, addressee: str) -> None:
     pdf.ln(4)
 
 
-def _draw_verification(pdf: DeskPDF, kop: Kop, code: str, *, x: float, w: float,
-                       bottom: float) -> None:
-    """Print the QR code (the verification URL) with the readable code and where to check it
-    beside it.
-
-    Args:
-        pdf: The document.
-        kop: The letterhead (its website when ``code`` is a bare code; office name for the note).
-        code: The verification URL, e.g. "https://dinsos.kukarkab.go.id/verifikasi?kode=7KQ2-M9XD-4B",
-            or a bare code (already cleaned).
-        x: Left edge of the block in mm.
-        w: Width available for QR code and text in mm.
-        bottom: The y position the block's lower edge aligns to.
-    """
-    code, url, base = _verification_target(kop, code)
-    top = bottom - QR_SIZE
-    pdf.image(_qr_svg(url), x=x, y=top,
-              w=QR_SIZE, h=QR_SIZE)
-    text_x = x + QR_SIZE + 3
-    text_w = w - QR_SIZE - 3
-    lines = [("B", f"Kode verifikasi: {code}")]
-    if base:
-        lines += [("", "Pindai kode QR ini atau periksa keaslian surat di laman:"),
-                  ("", base.split("://", 1)[-1])]
-    else:
-        lines.append(("", f"Keaslian surat dapat diperiksa di {_office_name(kop)}."))
-    height = 0.0
-    for style, text in lines:
-        pdf.set_font(FONT, style, 8.5)
-        height += pdf.text_height(text_w, text, 4)
-    pdf.set_y(top + max(0.0, (QR_SIZE - height) / 2))
-    for style, text in lines:
-        pdf.set_font(FONT, style, 8.5)
-        pdf.set_x(text_x)
-        pdf.multi_cell(text_w, 4, text, align=Align.L,
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 11)
-
-
-def _verification_target(kop: Kop, value: str) -> tuple[str, str, str]:
-    """The code, the QR payload and the page (without the code) of a verification URL
-    ("...?kode=CODE") or of a bare code (checked on the kop's website + "/verifikasi")."""
-    for query in (VERIFICATION_QUERY, VERIFICATION_QUERY.replace("?", "&")):
-        head, sep, code = value.rpartition(query)
-        if sep:
-            return code, value, head
-    site = clean_line(kop.website).rstrip("/")
-    if not site:
-        return value, value, ""
-    base = (site if "://" in site else f"https://{site}") + VERIFICATION_PATH
-    return value, base + VERIFICATION_QUERY + value, base
-
 
 def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str,
                   date: date_type, sifat: str, lampiran: str, hal: str,
                   addressee: str, title: str,
                   blocks: list[str | list[tuple[str, str]]], closing: str,
-                  tembusan: list[str], verification_code: str, mark: str = "") -> Path:
+                  tembusan: list[str], verification_code: str, mark: str = "",
+                  draft: bool = False) -> Path:
     """Render an official letter (Tata Naskah Dinas layout).
 
     Args:
@@ -466,14 +271,16 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
         verification_code: The verification URL ("...?kode=CODE": the QR code holds it, the
             code is printed readable beside it) or a bare code; "" prints none.
         mark: Printed large at the top right of the first page (e.g. "SALINAN" on a copy).
+        draft: A konsep: "KONSEP" across every page and as the mark, a footer saying it is not
+            signed, the number as given and no verification block.
 
     Returns:
         The path written.
     """
-    pdf = DeskPDF(footer_text=f"Nomor: {clean_line(number)}" if clean_line(number)
-                  else "", title=hal or "Surat", format=paper(kop.kertas))
+    pdf = DeskPDF(footer_text=document_footer(number, draft), title=hal or "Surat",
+                  format=paper(kop.kertas), watermark=DRAFT_MARK if draft else "")
     pdf.add_page()
-    _draw_mark(pdf, mark)
+    _draw_mark(pdf, DRAFT_MARK if draft else mark)
     _draw_kop(pdf, kop)
 
     # place and date on the right
@@ -501,14 +308,12 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
     # the closing, the signature and the tembusan stay together: when they do not fit, the
     # closing paragraph goes over with them (no page with only a signature or a tembusan)
     half = pdf.content_width / 2
-    after = [clean_line(signatory.pangkat)]
-    if clean_line(signatory.nip):
-        after.append(f"NIP. {clean_line(signatory.nip)}")
+    heading, after = signature_heading(signatory), signature_after(signatory)
     items = [clean(t).strip() for t in tembusan if clean(t).strip()]
     pdf.set_font(FONT, "", 11)
     closing_h = pdf.text_height(pdf.content_width, clean(closing), 5.3) + 6 if clean(closing).strip() else 0
     signature_h = max(QR_SIZE + 2, sum(pdf.text_height(half, t, 5.3)
-                                       for t in [_with_comma(signatory.jabatan), signatory.nama, *after]) + 20)
+                                       for t in [*heading, signatory.nama, *after]) + 20)
     pdf.set_font(FONT, "", 10)
     tembusan_h = (9 + sum(pdf.text_height(pdf.content_width - 8, t, 5) + 0.3 for t in items)) if items else 0
     if tembusan_h < 60:
@@ -516,9 +321,9 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
     pdf.paragraph(closing, gap_after=6)
 
     # signature on the right half, verification QR on the left beside it
-    code = clean_line(verification_code)
+    code = "" if draft else clean_line(verification_code)
     pdf.ensure_space(QR_SIZE + 2)
-    pdf.signature_block([_with_comma(signatory.jabatan)], signatory.nama, after,
+    pdf.signature_block(heading, signatory.nama, after,
                         x=pdf.l_margin + half, w=half, space=20)
     end_y = pdf.get_y()
     if code:
@@ -543,7 +348,8 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
 
 def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number: str,
                       date: date_type, title: str, blocks: list[str | list[tuple[str, str]]],
-                      closing: str, verification_code: str, mark: str = "") -> Path:
+                      closing: str, verification_code: str, mark: str = "",
+                      draft: bool = False) -> Path:
     """Render a surat keterangan (Tata Naskah Dinas): not laid out as a letter.
 
     Kop; the title centred and underlined with "Nomor: ..." under it; the body (a str is a
@@ -561,14 +367,16 @@ def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number:
         blocks: The body.
         closing: The closing paragraph.
         verification_code: Code printed readable and as a QR code ("" prints none).
+        mark: Printed at the top right of the first page (e.g. "SALINAN" on a copy).
+        draft: A konsep (see render_letter): watermark, mark, footer, no verification block.
 
     Returns:
         The path written.
     """
-    pdf = DeskPDF(footer_text=f"Nomor: {clean_line(number)}" if clean_line(number) else "",
-                  title=title or "Surat Keterangan", format=paper(kop.kertas))
+    pdf = DeskPDF(footer_text=document_footer(number, draft), title=title or "Surat Keterangan",
+                  format=paper(kop.kertas), watermark=DRAFT_MARK if draft else "")
     pdf.add_page()
-    _draw_mark(pdf, mark)
+    _draw_mark(pdf, DRAFT_MARK if draft else mark)
     _draw_kop(pdf, kop)
     pdf.heading(title or "SURAT KETERANGAN", size=12.5, underline=True, gap_after=0.5)
     pdf.set_font(FONT, "", 11)
@@ -584,12 +392,10 @@ def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number:
     pdf.paragraph(closing, gap_after=6)
 
     half = pdf.content_width / 2
-    after = [clean_line(signatory.pangkat)]
-    if clean_line(signatory.nip):
-        after.append(f"NIP. {clean_line(signatory.nip)}")
-    code = clean_line(verification_code)
+    code = "" if draft else clean_line(verification_code)
     pdf.ensure_space(QR_SIZE + 8)
-    pdf.signature_block([_place_date(kop, date), _with_comma(signatory.jabatan)], signatory.nama, after,
+    pdf.signature_block([_place_date(kop, date), *signature_heading(signatory)], signatory.nama,
+                        signature_after(signatory),
                         x=pdf.l_margin + half, w=half, space=20)
     end_y = pdf.get_y()
     if code:

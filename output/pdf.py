@@ -144,6 +144,7 @@ class DeskPDF(FPDF):
         footer_text: str = "",
         page_numbers: bool = True,
         title: str = "",
+        watermark: str = "",
     ) -> None:
         """Create a document in portrait orientation.
 
@@ -152,8 +153,11 @@ class DeskPDF(FPDF):
             footer_text: Small text printed at the bottom left of each page.
             page_numbers: Print "Halaman n dari N" at the bottom right.
             title: Document title for the PDF metadata.
+            watermark: Large light-grey text across every page, behind the content (e.g.
+                "KONSEP" on a draft); "" for none.
         """
         super().__init__(orientation="P", unit="mm", format=format)
+        self.watermark = clean_line(watermark)
         #: fontkey -> the process's parsed font file each of this document's fonts comes from
         self._shared_fonts: dict[str, SharedFont] = {}
         for style, name in FONT_FILES.items():
@@ -253,7 +257,23 @@ class DeskPDF(FPDF):
             )
         )
 
-    # -------------------------------------------------------------- footer
+    # -------------------------------------------------------- header, footer
+    def header(self) -> None:
+        """Draw the watermark (when set) diagonally across the page, before the page's content
+        so that the text prints over it."""
+        if not self.watermark:
+            return
+        x, y = self.get_x(), self.get_y()
+        size = 110.0 if len(self.watermark) <= 7 else max(40.0, 110.0 * 7 / len(self.watermark))
+        self.set_font(FONT, "B", size)
+        width = self.get_string_width(self.watermark)
+        cx, cy = self.w / 2, self.h / 2
+        self.set_text_color(222)
+        with self.rotation(55, cx, cy):
+            self.text(cx - width / 2, cy + size * 0.35 / 2.83, self.watermark)
+        self.set_text_color(0)
+        self.set_xy(x, y)
+
     def footer(self) -> None:
         """Draw the footer text and "Halaman n dari N"."""
         if not self.page_numbers and not self.footer_text:

@@ -17,6 +17,7 @@ __all__ = [
     "format_tanggal_waktu",
     "format_waktu",
     "hari",
+    "tanggal_terbilang",
     "terbilang",
 ]
 
@@ -177,3 +178,16 @@ def hari(d: date) -> str:
         E.g. "Senin".
     """
     return HARI[d.weekday()]
+
+
+def tanggal_terbilang(d: date) -> str:
+    """Spell a date as the opening of a berita acara reads it.
+
+    Args:
+        d: A date (or datetime).
+
+    Returns:
+        E.g. "Kamis tanggal tiga bulan Desember tahun dua ribu dua puluh enam".
+    """
+    return (f"{hari(d)} tanggal {terbilang(d.day)} bulan {BULAN[d.month - 1]} "
+            f"tahun {terbilang(d.year)}")
