@@ -50,6 +50,9 @@ ROLE_KINDS: tuple[str, ...] = (
 LetterTemplate = Literal["rekomendasi", "surat_keterangan", "tanda_terima"]
 LETTER_TEMPLATES: tuple[str, ...] = ("rekomendasi", "surat_keterangan", "tanda_terima")
 
+#: The jabatan that means the office's own head (its kepala_* settings sign for it).
+HEAD_OF_OFFICE = "Kepala Dinas"
+
 
 @dataclass(frozen=True)
 class Duration:
@@ -279,8 +282,23 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Signer:
+    """Who signs a document, as its standard or the office says.
+
+    Attributes:
+        jabatan: The signing official's jabatan ("Kepala Dinas" = the office's head; any other
+            is looked up among the office's ``[[pejabat]]``).
+        on_behalf: The "atas nama" chain, outermost first: ``("Kepala Dinas",)`` prints
+            "a.n. KEPALA DINAS ..." over the signer's jabatan; a second entry adds "u.b.".
+    """
+
+    jabatan: str = HEAD_OF_OFFICE
+    on_behalf: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Letter:
-    """The letter or document that is the service's product, printed by the desk.
+    """A document a service prints: its product (``[surat]``) or one of its ``[[dokumen]]``.
 
     Attributes:
         template: One of :data:`LETTER_TEMPLATES`.
@@ -292,6 +310,12 @@ class Letter:
         body: Paragraphs with ``{placeholders}`` filled from the case (see output.letters).
         closing: Closing paragraph.
         tembusan: Copies to.
+        kind: The document kind (forms.doctypes.DOCUMENT_KINDS); a product letter's is its template.
+        signer: Who signs it.
+        after_step: It may be issued (numbered) once this step is finished; before: KONSEP only.
+        at_step: It may be issued once this step has started (the step's work is to send it).
+        forward_to: A lembar disposisi's "Diteruskan kepada" choices.
+        instructions: A lembar disposisi's "Dengan hormat harap" choices; ``ticked`` those marked.
     """
 
     template: str
@@ -303,6 +327,23 @@ class Letter:
     addressee: str = ""
     closing: str = ""
     tembusan: tuple[str, ...] = ()
+    kind: str = ""
+    signer: Signer = field(default_factory=Signer)
+    after_step: int | None = None
+    at_step: int | None = None
+    forward_to: tuple[str, ...] = ()
+    instructions: tuple[str, ...] = ()
+    ticked: tuple[str, ...] = ()
+
+    @property
+    def layout_is_letter(self) -> bool:
+        """Numbered and titled as a surat (its "Hal"), filed under surat/."""
+        return self.template in ("rekomendasi", "surat_keterangan", "surat")
+
+    @property
+    def document_kind(self) -> str:
+        """The kind recorded on the issued document (Document.kind)."""
+        return self.kind or self.template
 
 
 @dataclass(frozen=True)
@@ -367,6 +408,8 @@ class Service:
     sop_total_stated: Duration | None = None
     letter: Letter | None = None
     roles: tuple[Role, ...] = ()
+    #: The service's other documents ([[dokumen]]: surat pengantar, disposisi, berita acara).
+    documents: tuple[Letter, ...] = ()
     path: str = field(default="", compare=False)
     #: The rest of the Standar Pelayanan ([standar]: decree, sarana, kompetensi ... catatan), a
     #: forms.standard.Standard (not imported here: forms.standard imports this module).
@@ -393,6 +436,13 @@ class Service:
             if st.no == no:
                 return st
         raise KeyError(no)
+
+    def document(self, kind: str) -> Letter | None:
+        """The service's document of ``kind`` (its product letter included), or None."""
+        for doc in ((self.letter,) if self.letter else ()) + self.documents:
+            if doc.document_kind == kind:
+                return doc
+        return None
 
     def role(self, role_id: str) -> Role | None:
         """Return the role with ``role_id``, or None when the service does not take it."""

@@ -47,8 +47,11 @@ pengaduan, dasar_hukum Service.pengaduan, Service.dasar_hukum (lists of text)
 manfaat_rupiah         Service.benefit_rupiah
 manfaat_periode        Service.benefit_period
 manfaat_kali           Service.benefit_count
-[surat]                Letter: templat, judul, hal, klasifikasi, sifat, kepada, isi,
-                       penutup, tembusan
+[surat]                Letter (the product): templat, judul, hal, klasifikasi, sifat, kepada,
+                       isi, penutup, tembusan, penandatangan, atas_nama, setelah_langkah,
+                       pada_langkah (forms.doctypes documents every key)
+[[dokumen]]            Service.documents: jenis (surat_pengantar, disposisi, ba_verifikasi,
+                       ba_serah_terima) over its template in _dokumen.toml, same keys
 [standar]              Service.standard (forms.standard.Standard): keputusan_nomor,
                        keputusan_tanggal, sarana_prasarana, kompetensi_pelaksana,
                        jumlah_pelaksana, pengawasan_internal, jaminan_pelayanan,
@@ -63,7 +66,6 @@ This module never imports textual, rich or peewee.
 from __future__ import annotations
 
 import re
-import string
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,46 +74,34 @@ from forms.catalog import (
     APPLICANT_KINDS,
     CRITERION_KINDS,
     ITEM_KINDS,
-    LETTER_TEMPLATES,
     Catalog,
     ChecklistItem,
     Condition,
     Criterion,
-    Letter,
     Service,
     Step,
 )
 from forms.decisions import read_decisions, read_roles
+from forms.doctypes import (  # noqa: F401 - LETTER_PLACEHOLDERS ... re-exported
+    IDENTITY_PARAGRAPH,
+    LETTER_PLACEHOLDERS,
+    SIGNER_PARAGRAPH,
+    TEMPLATE_FILE,
+    load_templates,
+    read_documents,
+    read_letter,
+)
 from forms.fields import FieldReader, join_path
-from forms.people import PEOPLE_PLACEHOLDERS
 from forms.standard import read_standard
 
 #: Folder of the built-in catalog.
 BUILTIN_DIR: Path = Path(__file__).resolve().parent / "katalog"
-
-#: Placeholders a letter may use (filled by the letter printer).
-LETTER_PLACEHOLDERS: frozenset[str] = frozenset(
-    {
-        "nama_pemohon",
-        "alamat_pemohon",
-        "tanggal_lengkap",
-        "nomor_register",
-        "nama_layanan",
-        "kabupaten",
-    }
-) | PEOPLE_PLACEHOLDERS  # {ketua.nama}, {daftar_anggota}, {npwp} ... (forms.people)
-#: A paragraph that is exactly this becomes the applicant's identity table.
-IDENTITY_PARAGRAPH = "{identitas_pemohon}"
-#: A paragraph that is exactly this becomes the signer's nama / NIP / pangkat / jabatan table
-#: (a surat keterangan's "Yang bertanda tangan di bawah ini:").
-SIGNER_PARAGRAPH = "{identitas_penandatangan}"
 
 #: Periods a cash benefit may be paid per.
 BENEFIT_PERIODS: tuple[str, ...] = ("hari", "minggu", "bulan", "tahun", "sekali")
 
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,19}$")
 _PREFIX_RE = re.compile(r"^[A-Z]{1,3}$")
-_KLASIFIKASI_RE = re.compile(r"^\d{3}(\.\d+)*$")
 
 
 class CatalogError(Exception):
@@ -137,7 +127,7 @@ _TOP_KEYS = (
     "prefiks_antrian", "jenis_pemohon", "biaya", "biaya_rupiah", "produk", "jangka_waktu",
     "pengaduan", "dasar_hukum", "persyaratan", "kondisi", "kriteria", "langkah", "keputusan",
     "jumlah_sop", "manfaat_rupiah", "manfaat_periode", "manfaat_kali", "surat",
-    "standar", "peran",
+    "standar", "peran", "dokumen",
 )
 _TOP_REQUIRED = (
     "kode", "nama", "nama_singkat", "kantor", "kabupaten", "sumber",
@@ -295,60 +285,7 @@ def _read_steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
     return tuple(out)
 
 
-def _check_placeholders(r: FieldReader, text: str, path: str, *, paragraph: bool) -> None:
-    """Report ``{placeholders}`` a letter cannot fill, and malformed braces."""
-    if paragraph and text in (IDENTITY_PARAGRAPH, SIGNER_PARAGRAPH):
-        return
-    try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-    except ValueError as exc:
-        r.err(path, f"kurung kurawal tidak seimbang ({exc}); tulis '{{{{' untuk '{{'")
-        return
-    for name in fields:
-        if name in ("identitas_pemohon", "identitas_penandatangan"):
-            r.err(path, f"{{{name}}} harus berdiri sendiri sebagai satu paragraf")
-        elif name not in LETTER_PLACEHOLDERS:
-            known = ", ".join("{" + p + "}" for p in sorted(LETTER_PLACEHOLDERS))
-            r.err(path, f"isian '{{{name}}}' tidak dikenal (yang tersedia: {known})")
-
-
-def _read_letter(r: FieldReader, data: dict) -> Letter | None:
-    t = r.sub_table(data, "surat")
-    if t is None:
-        return None
-    path = "surat"
-    r.keys(t, path,
-           ("templat", "judul", "hal", "klasifikasi", "sifat", "kepada", "isi", "penutup",
-            "tembusan"),
-           ("templat", "judul", "hal", "klasifikasi", "isi"))
-    template = r.choice(t, "templat", path, LETTER_TEMPLATES, label="templat")
-    klasifikasi = r.text(t, "klasifikasi", path, required=True)
-    if klasifikasi and not _KLASIFIKASI_RE.match(klasifikasi):
-        r.err(join_path(path, "klasifikasi"),
-              f"kode klasifikasi '{klasifikasi}' tidak valid (contoh: 400.9.12)")
-    body = r.text_list(t, "isi", path)
-    if "isi" in t and not body:
-        r.err(join_path(path, "isi"), "minimal satu paragraf")
-    for i, para in enumerate(body, start=1):
-        _check_placeholders(r, para, f"surat.isi[{i}]", paragraph=True)
-    addressee = r.text(t, "kepada", path)
-    closing = r.text(t, "penutup", path)
-    _check_placeholders(r, addressee, "surat.kepada", paragraph=False)
-    _check_placeholders(r, closing, "surat.penutup", paragraph=False)
-    return Letter(
-        template=template,
-        title=r.text(t, "judul", path, required=True),
-        hal=r.text(t, "hal", path, required=True),
-        klasifikasi=klasifikasi,
-        body=body,
-        sifat=r.text(t, "sifat", path) or "Biasa",
-        addressee=addressee,
-        closing=closing,
-        tembusan=r.text_list(t, "tembusan", path),
-    )
-
-
-def _parse(path: Path) -> tuple[Service | None, list[str]]:
+def _parse(path: Path, templates: dict[str, dict] | None = None) -> tuple[Service | None, list[str]]:
     """Read and validate one file.
 
     Returns:
@@ -415,7 +352,9 @@ def _parse(path: Path) -> tuple[Service | None, list[str]]:
     if benefit is None and "manfaat_rupiah" not in data and (period or count is not None):
         r.err("manfaat_rupiah", "wajib diisi bila manfaat_periode/manfaat_kali diisi")
 
-    letter = _read_letter(r, data)
+    step_nos = {s.no for s in steps}
+    letter = read_letter(r, data, step_nos)
+    documents = read_documents(r, data, step_nos, templates if templates is not None else load_templates()[0])
     standard = read_standard(r, data)
 
     if r.errors:
@@ -448,6 +387,7 @@ def _parse(path: Path) -> tuple[Service | None, list[str]]:
         sop_total_stated=sop_total,
         letter=letter,
         roles=roles,
+        documents=documents,
         standard=standard,
         path=str(path),
     )
@@ -501,7 +441,7 @@ def load_catalog(extra_dirs: Sequence[Path | str] = ()) -> Catalog:
             including duplicate ``kode`` within one folder and duplicate ``prefiks_antrian``
             across the final catalog.
     """
-    errors: list[str] = []
+    templates, errors = load_templates([d for d in extra_dirs if Path(d).expanduser().is_dir()])
     services: dict[str, Service] = {}
     folders: list[Path] = [BUILTIN_DIR]
     for extra in extra_dirs:
@@ -514,7 +454,7 @@ def load_catalog(extra_dirs: Sequence[Path | str] = ()) -> Catalog:
     for folder in folders:
         in_folder: dict[str, Path] = {}
         for path in _service_files(folder):
-            service, file_errors = _parse(path)
+            service, file_errors = _parse(path, templates)
             errors.extend(file_errors)
             if service is None:
                 continue
