@@ -77,16 +77,16 @@ def applicant(index: int, same: bool) -> ApplicantInput:
 def _count_letter_renders() -> list[int]:
     """Count letter renderings in this process (a letter is rendered again when another desk
     took the number it was rendered with). Returns a one-item list updated in place."""
-    from models import documents
+    from models import lettertext
 
     count = [0]
-    render = documents._render_letter
+    render = lettertext.render
 
     def counted(*args, **kwargs):
         count[0] += 1
         return render(*args, **kwargs)
 
-    documents._render_letter = counted
+    lettertext.render = counted
     return count
 
 

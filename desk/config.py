@@ -16,7 +16,13 @@ from pathlib import Path
 import platformdirs
 
 from models.db import sqlite_url
-from models.settings import PRIORITY_KINDS, OfficeSettings, QueueLine, QueueSettings
+from models.settings import (
+    PRIORITY_KINDS,
+    OfficeSettings,
+    Official,
+    QueueLine,
+    QueueSettings,
+)
 from output.voice import VoiceSettings
 
 APP_NAME = "desk"
@@ -130,10 +136,56 @@ def _voice_from(table: dict, source: str) -> VoiceSettings:
         raise ConfigError(f"{source}: {message}") from None
 
 
-def _office_from(table: dict, source: str, queue: dict | None = None) -> OfficeSettings:
+_OFFICIAL_KEYS = ("jabatan", "nama", "pangkat", "nip", "status")
+
+
+def _officials_from(entries: object, source: str) -> tuple[Official, ...]:
+    """``[[pejabat]]``: the officials who sign besides the head, each found by its jabatan."""
+    if not isinstance(entries, list):
+        raise ConfigError(f"{source}: [[pejabat]] harus daftar tabel")
+    out: list[Official] = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{source}: [[pejabat]] ke-{n}"
+        if not isinstance(entry, dict) or set(entry) - set(_OFFICIAL_KEYS):
+            raise ConfigError(f"{where}: kunci yang dikenal: {', '.join(_OFFICIAL_KEYS)}")
+        if not all(isinstance(v, str) for v in entry.values()):
+            raise ConfigError(f"{where}: semua isian berupa teks")
+        jabatan = " ".join(entry.get("jabatan", "").split())
+        if not jabatan or not entry.get("nama", "").strip():
+            raise ConfigError(f"{where}: jabatan dan nama wajib diisi")
+        if entry.get("status", "") not in ("", "Plt.", "Plh."):
+            raise ConfigError(f"{where}: status \"Plt.\", \"Plh.\" atau kosong")
+        if any(o.jabatan.lower() == jabatan.lower() for o in out):
+            raise ConfigError(f"{where}: jabatan '{jabatan}' sudah ada")
+        out.append(Official(jabatan=jabatan, nama=entry["nama"].strip(), pangkat=entry.get("pangkat", ""),
+                            nip=entry.get("nip", ""), status=entry.get("status", "")))
+    return tuple(out)
+
+
+def _nik_policy_from(table: object, source: str) -> tuple[tuple[str, str], ...]:
+    """``[nik_dokumen]``: kind = "lengkap" | "samar"."""
+    from forms.doctypes import DOCUMENT_KINDS, NIK_CHOICES
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [nik_dokumen] harus tabel, mis. rekomendasi = \"lengkap\"")
+    for kind, value in table.items():
+        if kind not in DOCUMENT_KINDS:
+            raise ConfigError(f"{source}: [nik_dokumen].{kind}: jenis dokumen tidak dikenal "
+                              f"(pilihan: {', '.join(DOCUMENT_KINDS)})")
+        if value not in NIK_CHOICES:
+            raise ConfigError(f"{source}: [nik_dokumen].{kind}: \"lengkap\" atau \"samar\"")
+    return tuple(sorted(table.items()))
+
+
+def _office_from(table: dict, source: str, queue: dict | None = None, raw: dict | None = None) -> OfficeSettings:
     values: dict = {"queue": _queue_from(queue or {}, source)}
+    raw = raw or {}
+    if "pejabat" in raw:
+        values["officials"] = _officials_from(raw["pejabat"], source)
+    if "nik_dokumen" in raw:
+        values["nik_documents"] = _nik_policy_from(raw["nik_dokumen"], source)
     for key, value in table.items():
-        if key not in _OFFICE_FIELDS or key == "queue":
+        if key not in _OFFICE_FIELDS or key in ("queue", "officials", "nik_documents"):
             raise ConfigError(f"{source}: [kantor].{key}: kunci tidak dikenal")
         default = _OFFICE_FIELDS[key].default
         if isinstance(default, tuple):
@@ -150,6 +202,8 @@ def _office_from(table: dict, source: str, queue: dict | None = None) -> OfficeS
             raise ConfigError(f"{source}: [kantor].{key}: harus teks")
         values[key] = value
     office = OfficeSettings(**values)
+    if office.kepala_status not in ("", "Plt.", "Plh."):
+        raise ConfigError(f"{source}: [kantor].kepala_status: \"Plt.\", \"Plh.\" atau kosong")
     if office.ticket_width not in (58, 80):
         raise ConfigError(f"{source}: [kantor].ticket_width: lebar kertas tiket 58 atau 80 (mm)")
     if office.kertas not in ("A4", "F4"):
@@ -197,10 +251,11 @@ def load_config(*, db: str | None = None, config_file: str | Path | None = None,
     else:
         path = None
 
-    unknown = set(raw) - {"kantor", "basis_data", "data_dir", "katalog_dirs", "dokumen_dir", "antrean", "suara"}
+    unknown = set(raw) - {"kantor", "basis_data", "data_dir", "katalog_dirs", "dokumen_dir", "antrean", "suara",
+                          "pejabat", "nik_dokumen"}
     if unknown:
         raise ConfigError(f"{path}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
-    office = _office_from(raw.get("kantor", {}), str(path), raw.get("antrean", {}))
+    office = _office_from(raw.get("kantor", {}), str(path), raw.get("antrean", {}), raw)
     voice = _voice_from(raw.get("suara", {}), str(path))
     ddir = Path(data_dir or os.environ.get("DESK_DATA_DIR") or raw.get("data_dir") or default_data_dir()).expanduser()
     url = db or os.environ.get("DESK_DB") or raw.get("basis_data") or ""
@@ -247,6 +302,24 @@ cuti_bersama_libur = true
 # print_command = "lp -d loket1"       # cetak otomatis; {file} = path PDF (kosong = hanya disimpan)
 ticket_width = 80                      # kertas tiket thermal: 58 atau 80 (mm)
 # ticket_printer = "escpos:net:192.168.1.60"   # printer tiket ESC/POS (atau "lp -d tiket")
+
+# kepala_status = "Plt."              # kepala dinas pelaksana tugas: "Plt. KEPALA DINAS ..."
+
+# Pejabat penandatangan selain kepala dinas, dicari menurut jabatan yang disebut katalog
+# (penandatangan = "Kepala Bidang ..."; atas_nama = ["Kepala Dinas"] mencetak "a.n. KEPALA DINAS ...").
+[[pejabat]]
+jabatan = "Kepala Bidang Perlindungan dan Jaminan Sosial"
+nama = "NAMA KEPALA BIDANG"
+pangkat = "Pembina"
+nip = "19760404 200104 1 004"
+# status = "Plt."
+
+# NIK lengkap atau disamarkan (3273********0002) per jenis dokumen. Bawaan: lengkap pada surat
+# untuk pihak yang harus mengenali orangnya (rekomendasi, surat keterangan, surat pengantar,
+# berita acara); samar pada slip, tanda terima, disposisi dan surat pemberitahuan.
+[nik_dokumen]
+# surat_pengantar = "lengkap"
+# disposisi = "samar"
 
 [antrean]
 prioritas_beruntun = 2      # paling banyak 2 panggilan prioritas berturut-turut (1 = selang-seling, 0 = prioritas selalu dulu)

@@ -109,3 +109,17 @@ class CasePeople:
     #: The pemohon (shown above the list): name and masked NIK.
     applicant_name: str = ""
     applicant_nik_masked: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentChoice:
+    """One document a case's service prints, as the case screen's document list shows it.
+
+    state: ``terbit`` (issued: ``note`` has its number), ``siap`` (can be issued now) or
+    ``konsep`` (prints only as a KONSEP now: ``note`` says why).
+    """
+
+    kind: str
+    label: str
+    state: str
+    note: str = ""

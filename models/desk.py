@@ -10,6 +10,7 @@ Every change is one committed transaction; results are plain dataclasses from
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from models import (
     documents,
     events,
     intake,
+    issuing,
     notices,
     office,
     outcomes,
@@ -35,6 +37,7 @@ from models import (
     verification,
 )
 from models import db as dbmod
+from models.casedto import DocumentChoice
 from models.dto import (
     ApplicantInfo,
     ApplicantInput,
@@ -122,7 +125,7 @@ class DeskService:
         calls this in the background once its login screen shows."""
         steps.prepare(self.ctx)
         documents.warm()
-        documents.recover_letters(self.ctx)
+        issuing.recover_letters(self.ctx)
 
     def principal(self, role: str) -> SessionInfo:
         """A machine principal for calls anonymous by nature: "kiosk" (ticket machine), "papan"
@@ -303,9 +306,14 @@ class DeskService:
 
     # -- documents --------------------------------------------------------------------------------
 
-    def print_product(self, session: SessionInfo, case_id: int) -> DocumentInfo:
-        """Print the service's letter (numbered once) or a tanda terima."""
-        return documents.print_product(self.ctx, session, case_id)
+    def print_product(self, session: SessionInfo, case_id: int, kind: str | None = None) -> DocumentInfo:
+        """Print the case's product (its letter: a KONSEP until it may be issued; or a tanda terima)
+        or, with ``kind``, another of its documents (surat pengantar, disposisi, berita acara)."""
+        return issuing.print_document(self.ctx, session, case_id, kind)
+
+    def case_documents(self, session: SessionInfo, case_id: int) -> tuple[DocumentChoice, ...]:
+        """The documents the case's service prints, with whether each can be issued now."""
+        return issuing.case_documents(self.ctx, session, case_id)
 
     def print_notice(self, session: SessionInfo, case_id: int) -> DocumentInfo:
         """Print the surat pemberitahuan of a refused case (numbered once)."""
@@ -335,13 +343,10 @@ class DeskService:
 
     def close(self) -> None:
         """Close every pooled connection (end of the process or of a test)."""
-        try:
+        with contextlib.suppress(Exception):
             self.ctx.db.close_all()
-        except Exception:  # noqa: BLE001
-            pass
 
     # -- registers and imports (issue 8) ----------------------------------------------------------
-
     def register_rows(self, session: SessionInfo, service_code: str | None, since: dt.date,
                       until: dt.date) -> list:
         """The register of a period (cases that got a register number), of one service or all."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from models import documents, printing, verification
+from forms.catalog import Signer
+from models import documents, lettertext, printing, verification
 from models.dto import CaseDetail, DeskError, DocumentInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.permissions import Permission
@@ -123,7 +124,6 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
 
 
 def _render(ctx: Context, detail: CaseDetail, path: Path, number: str, issued: Any, code: str) -> None:
-    s = ctx.settings
     a = detail.applicant
     docs = documents._docs()
     received = format_tanggal(detail.created_at.date())
@@ -132,7 +132,7 @@ def _render(ctx: Context, detail: CaseDetail, path: Path, number: str, issued: A
     blocks: list = [
         (f"Menindaklanjuti permohonan {detail.service.name} yang kami terima pada tanggal "
          f"{received} ({ref}) atas nama:"),
-        documents.applicant_lines(detail),
+        lettertext.applicant_lines(detail, full=lettertext.full_nik(ctx, KIND)),
         ("dengan ini kami beritahukan bahwa permohonan tersebut tidak dapat dilanjutkan dengan "
          "alasan sebagai berikut:"),
         *[f"{i}. {text}" for i, text in enumerate(listed, 1)],
@@ -144,8 +144,7 @@ def _render(ctx: Context, detail: CaseDetail, path: Path, number: str, issued: A
                "Demikian pemberitahuan ini disampaikan untuk menjadi maklum.")
     docs.render_letter(
         path, kop=documents.kop(ctx),
-        signatory=docs.Signatory(jabatan=s.kepala_jabatan, nama=s.kepala_nama, pangkat=s.kepala_pangkat,
-                                 nip=s.kepala_nip),
+        signatory=lettertext.signatory(ctx, Signer()),
         number=number, date=issued, sifat="Biasa", lampiran="-",
         hal=f"Pemberitahuan atas permohonan {detail.service.short_name or detail.service.name}",
         addressee=a.org_name or a.name, title="", blocks=blocks, closing=closing, tembusan=[],

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 #: Priority groups of the queue (UU 8/2016, UU 13/1998 and the Standar Pelayanan's "sarana
 #: khusus"): key -> label shown on the kiosk, the ticket and the counter.
 PRIORITY_KINDS: dict[str, str] = {
@@ -54,6 +53,35 @@ class QueueSettings:
 
 
 @dataclass(frozen=True)
+class Official:
+    """An official of the office who signs documents (``[[pejabat]]`` in desk.toml).
+
+    Attributes:
+        jabatan: As the catalog names it ("Kepala Bidang Perlindungan dan Jaminan Sosial").
+        nama / pangkat / nip: Printed under the signature.
+        status: "Plt." or "Plh." for an acting official ("" = definitive).
+    """
+
+    jabatan: str
+    nama: str
+    pangkat: str = ""
+    nip: str = ""
+    status: str = ""
+
+
+#: The demo office's officials below the head (desk.toml [[pejabat]] replaces them all).
+DEMO_OFFICIALS: tuple[Official, ...] = (
+    Official("Sekretaris", "NAMA SEKRETARIS (DEMO)", "Pembina Tingkat I", "19720202 199503 1 002"),
+    Official("Kepala Bidang Pemberdayaan Sosial", "NAMA KABID PEMBERDAYAAN SOSIAL (DEMO)", "Pembina",
+             "19750303 200003 2 003"),
+    Official("Kepala Bidang Perlindungan dan Jaminan Sosial", "NAMA KABID LINJAMSOS (DEMO)", "Pembina",
+             "19760404 200104 1 004"),
+    Official("Kepala Bidang Rehabilitasi Sosial", "NAMA KABID REHABILITASI SOSIAL (DEMO)", "Pembina",
+             "19770505 200205 2 005"),
+)
+
+
+@dataclass(frozen=True)
 class OfficeSettings:
     """Everything about the office that is configuration rather than data.
 
@@ -67,7 +95,11 @@ class OfficeSettings:
         kabupaten: The kabupaten the office serves (domisili checks).
         timezone: IANA zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
         counters: Number of loket.
-        kepala_jabatan / kepala_nama / kepala_pangkat / kepala_nip: signatory of letters.
+        kepala_jabatan / kepala_nama / kepala_pangkat / kepala_nip: the head of the office, who
+            signs as "Kepala Dinas"; ``kepala_status`` "Plt." / "Plh." while an acting one does.
+        officials: The other officials who sign (``[[pejabat]]``), found by jabatan.
+        nik_documents: Document kind -> "lengkap" or "samar" (``[nik_dokumen]``): whether a kind
+            prints the NIK in full; kinds not named follow forms.doctypes.DOCUMENT_KINDS.
         unit_code: Kode unit in letter numbers (e.g. "Dinsos").
         letter_number_pattern: Format of letter numbers; fields: klasifikasi, nomor, unit, tahun,
             bulan_romawi.
@@ -106,6 +138,9 @@ class OfficeSettings:
     kepala_nama: str = "NAMA KEPALA DINAS (DEMO)"
     kepala_pangkat: str = "Pembina Utama Muda"
     kepala_nip: str = "19700101 199003 1 001"
+    kepala_status: str = ""
+    officials: tuple[Official, ...] = DEMO_OFFICIALS
+    nik_documents: tuple[tuple[str, str], ...] = ()
     unit_code: str = "Dinsos"
     letter_number_pattern: str = "{klasifikasi}/{nomor:04d}/{unit}/{tahun}"
     register_pattern: str = "{kode}/{tahun}/{nomor:05d}"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from forms.validators import mask_nik
 from models.dto import CaseDetail, DeskError, SessionInfo, VerifiedLetter
 from models.kernel import Context, Tx
 from models.permissions import Permission
@@ -295,7 +296,8 @@ def _verified(ctx: Context, doc: Document, differences: list[str] | tuple[str, .
         number=number, title=doc.title, issued_at=ctx.local(doc.created_at), register_no=detail.register_no,
         service_name=detail.service.name, applicant_name=f"{org} (u.p. {name})" if org else name,
         status_label=detail.status_label, verdict="diubah" if diffs else "asli", kind=doc.kind,
-        code=doc.verification_code, legacy=facts is None, differences=tuple(dict.fromkeys(diffs)), nik=nik,
+        code=doc.verification_code, legacy=facts is None, differences=tuple(dict.fromkeys(diffs)),
+        nik=mask_nik(nik) if nik.isdigit() else nik,  # a full NIK (as printed) is shown masked
         version=doc.version or 1, voided_at=ctx.local(doc.voided_at), void_reason=doc.void_reason or "",
         current_number=current.number if current is not doc else "",
         current_code=current.verification_code if current is not doc else "",

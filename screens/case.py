@@ -177,6 +177,7 @@ class CaseScreen(CaseFlow, DeskScreen):
         Binding("p,f7", "print_letter", "Cetak surat", id="case.print_letter"),
         Binding("p,f7", "print_receipt", "Cetak tanda terima", id="case.print_receipt"),
         Binding("p,f7", "print_notice", "Cetak pemberitahuan", id="case.print_notice"),
+        Binding("d", "documents", "Dokumen", id="case.documents"),
         Binding("r", "reopen", "Buka kembali", id="case.reopen"),
         Binding("e", "edit_applicant", "Pemohon", id="case.edit_applicant"),
         Binding("o", "people", "Orang", id="case.people"),
@@ -243,6 +244,8 @@ class CaseScreen(CaseFlow, DeskScreen):
             return produced and not self.case.service.has_letter
         if action == "print_notice":
             return status == "ditolak"
+        if action == "documents":
+            return produced
         if action == "finish_step":
             return self.case.current_step is not None
         if action == "resume":
@@ -526,18 +529,13 @@ class CaseScreen(CaseFlow, DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-print",
           description="Mencetak dokumen")
-    def print_product(self, case_id: int, notice: bool = False) -> None:
-        """Render the product document (or the refusal notice), then re-read the case (thread
-        worker).
-
-        Args:
-            case_id: The case.
-            notice: Print the surat pemberitahuan of a refused case.
-        """
+    def print_product(self, case_id: int, notice: bool = False, kind: str | None = None) -> None:
+        """Render the product document (or the refusal notice, or the document ``kind``), then
+        show it in the case's list (thread worker)."""
         if notice:
             document = self.desk.print_notice(self.session, case_id)
         else:
-            document = self.desk.print_product(self.session, case_id)
+            document = self.desk.print_product(self.session, case_id, kind)
         self.desk_app.call_from_thread(self._printed, document)
 
     def _printed(self, document: DocumentInfo) -> None:

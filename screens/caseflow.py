@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from textual import work
 
+from models.casedto import DocumentChoice
 from models.dto import CaseDetail, DeskError, StepLine
 from screens.dialogs import ChoiceDialog, ConfirmDialog, InputDialog
+from screens.docpicker import DocumentPicker
 
 #: Roles that may reopen an ended case (models.permissions: case.reopen).
 REOPEN_ROLES: frozenset[str] = frozenset({"supervisor", "admin"})
@@ -214,3 +216,28 @@ class CaseFlow:
         what = "dilanjutkan" if change == "resume" else "dibuka kembali"
         self.notify(f"Berkas {what}." + (f" Langkah {step.no} berjalan." if step else ""), markup=False)
 
+    # -- the case's documents ---------------------------------------------------------------------
+
+    def action_documents(self) -> None:
+        """List the service's documents (issued, ready, or KONSEP only) and print the chosen one."""
+        self.load_documents(self.case.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-docs",
+          description="Membaca daftar dokumen")
+    def load_documents(self, case_id: int) -> None:
+        """Read which documents the case can print (thread worker)."""
+        choices = self.desk.case_documents(self.session, case_id)
+        self.desk_app.call_from_thread(self._choose_document, case_id, choices)
+
+    def _choose_document(self, case_id: int, choices: tuple[DocumentChoice, ...]) -> None:
+        if not self.is_attached or case_id != self.case.id:
+            return
+        if not choices:
+            self.notify("Layanan ini tidak mencetak dokumen lain.", severity="warning", markup=False)
+            return
+
+        def chosen(kind: str | None) -> None:
+            if kind:
+                self.print_product(case_id, kind=kind)
+
+        self.app.push_screen(DocumentPicker(choices), chosen)

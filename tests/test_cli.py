@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from desk.cli import cli
+from casesteps import until_issuable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,6 +93,7 @@ def test_verifikasi_tells_genuine_from_unknown_codes(base_args, config):
     for line in case.checklist:
         service.set_item(session, case.id, line.item_id, True)
     service.decide(session, case.id, reason="pengurus tercatat pada berkas")
+    until_issuable(service, session, case.id)
     letter = service.print_product(session, case.id)
     ok = run([*base_args, "verifikasi", letter.verification_code])
     assert ok.exit_code == 0 and "Surat ASLI" in ok.output and letter.number in ok.output

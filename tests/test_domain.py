@@ -10,6 +10,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from models.dto import ApplicantInput, AuthError, DeskError, ValidationError
+from casesteps import until_issuable
 
 ORG = ApplicantInput(
     kind="organisasi", nik="6403051507800003", name="Budi Santoso", address="Jl. Mulawarman No. 12",
@@ -149,6 +150,7 @@ def test_resumed_case_completes_gets_register_step_timer_and_letter(desk_service
     for line in second.checklist:
         desk_service.set_item(session, second.id, line.item_id, True)
     desk_service.decide(session, second.id, reason="pengurus tercatat pada berkas")
+    until_issuable(desk_service, session, second.id)
     assert desk_service.print_product(session, second.id).number.split("/")[1] == "0002"
 
 
@@ -234,6 +236,7 @@ def _complete_rek_pub(desk_service, session):
 
 def test_letter_verification_code_identifies_the_letter(desk_service, session):
     case = _complete_rek_pub(desk_service, session)
+    until_issuable(desk_service, session, case.id)
     letter = desk_service.print_product(session, case.id)
     verified = desk_service.verify_letter(desk_service.principal("publik"), f"DESK-VERIFIKASI:{letter.verification_code}")
     assert verified.number == letter.number and "Yayasan Peduli Sesama" in verified.applicant_name

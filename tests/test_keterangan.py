@@ -5,6 +5,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 
 from models.dto import ApplicantInput
+from casesteps import until_issuable
 
 
 def test_kube_keterangan_has_title_number_signer_and_no_addressee(desk_service, session):
@@ -14,7 +15,8 @@ def test_kube_keterangan_has_title_number_signer_and_no_addressee(desk_service, 
     for line in case.checklist:
         if line.required:
             desk_service.set_item(session, case.id, line.item_id, True)
-    case = desk_service.decide(session, case.id, reason="anggota tercatat pada berkas").case
+    desk_service.decide(session, case.id, reason="anggota tercatat pada berkas")
+    case = until_issuable(desk_service, session, case.id)
     doc = desk_service.print_product(session, case.id)
     text = "\n".join(page.extract_text() for page in PdfReader(doc.path).pages)
     lines = [line.strip() for line in text.splitlines() if line.strip()]

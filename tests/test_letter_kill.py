@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from models.dto import ApplicantInput
 from models.tables import Document
+from casesteps import until_issuable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,7 @@ def _lengkap_cases(desk, session, count: int) -> list[int]:
             if line.required:
                 desk.set_item(session, case.id, line.item_id, True)
         assert desk.decide(session, case.id).lengkap
+        until_issuable(desk, session, case.id)
         ids.append(case.id)
     return ids
 
@@ -67,11 +69,11 @@ def test_kill_9_while_printing_never_leaves_a_number_without_its_pdf(config, des
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
     from desk.wiring import make_service
-    from models import documents
+    from models import issuing
 
     reopened = make_service(config)  # a desk opening (on the real clock) renders what was left
     reopened.open()
-    documents.recover_letters(reopened.ctx, older_than=0)  # (open() waits a minute for live desks)
+    issuing.recover_letters(reopened.ctx, older_than=0)  # (open() waits a minute for live desks)
     with desk_service.db.connection_context():
         numbered = list(Document.select().where(Document.number.is_null(False)))
     assert numbered, "no letter was numbered before a kill: the test proves nothing"

@@ -20,6 +20,7 @@ from desk.wiring import make_service
 from models import documents, verification
 from models.dto import ApplicantInput
 from models.tables import Document, InstallationSecret
+from casesteps import until_issuable
 
 ORG = {"kind": "organisasi", "nik": "6403051507800003", "name": "Budi Santoso", "address": "Jl. Mulawarman No. 12",
        "desa": "Timbau", "kecamatan": "Tenggarong", "kabupaten": "Kutai Kartanegara", "phone": "081234567890",
@@ -55,6 +56,7 @@ def issue_letter(desk, session):
         if line.required:
             desk.set_item(session, case.id, line.item_id, True)
     desk.decide(session, case.id)
+    until_issuable(desk, session, case.id)
     return case, desk.print_product(session, case.id)
 
 
@@ -73,7 +75,7 @@ def forged_copy(desk, case_id, letter, path: Path, **applicant) -> Path:
                                                               pangkat=s.kepala_pangkat, nip=s.kepala_nip),
         number=number, date=letter.created_at.date(), sifat="Biasa",
         lampiran="-", hal=letter.title, addressee="Bupati Kutai Kartanegara", title="REKOMENDASI",
-        blocks=["Memberikan rekomendasi kepada:", documents.applicant_lines(detail)],
+        blocks=["Memberikan rekomendasi kepada:", documents.applicant_lines(detail, full=True)],  # (as issued)
         closing="Demikian rekomendasi ini dibuat.", tembusan=[],
         verification_code=verification.verification_url(ctx, letter.verification_code))
 
@@ -212,7 +214,7 @@ def test_a_copy_of_the_pdf_with_another_name_or_number_says_diubah(desk_service,
 
     org = forged_copy(desk_service, case.id, letter, tmp_path / "lembaga.pdf", org_name="Yayasan Lain")
     assert any("Yayasan Lain" in d for d in desk_service.verify_file(public, org).differences)
-    nik = forged_copy(desk_service, case.id, letter, tmp_path / "nik.pdf", nik_masked="6403********0009")
+    nik = forged_copy(desk_service, case.id, letter, tmp_path / "nik.pdf", nik="6403051507800009")
     assert desk_service.verify_file(public, nik).verdict == "diubah"
 
     renumbered = forged_copy(desk_service, case.id, letter, tmp_path / "nomor.pdf", number="400.9.7/0099/Dinsos/2026")

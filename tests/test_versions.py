@@ -8,6 +8,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from models.dto import ApplicantInput
+from casesteps import until_issuable
 
 ORG = {"kind": "organisasi", "nik": "6403051507800003", "name": "Budi Santoso", "address": "Jl. Mulawarman No. 12",
        "desa": "Timbau", "kecamatan": "Tenggarong", "kabupaten": "Kutai Kartanegara", "phone": "081234567890",
@@ -23,7 +24,8 @@ def lengkap(desk, session):
     for line in case.checklist:
         if line.required:
             desk.set_item(session, case.id, line.item_id, True)
-    return desk.decide(session, case.id).case
+    desk.decide(session, case.id)
+    return until_issuable(desk, session, case.id)
 
 
 def test_reprint_is_a_salinan_and_the_issued_file_stays(desk_service, session):
