@@ -52,3 +52,19 @@ def percentile(samples: list[float], p: float) -> float:
     """The p-th percentile (nearest rank) of ``samples``."""
     ordered = sorted(samples)
     return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
+
+
+def walk_to_issue(service, session, case_id: int, finish=None) -> None:
+    """Finish a lengkap case's back-office steps until its product letter may be issued (the
+    rekomendasi: after step 3), as the bidang would; ``finish`` wraps each finish_step call
+    (a bench timing it), default a plain call."""
+    from models.issuing import gate, product_kind
+
+    detail = service.case(session, case_id, record_view=False)
+    svc = service.catalog.get(detail.service.code)
+    spec = svc.document(product_kind(svc))
+    finish = finish or (lambda *args, **kwargs: service.finish_step(*args, **kwargs))
+    while spec is not None and gate(detail, spec) and detail.current_step is not None:
+        running = detail.current_step
+        detail = finish(session, case_id, outcome=True if running.decision_question else None,
+                        step_no=running.no)

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchdb import fresh_database, percentile  # noqa: E402
+from benchdb import fresh_database, percentile, walk_to_issue  # noqa: E402
 
 from desk.config import Config  # noqa: E402
 from desk.wiring import make_service  # noqa: E402
@@ -53,7 +53,7 @@ from models.dto import ApplicantInput  # noqa: E402
 from models.settings import OfficeSettings  # noqa: E402
 
 SERVICE = "REK-PUB"
-CALLS = ("issue_ticket", "call_next", "open_case", "set_item", "decide", "print_product")
+CALLS = ("issue_ticket", "call_next", "open_case", "set_item", "decide", "finish_step", "print_product")
 PASSWORD = "bench12345"
 
 
@@ -154,6 +154,12 @@ def worker(no: int, config: Config, actions: int, same: bool, barrier, results) 
             continue
         if not decided.lengkap:
             report["errors"].append(("decide", "decided tidak lengkap with every required item ticked"))
+            continue
+        try:  # the back office's step 3, after which the letter is issued
+            walk_to_issue(service, session, case.id,
+                          lambda *a, **kw: call("finish_step", service.finish_step, *a, **kw)[1])
+        except Exception as exc:  # noqa: BLE001 - a failed step is counted by call() already
+            report["errors"].append(("finish_step", str(exc)))
             continue
         ok, letter = call("print_product", service.print_product, session, case.id)
         if not ok:

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchdb import fresh_database, percentile
+from benchdb import fresh_database, percentile, walk_to_issue
 
 from desk.config import Config
 from desk.wiring import make_service
@@ -88,6 +88,7 @@ def complete_cases(service, session, count: int) -> list[int]:
         decided = service.decide(session, case.id, reason="pengurus tercatat pada berkas")
         if not decided.lengkap:
             raise SystemExit(f"case {case.id} was not decided lengkap")
+        walk_to_issue(service, session, case.id)  # the letter is issued after step 3
         cases.append(case.id)
     return cases
 

@@ -51,7 +51,7 @@ def gate(detail: CaseDetail, spec: Letter) -> str:
         return ""
     if step.status == "selesai" or (spec.at_step and step.status == "berjalan"):
         return ""
-    if step.status == "dilewati":
+    if step.status == "dilewati" or (step.status == "belum" and detail.current_step is None):
         return f"langkah {no} dilewati pada jalur berkas ini"
     return (f"terbit setelah langkah {no} selesai" if spec.after_step
             else f"terbit saat langkah {no} dimulai")

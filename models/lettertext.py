@@ -159,7 +159,7 @@ def content(ctx: Context, detail: CaseDetail, spec: Letter, svc: Any, *, draft: 
         "{identitas_penandatangan}": [signer_table(signatory(ctx, spec.signer, draft=draft))],
         "{hasil_pemeriksaan}": [f"{i}. {line.text}: {'ada' if line.received else 'tidak ada'}"
                                 for i, line in enumerate(checked, 1)] or ["(tidak ada berkas yang dipersyaratkan)"],
-        "{hasil_kriteria}": [f"{i}. {line.text}: {CRITERION_WORDS.get(line.status, line.status)}"
+        "{hasil_kriteria}": [f"{i}. {line.text.rstrip('. ')}: {CRITERION_WORDS.get(line.status, line.status)}"
                              + (f" ({line.detail})" if line.detail and line.detail != line.text else "")
                              for i, line in enumerate(detail.criteria, 1)] or ["(layanan ini tanpa kriteria)"],
         "{rincian_bantuan}": [_aid_rows(svc)] if svc is not None else [],
