@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.markup import escape as escape_markup
 from textual.widgets import DataTable, Footer, Header
 
 from models.dto import CaseDetail, DeskEvent, DocumentInfo, StepLine
@@ -175,16 +174,17 @@ class CaseScreen(CaseFlow, DeskScreen):
         Binding("s,f6", "finish_step", "Selesaikan", id="case.finish_step"),
         Binding("l", "resume", "Pemohon kembali", id="case.resume"),
         Binding("p,f7", "print_letter", "Cetak surat", id="case.print_letter"),
-        Binding("p,f7", "print_receipt", "Cetak tanda terima", id="case.print_receipt"),
-        Binding("p,f7", "print_notice", "Cetak pemberitahuan", id="case.print_notice"),
+        Binding("p,f7", "print_receipt", "Tanda terima", id="case.print_receipt"),
+        Binding("p,f7", "print_notice", "Pemberitahuan", id="case.print_notice"),
         Binding("d", "documents", "Dokumen", id="case.documents"),
         Binding("r", "reopen", "Buka kembali", id="case.reopen"),
         Binding("e", "edit_applicant", "Pemohon", id="case.edit_applicant"),
         Binding("o", "people", "Orang", id="case.people"),
         Binding("escape", "back", "Kembali", id="case.back"),
     ]
-    """s / F6 ends the running step, p / F7 prints the letter (its description becomes
-    "Cetak <letter_title>") or the receipt, Escape goes back."""
+    """s / F6 ends the running step, p / F7 prints the letter (or the receipt, or a refused
+    case's notice), d lists every document of the service, Escape goes back. The labels are
+    short: the footer holds every key at 80 columns."""
 
     def __init__(self, case: CaseDetail) -> None:
         """Create the screen.
@@ -195,15 +195,6 @@ class CaseScreen(CaseFlow, DeskScreen):
         super().__init__()
         self.case = case
         self._late_shown = False
-        title = case.service.letter_title.strip()
-        if title:
-            for key, bindings in self._bindings.key_to_bindings.items():
-                self._bindings.key_to_bindings[key] = [
-                    dataclasses.replace(b, description=f"Cetak {title}",
-                                        tooltip=escape_markup(f"Cetak {title}"))
-                    if b.action == "print_letter" else b
-                    for b in bindings
-                ]
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -502,10 +493,10 @@ class CaseScreen(CaseFlow, DeskScreen):
             if index:
                 text.append("\n")
             line = Text(" " if index == 0 else " " * len("Dokumen: "))
+            if document.number:  # the number first: a long title must not push it out of sight
+                line.append(document.number, style="bold strike" if document.voided_at else "bold")
+                line.append(" ")
             line.append(document.title, style="dim strike" if document.voided_at else "")
-            if document.number:
-                line.append(" No. ")
-                line.append(document.number)
             if document.voided_at:
                 line.append(" (tidak berlaku: diganti perubahan)", style="bold red")
             line.append(" — ", style="dim")

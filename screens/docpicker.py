@@ -55,8 +55,10 @@ class DocumentPicker(ModalScreen[str | None]):
             yield Label(self._title, classes="dialog-title", markup=False)
             yield OptionList(*[Option(choice_text(i, c), id=c.kind) for i, c in enumerate(self._choices, 1)],
                              id="docpicker-list")
-            yield Label(Text("KONSEP: dicetak tanpa nomor dan kode verifikasi, belum berlaku. "
-                             "Tekan angka atau Enter; Esc batal."), classes="dialog-hint")
+            yield Label(Text("Angka atau Enter: cetak. Esc: batal."), classes="dialog-hint")
+            if any(c.state == "konsep" for c in self._choices):
+                yield Label(Text("KONSEP: tanpa nomor dan kode verifikasi, belum berlaku."),
+                            classes="dialog-hint")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -6,6 +6,7 @@ Everything here renders user data literally: labels are built with ``markup=Fals
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -105,6 +106,8 @@ def document_notice(document: DocumentInfo) -> tuple[str, str]:
         ``(message, severity)`` for ``notify``: "information" when the PDF was saved (and,
         with a print command configured, printed), "warning" when printing failed.
     """
+    if document.number:  # the number first: the operator writes it in the register
+        document = dataclasses.replace(document, title=f"{document.title} Nomor {document.number}")
     if document.print_error:
         return (f"{document.title} tersimpan di {document.path}, tetapi tidak tercetak. "
                 f"{document.print_error}", "warning")
