@@ -480,9 +480,16 @@ class Catalog:
 
     Attributes:
         services: The services, keyed by code.
+        templates: The office's document templates by kind (forms.doctypes: the built-in
+            ``_dokumen.toml`` with the office's own over it), read as documents.
     """
 
     services: dict[str, Service]
+    templates: dict[str, Letter] = field(default_factory=dict)
+
+    def template(self, kind: str) -> Letter | None:
+        """The template of document ``kind`` (None when there is none)."""
+        return self.templates.get(kind)
 
     def __len__(self) -> int:
         return len(self.services)

@@ -84,6 +84,9 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {k.id: k for k in (
     DocumentKind("tiket", "Tiket antrean", "tiket", False, False),
 )}
 LISTED_KINDS: tuple[str, ...] = tuple(k.id for k in DOCUMENT_KINDS.values() if k.listed)
+#: Kinds whose text ``_dokumen.toml`` holds: the listed ones and those the desk prints itself
+#: (their tables, lists and numbers are drawn by the desk; judul, isi, penutup are the template's).
+TEMPLATE_KINDS: tuple[str, ...] = (*LISTED_KINDS, "pemberitahuan", "tanda_terima", "kekurangan_berkas", "tiket")
 NIK_CHOICES: tuple[str, ...] = ("lengkap", "samar")
 
 #: Placeholders a document's text may use (filled by models.documents from the case).
@@ -99,6 +102,9 @@ LETTER_PLACEHOLDERS: frozenset[str] = frozenset(
         "kabupaten",
         "nilai_bantuan",
         "nama_kantor",
+        "tanggal_permohonan",
+        "rujukan_berkas",
+        "kanal_pengaduan",
     }
 ) | PEOPLE_PLACEHOLDERS  # {ketua.nama}, {daftar_anggota}, {npwp} ... (forms.people)
 #: A paragraph that is exactly this becomes the applicant's identity table.
@@ -110,6 +116,7 @@ SIGNER_PARAGRAPH = "{identitas_penandatangan}"
 #: criteria assessed, and the aid handed over.
 TABLE_PARAGRAPHS: tuple[str, ...] = (
     IDENTITY_PARAGRAPH, SIGNER_PARAGRAPH, "{hasil_pemeriksaan}", "{hasil_kriteria}", "{rincian_bantuan}",
+    "{alasan_penolakan}",
 )
 
 _KLASIFIKASI_RE = re.compile(r"^\d{3}(\.\d+)*$")
@@ -230,6 +237,13 @@ def read_documents(r: FieldReader, data: dict, step_nos: set[int],
     return tuple(out)
 
 
+def read_templates(templates: dict[str, dict]) -> dict[str, Letter]:
+    """The templates (already checked by :func:`load_templates`) as documents."""
+    r = FieldReader(TEMPLATE_FILE)
+    return {kind: read_document(r, table, kind, template=DOCUMENT_KINDS[kind].layout, kind=kind, step_nos=set())
+            for kind, table in templates.items()}
+
+
 def load_templates(extra_dirs: Sequence[Path | str] = ()) -> tuple[dict[str, dict], list[str]]:
     """The templates of the listed kinds: the built-in file, then each folder's ``_dokumen.toml``
     over it (key by key).
@@ -250,8 +264,8 @@ def load_templates(extra_dirs: Sequence[Path | str] = ()) -> tuple[dict[str, dic
             errors.append(f"{file}: sintaks: tidak dapat dibaca ({exc})")
             continue
         for kind, table in data.items():
-            if kind not in LISTED_KINDS or not isinstance(table, dict):
-                r.err(kind, f"jenis dokumen '{kind}' tidak dikenal (pilih: {', '.join(LISTED_KINDS)})")
+            if kind not in TEMPLATE_KINDS or not isinstance(table, dict):
+                r.err(kind, f"jenis dokumen '{kind}' tidak dikenal (pilih: {', '.join(TEMPLATE_KINDS)})")
                 continue
             r.keys(table, kind, _TEXT_KEYS)
             merged = {**templates.get(kind, {}), **table}

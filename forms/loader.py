@@ -90,6 +90,7 @@ from forms.doctypes import (  # noqa: F401 - LETTER_PLACEHOLDERS ... re-exported
     load_templates,
     read_documents,
     read_letter,
+    read_templates,
 )
 from forms.fields import FieldReader, join_path
 from forms.standard import read_standard
@@ -481,4 +482,4 @@ def load_catalog(extra_dirs: Sequence[Path | str] = ()) -> Catalog:
 
     if errors:
         raise CatalogError(errors)
-    return Catalog(services={s.code: s for s in services.values()})
+    return Catalog(services={s.code: s for s in services.values()}, templates=read_templates(templates))

@@ -20,7 +20,7 @@ from models.dto import (
     SessionInfo,
 )
 from models.kernel import Context, Tx
-from models.lettertext import applicant_lines, kop  # noqa: F401 - re-exported (models.notices)
+from models.lettertext import applicant_lines, content, full_nik, kop
 from models.permissions import Permission
 from models.queue import waiting_ahead
 from models.readmodel import ticket_info
@@ -75,6 +75,12 @@ def _record(ctx: Context, session: SessionInfo, *, kind: str, title: str, path: 
     return printing.send(ctx.settings, document) if send else document
 
 
+def _ticket_texts(ctx: Context) -> dict[str, str]:
+    """The ticket's boxed line ("Layanan ini GRATIS") and last line, from the office's template."""
+    spec = ctx.catalog.template("tiket")
+    return {"free_text": spec.title, "footer": spec.closing} if spec is not None else {}
+
+
 def print_ticket(ctx: Context, session: SessionInfo, ticket_id: int) -> DocumentInfo:
     """Render the ticket for the office's thermal paper (58 or 80 mm), record it, print it
     (ESC/POS printer, ticket command or print_command)."""
@@ -89,7 +95,8 @@ def print_ticket(ctx: Context, session: SessionInfo, ticket_id: int) -> Document
         service_name=info.service_name, issued_at=info.issued_at, tz_label=tz_label(s.timezone),
         waiting_ahead=ahead, estimated_wait_min=wait,
         priority_label=(f"Prioritas: {PRIORITY_KINDS[info.priority_kind]}" if info.priority_kind in PRIORITY_KINDS
-                        else "Antrean Prioritas" if info.priority else ""))
+                        else "Antrean Prioritas" if info.priority else ""),
+        **_ticket_texts(ctx))
     path = doc_path(ctx, "tiket", f"{day.isoformat()}-{row['code']}", day)
     render_ticket_pdf(path, slip, width_mm=s.ticket_width)
     document = _record(ctx, session, kind="tiket", title=f"Tiket {row['code']}", path=path,
@@ -97,17 +104,27 @@ def print_ticket(ctx: Context, session: SessionInfo, ticket_id: int) -> Document
     return printing.send_ticket(s, document, slip)
 
 
+def _texts(ctx: Context, detail: CaseDetail, kind: str) -> tuple[str, str, str]:
+    """Title, opening paragraphs (one per line) and closing of one of the desk's own documents,
+    from the office's template (``_dokumen.toml``) filled with the case's data."""
+    spec = ctx.catalog.template(kind)
+    if spec is None:
+        return "", "", ""
+    c = content(ctx, detail, spec, ctx.catalog.services.get(detail.service.code))
+    return spec.title, "\n".join(b for b in c.blocks if isinstance(b, str)), c.closing
+
+
 def render_slip(ctx: Context, session: SessionInfo, detail: CaseDetail,
                 missing: tuple[ChecklistLine, ...]) -> DocumentInfo:
     """The daftar kekurangan berkas of a case found tidak lengkap (after the decision committed)."""
     now = ctx.now()
     path = doc_path(ctx, "slip", f"berkas{detail.id}-{now.date().isoformat()}-{now.strftime('%H%M%S')}", now.date())
+    title, intro, closing = _texts(ctx, detail, "kekurangan_berkas")
     _docs().render_slip(
-        path, kop=kop(ctx), service_name=detail.service.name, applicant=applicant_lines(detail),
+        path, kop=kop(ctx), title=title, intro=intro, service_name=detail.service.name,
+        applicant=applicant_lines(detail, full=full_nik(ctx, "kekurangan_berkas")),
         missing=[m.text for m in missing], notes=[m.note for m in missing], date=now.date(),
-        officer=session.full_name, reference=str(detail.id),
-        return_note=(f"Silakan lengkapi berkas di atas dan kembali ke loket dengan menunjukkan slip ini. "
-                     f"Sebutkan nomor berkas {detail.id} atau NIK Anda kepada petugas."),
+        officer=session.full_name, reference=str(detail.id), return_note=closing,
     )
     return _record(ctx, session, kind="slip", title="Slip kekurangan berkas", path=path, case_id=detail.id,
                    audit={"berkas": detail.id})
@@ -119,10 +136,12 @@ def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> Do
     due_text = "-"
     if detail.due_at:
         due_text = f"{format_tanggal(detail.due_at.date())} ({detail.service.jangka_waktu})"
+    title, intro, closing = _texts(ctx, detail, "tanda_terima")
     _docs().render_receipt(
         path, kop=kop(ctx), service_name=detail.service.name, register_no=detail.register_no,
-        applicant=applicant_lines(detail), received=[line.text for line in detail.checklist if line.received],
-        date=today, due_text=due_text, officer=session.full_name,
+        applicant=applicant_lines(detail, full=full_nik(ctx, "tanda_terima")),
+        received=[line.text for line in detail.checklist if line.received],
+        date=today, due_text=due_text, officer=session.full_name, title=title, intro=intro, closing=closing,
     )
     return _record(ctx, session, kind="tanda_terima", title="Tanda terima berkas", path=path, case_id=detail.id,
                    audit={"berkas": detail.id})

@@ -137,12 +137,15 @@ class Content:
 
 
 def content(ctx: Context, detail: CaseDetail, spec: Letter, svc: Any, *, draft: bool = False,
-            masked: bool = False) -> Content:
+            masked: bool = False, values: dict[str, str] | None = None,
+            tables: dict[str, list] | None = None) -> Content:
     """The document's paragraphs, tables and addressee from the case's data (``masked``: the NIK
-    masked whatever the office's setting, as the digest reads it)."""
+    masked whatever the office's setting, as the digest reads it; ``values`` and ``tables`` add
+    what only the caller knows, e.g. a refusal's reasons)."""
+    extra_values, extra_tables = values or {}, tables or {}
     a = detail.applicant
     full = full_nik(ctx, spec.document_kind) and not masked
-    values = _SafeDict(
+    values: _SafeDict = _SafeDict(
         nama_pemohon=a.org_name or a.name,
         alamat_pemohon=", ".join(p for p in (a.address, a.desa, a.kecamatan, a.kabupaten) if p),
         nik_pemohon=a.nik if full else a.nik_masked,
@@ -151,8 +154,12 @@ def content(ctx: Context, detail: CaseDetail, spec: Letter, svc: Any, *, draft: 
         nama_bidang=(svc.bidang if svc is not None and svc.bidang else "Bidang terkait"),
         nilai_bantuan=format_rupiah(svc.benefit_rupiah) if svc is not None and svc.benefit_rupiah else "-",
         nama_kantor=ctx.settings.name,
+        tanggal_permohonan=format_tanggal(detail.created_at.date()),
+        rujukan_berkas=(f"nomor register {detail.register_no}" if detail.register_no
+                        else f"nomor berkas {detail.id}"),
     )
     values.update(letter_values(detail, format_tanggal))  # the people of the case: {ketua.nama} ...
+    values.update(extra_values)
     checked = [line for line in detail.checklist if line.required]
     tables: dict[str, list] = {
         "{identitas_pemohon}": [applicant_lines(detail, full=full)],
@@ -163,6 +170,7 @@ def content(ctx: Context, detail: CaseDetail, spec: Letter, svc: Any, *, draft: 
                              + (f" ({line.detail})" if line.detail and line.detail != line.text else "")
                              for i, line in enumerate(detail.criteria, 1)] or ["(layanan ini tanpa kriteria)"],
         "{rincian_bantuan}": [_aid_rows(svc)] if svc is not None else [],
+        **extra_tables,
     }
     blocks: list = []
     for para in spec.body:

@@ -11,14 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from forms.catalog import Signer
 from models import documents, lettertext, printing, verification
 from models.dto import CaseDetail, DeskError, DocumentInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.permissions import Permission
 from models.readmodel import case_detail, load_bundle, load_case
 from models.tables import Case, Document
-from output.words import format_tanggal
 
 #: Document kind of the notice (Document.kind).
 KIND = "pemberitahuan"
@@ -72,7 +70,9 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
                         f"(status berkas ini: {detail.status_label}).")
     svc = ctx.catalog.services.get(detail.service.code)
     letter = getattr(svc, "letter", None)
-    klasifikasi = letter.klasifikasi if letter is not None and letter.klasifikasi else KLASIFIKASI
+    template = ctx.catalog.template(KIND)
+    klasifikasi = (letter.klasifikasi if letter is not None and letter.klasifikasi
+                   else template.klasifikasi if template is not None and template.klasifikasi else KLASIFIKASI)
     s = ctx.settings
     if existing is None:
         secret = verification.installation_secret(ctx)
@@ -124,29 +124,15 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
 
 
 def _render(ctx: Context, detail: CaseDetail, path: Path, number: str, issued: Any, code: str) -> None:
-    a = detail.applicant
-    docs = documents._docs()
-    received = format_tanggal(detail.created_at.date())
-    ref = f"nomor register {detail.register_no}" if detail.register_no else f"nomor berkas {detail.id}"
-    listed = reasons(detail)
-    blocks: list = [
-        (f"Menindaklanjuti permohonan {detail.service.name} yang kami terima pada tanggal "
-         f"{received} ({ref}) atas nama:"),
-        lettertext.applicant_lines(detail, full=lettertext.full_nik(ctx, KIND)),
-        ("dengan ini kami beritahukan bahwa permohonan tersebut tidak dapat dilanjutkan dengan "
-         "alasan sebagai berikut:"),
-        *[f"{i}. {text}" for i, text in enumerate(listed, 1)],
-    ]
+    """Draw the notice from the office's template (``[pemberitahuan]`` in _dokumen.toml): the
+    reasons and the complaint channels are the desk's."""
+    spec = ctx.catalog.template(KIND)
     svc = ctx.catalog.services.get(detail.service.code)
-    closing = ("Saudara dapat mengajukan permohonan kembali apabila keadaan atau persyaratan telah "
-               "terpenuhi. Apabila Saudara keberatan atas keputusan ini, pengaduan dapat disampaikan "
-               "melalui " + "; ".join(complaint_channels(ctx, svc)) + ". "
-               "Demikian pemberitahuan ini disampaikan untuk menjadi maklum.")
-    docs.render_letter(
-        path, kop=documents.kop(ctx),
-        signatory=lettertext.signatory(ctx, Signer()),
-        number=number, date=issued, sifat="Biasa", lampiran="-",
-        hal=f"Pemberitahuan atas permohonan {detail.service.short_name or detail.service.name}",
-        addressee=a.org_name or a.name, title="", blocks=blocks, closing=closing, tembusan=[],
-        verification_code=code,
+    listed = [f"{i}. {text}" for i, text in enumerate(reasons(detail), 1)]
+    c = lettertext.content(ctx, detail, spec, svc, tables={"{alasan_penolakan}": listed},
+                           values={"kanal_pengaduan": "; ".join(complaint_channels(ctx, svc))})
+    documents._docs().render_letter(
+        path, kop=documents.kop(ctx), signatory=lettertext.signatory(ctx, spec.signer),
+        number=number, date=issued, sifat=spec.sifat, lampiran="-", hal=c.hal, addressee=c.addressee,
+        title=spec.title, blocks=c.blocks, closing=c.closing, tembusan=list(spec.tembusan), verification_code=code,
     )

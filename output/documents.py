@@ -107,12 +107,20 @@ def render_ticket(path: PathLike, *, kop: Kop, code: str, service_name: str,
     return render_ticket_pdf(path, slip, width_mm=80)
 
 
+#: The built-in texts of the slip and the receipt (forms/katalog/_dokumen.toml holds the same).
+SLIP_INTRO = "Berkas permohonan layanan berikut belum dapat diproses karena persyaratan belum lengkap."
+RECEIPT_INTRO = "Telah diterima berkas permohonan layanan dengan keterangan sebagai berikut:"
+RECEIPT_CLOSING = ("Simpan tanda terima ini. Tunjukkan tanda terima ini saat menanyakan perkembangan "
+                   "berkas atau mengambil hasil layanan.")
+
+
 # --------------------------------------------------------------------- slip
 def render_slip(path: PathLike, *, kop: Kop,
                 title: str = "SURAT KETERANGAN KEKURANGAN BERKAS",
                 service_name: str, applicant: list[tuple[str, str]],
                 missing: list[str], notes: list[str], date: date_type,
-                officer: str, reference: str, return_note: str) -> Path:
+                officer: str, reference: str, return_note: str,
+                intro: str = SLIP_INTRO) -> Path:
     """Render the slip listing the documents an applicant still has to bring.
 
     Args:
@@ -142,8 +150,8 @@ def render_slip(path: PathLike, *, kop: Kop,
                       align=Align.C, gap_after=4)
     else:
         pdf.ln(3)
-    pdf.paragraph("Berkas permohonan layanan berikut belum dapat diproses karena "
-                  "persyaratan belum lengkap.")
+    for paragraph in intro.split("\n"):
+        pdf.paragraph(paragraph)
     pdf.field_rows([("Layanan", service_name), *applicant], x=pdf.l_margin + 5,
                    label_w=40)
     _section_label(pdf, "Persyaratan yang belum dipenuhi:")
@@ -170,8 +178,10 @@ def render_slip(path: PathLike, *, kop: Kop,
 # ------------------------------------------------------------------ receipt
 def render_receipt(path: PathLike, *, kop: Kop, service_name: str, register_no: str,
                    applicant: list[tuple[str, str]], received: list[str],
-                   date: date_type, due_text: str, officer: str) -> Path:
-    """Render the receipt ("TANDA TERIMA BERKAS") for a complete file.
+                   date: date_type, due_text: str, officer: str, title: str = "TANDA TERIMA BERKAS",
+                   intro: str = RECEIPT_INTRO, closing: str = RECEIPT_CLOSING) -> Path:
+    """Render the receipt ("TANDA TERIMA BERKAS") for a complete file (``title``, ``intro`` and
+    ``closing`` from the office's template; paragraphs split on newlines).
 
     Args:
         path: Where to write the PDF.
@@ -188,17 +198,17 @@ def render_receipt(path: PathLike, *, kop: Kop, service_name: str, register_no: 
         The path written.
     """
     pdf = DeskPDF(footer_text=f"Nomor register: {clean_line(register_no)}",
-                  title="Tanda Terima Berkas", format=paper(kop.kertas))
+                  title=clean_line(title).title() or "Tanda Terima Berkas", format=paper(kop.kertas))
     pdf.add_page()
     _draw_kop(pdf, kop)
-    pdf.heading("TANDA TERIMA BERKAS")
+    pdf.heading(title or "TANDA TERIMA BERKAS")
     if clean_line(register_no):
         pdf.paragraph(f"Nomor register: {clean_line(register_no)}", size=10,
                       line_h=5, align=Align.C, gap_after=4)
     else:
         pdf.ln(3)
-    pdf.paragraph("Telah diterima berkas permohonan layanan dengan keterangan "
-                  "sebagai berikut:")
+    for paragraph in intro.split("\n"):
+        pdf.paragraph(paragraph)
     pdf.field_rows([("Nomor register", register_no), ("Layanan", service_name),
                     *applicant, ("Tanggal diterima", format_tanggal(date))],
                    x=pdf.l_margin + 5, label_w=40)
@@ -206,9 +216,7 @@ def render_receipt(path: PathLike, *, kop: Kop, service_name: str, register_no: 
     pdf.numbered_list(list(received) or ["(tidak ada)"], x=pdf.l_margin + 5)
     pdf.field_rows([("Perkiraan selesai", due_text)], x=pdf.l_margin + 5, label_w=40,
                    bold_values=True)
-    pdf.paragraph("Simpan tanda terima ini. Tunjukkan tanda terima ini saat "
-                  "menanyakan perkembangan berkas atau mengambil hasil layanan.",
-                  size=10, line_h=5, gap_after=6)
+    pdf.paragraph(closing, size=10, line_h=5, gap_after=6)
     pdf.signature_block([_place_date(kop, date), "Petugas Penerima,"], officer, [])
     return write_pdf(pdf, path)
 

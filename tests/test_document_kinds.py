@@ -241,3 +241,53 @@ def test_officials_and_the_nik_setting_are_checked_in_the_configuration(tmp_path
         load('[nik_dokumen]\nrekomendasi = "sebagian"\n')
     with pytest.raises(ConfigError, match="jenis dokumen tidak dikenal"):
         load('[nik_dokumen]\nsurat_cinta = "lengkap"\n')
+
+
+def test_the_office_words_its_notice_receipt_slip_and_ticket_itself(config, clock, tmp_path: Path):
+    """The desk's own documents take their text from the templates too: an office's
+    _dokumen.toml in its katalog folder changes them without a code change."""
+    from desk.wiring import make_service
+    from models.demo import prepare_demo
+
+    folder = tmp_path / "katalog-kantor"
+    folder.mkdir()
+    (folder / "_dokumen.toml").write_text('''
+[pemberitahuan]
+penutup = "Keberatan dapat disampaikan melalui {kanal_pengaduan} dalam 14 hari."
+[tanda_terima]
+judul = "BUKTI PENERIMAAN BERKAS"
+penutup = "Hasil layanan diambil dengan menunjukkan bukti ini."
+[kekurangan_berkas]
+isi = ["Mohon maaf, berkas {nama_pemohon} belum lengkap."]
+[tiket]
+judul = "Gratis, tanpa pungutan"
+penutup = "Terima kasih telah menunggu"
+''', encoding="utf-8")
+    desk = make_service(dataclasses.replace(config, katalog_dirs=(folder,)), clock=clock)
+    desk.open()
+    prepare_demo(desk, with_samples=False)
+    try:
+        session = desk.login("petugas", "petugas123", 1)
+        ticket = desk.issue_ticket(session, "JAMKESDA")
+        printed = desk.print_ticket(session, ticket.id)
+        assert "Gratis, tanpa pungutan" in text_of(printed.path) and "Terima kasih telah menunggu" in text_of(printed.path)
+
+        svc = desk.catalog.get("JAMKESDA")
+        case = desk.open_case(session, "JAMKESDA", applicant_for(svc))
+        slip = desk.decide(session, case.id).document  # nothing ticked: tidak lengkap
+        assert slip is not None and "Mohon maaf, berkas Siti Aminah belum lengkap." in text_of(slip.path)
+
+        case = lengkap(desk, session, "ALAT-BANTU")
+        receipt = desk.print_product(session, case.id, "tanda_terima")
+        text = text_of(receipt.path)
+        assert "BUKTI PENERIMAAN BERKAS" in text and "Hasil layanan diambil dengan menunjukkan bukti ini." in text
+
+        refused = desk.open_case(session, "REK-PUB", applicant_for(desk.catalog.get("REK-PUB"),
+                                                                      org_name="Yayasan Ditolak"))
+        desk.refuse_case(session, refused.id, "Kegiatan pengumpulan tidak untuk kepentingan sosial")
+        notice = text_of(desk.print_notice(session, refused.id).path)
+        assert "Keberatan dapat disampaikan melalui" in notice and "dalam 14 hari." in notice
+        assert "Kegiatan pengumpulan tidak untuk kepentingan sosial" in notice
+        assert "Pemberitahuan atas Permohonan" in notice
+    finally:
+        desk.close()

@@ -102,8 +102,15 @@ async def test_letter_prints_as_konsep_until_its_step_is_done_then_numbered(make
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
         await open_by_nik(pilot)
-        assert ("d", "Dokumen") in footer_items(app)
-        assert "d Dokumen" in screen_lines(app)[-1]
+        assert app.screen.case.status == "diproses"
+        items = footer_items(app)
+        for wanted in (("s", "Selesaikan"), ("d", "Dokumen"), ("esc", "Kembali")):
+            assert wanted in items
+        bottom = screen_lines(app)[-1].rstrip()
+        # every key the footer offers reads whole on the bottom line at 80 columns
+        for key, description in items:
+            assert f"{key} {description}" in bottom, f"{key} {description!r} not whole in {bottom!r}"
+        assert re.search("(" + "|".join(re.escape(f"{k} {d}") for k, d in items) + r")$", bottom), bottom
 
         # the list: the rekomendasi only as KONSEP (and why), the disposisi can be issued now
         await documents_list(pilot)
@@ -161,28 +168,7 @@ async def test_letter_prints_as_konsep_until_its_step_is_done_then_numbered(make
         assert isinstance(app.screen, CaseScreen)
 
 
-async def test_escape_closes_the_list_and_prints_nothing(make_app, live_desk_service, config):
-    desk = live_desk_service
-    case_id = lengkap_case(desk)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await open_by_nik(pilot)
-        before = notifications(app)
-        files = sorted(Path(config.output_dir).rglob("*.pdf")) if Path(config.output_dir).exists() else []
-        await documents_list(pilot)
-        await pilot.press("down")  # a highlighted document is not chosen by leaving
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, CaseScreen)
-        assert notifications(app) == before
-        assert stored(desk, case_id).documents == ()
-        after = sorted(Path(config.output_dir).rglob("*.pdf")) if Path(config.output_dir).exists() else []
-        assert after == files
-        assert "belum ada" in shown(app.screen.query_one("#case-docs-text", PlainStatic))
-
-
-async def test_markup_in_the_organisation_name_is_shown_literally(make_app, live_desk_service):
+async def test_markup_in_the_name_is_literal_and_escape_prints_nothing(make_app, live_desk_service, config):
     desk = live_desk_service
     case_id = lengkap_case(desk, org_name=MARKUP_ORG)
     app = make_app()
@@ -191,6 +177,20 @@ async def test_markup_in_the_organisation_name_is_shown_literally(make_app, live
         await open_by_nik(pilot)
         assert MARKUP_ORG in shown(app.screen.query_one("#case-header", PlainStatic))
         assert any(MARKUP_ORG in line for line in screen_lines(app))
+
+        # Escape closes the list and prints nothing, even with another document highlighted
+        before = notifications(app)
+        files = sorted(Path(config.output_dir).rglob("*.pdf")) if Path(config.output_dir).exists() else []
+        await documents_list(pilot)
+        await pilot.press("down")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert notifications(app) == before
+        assert stored(desk, case_id).documents == ()
+        after = sorted(Path(config.output_dir).rglob("*.pdf")) if Path(config.output_dir).exists() else []
+        assert after == files
+        assert "belum ada" in shown(app.screen.query_one("#case-docs-text", PlainStatic))
 
         for digit, kind in (("1", "rekomendasi"), ("2", "disposisi")):
             await documents_list(pilot)
@@ -204,20 +204,3 @@ async def test_markup_in_the_organisation_name_is_shown_literally(make_app, live
             assert MARKUP_ORG in " ".join(pdf_text(document.path).split())
         assert MARKUP_ORG in shown(app.screen.query_one("#case-header", PlainStatic))
         assert any(MARKUP_ORG in line for line in screen_lines(app))
-
-
-async def test_case_footer_keys_are_whole_at_80x24(make_app, live_desk_service):
-    lengkap_case(live_desk_service)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await open_by_nik(pilot)
-        assert app.screen.case.status == "diproses"
-        items = footer_items(app)
-        for wanted in (("s", "Selesaikan"), ("d", "Dokumen"), ("esc", "Kembali")):
-            assert wanted in items
-        bottom = screen_lines(app)[-1].rstrip()
-        # every key the footer offers reads whole on the bottom line, and the line ends on one
-        for key, description in items:
-            assert f"{key} {description}" in bottom, f"{key} {description!r} not whole in {bottom!r}"
-        assert re.search("(" + "|".join(re.escape(f"{k} {d}") for k, d in items) + r")$", bottom), bottom
