@@ -36,19 +36,22 @@ async def login(pilot: Pilot, password: str = "petugas123", *, expect_queue: boo
     """
     await settle(pilot)
     assert isinstance(pilot.app.screen, LoginScreen)
-    await pilot.press(*"petugas", "enter", *password, "enter")
+    await burst(pilot, [*"petugas", "enter", *password, "enter"])  # typed ahead, as over SSH
     await settle(pilot)
     if expect_queue:
         assert isinstance(pilot.app.screen, QueueScreen)
 
 
 async def type_into(pilot: Pilot, selector: str, text: str) -> None:
-    """Focus an input, clear it and type."""
+    """Focus an input, clear it and type: every character a key event, as a fast typist's arrive
+    (queued together; pilot.press would wait for the screen after each one, seconds per field)."""
     widget = pilot.app.screen.query_one(selector, Input)
     widget.focus()
     widget.value = ""
     await pilot.pause()
-    await pilot.press(*text)
+    for character in text:
+        pilot.app.post_message(events.Key(character, character))
+    await settle(pilot)
 
 
 async def burst(pilot: Pilot, keys: str | list[str]) -> None:
