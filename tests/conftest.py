@@ -107,3 +107,34 @@ def make_app(live_desk_service):
 def session(desk_service):
     """A petugas logged in at loket 1."""
     return desk_service.login("petugas", "petugas123", 1)
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: at least 4 workers. Many tests wait (a Pilot test for the screen, the
+    concurrency tests for their processes), so on a 2-core machine 4 workers finish the suite
+    sooner than 2; a bigger machine uses all its cores."""
+    import os
+
+    return max(4, os.cpu_count() or 1)
+
+
+_HASHES: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _hash_each_password_once(monkeypatch):
+    """Every test signs the demo staff up again: hash each password once per test process (a
+    real salted PBKDF2 hash, reused) instead of 120,000 rounds per account per test. Sign-in
+    still verifies with the full rounds; tests of hashing itself call staff.hash_password."""
+    from models import staff
+
+    real = staff.hash_password
+
+    def once(password: str, *, salt: str | None = None) -> str:
+        if salt is not None:
+            return real(password, salt=salt)
+        if password not in _HASHES:
+            _HASHES[password] = real(password)
+        return _HASHES[password]
+
+    monkeypatch.setattr(staff, "hash_password", once)

@@ -282,17 +282,16 @@ async def test_database_down_shows_a_message_and_recovers(live_desk_service, mon
 
 
 async def test_a_half_done_choice_is_dropped_after_the_idle_time(live_desk_service):
-    app = kiosk(live_desk_service, idle_seconds=1.5)
+    app = kiosk(live_desk_service, idle_seconds=3)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.press("1")
         await until_screen(pilot, PriorityScreen)
-        await pilot.pause(0.5)
-        await pilot.press("plus")  # a key counts as presence
-        await pilot.pause(0.7)
-        assert isinstance(app.screen, PriorityScreen)
-        await pilot.pause(1.3)
-        assert isinstance(app.screen, ServicesScreen)
+        await pilot.pause(1.5)
+        await pilot.press("plus")  # a key counts as presence: 3 s from here, not from the choice
+        await pilot.pause(2.0)
+        assert isinstance(app.screen, PriorityScreen)  # 3.5 s after the choice, 2 s after the key
+        await until_screen(pilot, ServicesScreen)  # dropped once the key is 3 s old
 
 
 def test_the_kiosk_does_not_start_without_a_key(tmp_path, db_url):
