@@ -109,15 +109,6 @@ def session(desk_service):
     return desk_service.login("petugas", "petugas123", 1)
 
 
-def pytest_xdist_auto_num_workers(config) -> int:
-    """``-n auto``: at least 4 workers. Many tests wait (a Pilot test for the screen, the
-    concurrency tests for their processes), so on a 2-core machine 4 workers finish the suite
-    sooner than 2; a bigger machine uses all its cores."""
-    import os
-
-    return max(4, os.cpu_count() or 1)
-
-
 _HASHES: dict[str, str] = {}
 
 
