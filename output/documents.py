@@ -27,6 +27,7 @@ from output.letterparts import (
     draw_verification,
     signature_after,
     signature_heading,
+    titled_document,
 )
 
 # (the helpers marked F401 keep their old private names here for callers of this module)
@@ -381,17 +382,7 @@ def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number:
     Returns:
         The path written.
     """
-    pdf = DeskPDF(footer_text=document_footer(number, draft), title=title or "Surat Keterangan",
-                  format=paper(kop.kertas), watermark=DRAFT_MARK if draft else "")
-    pdf.add_page()
-    _draw_mark(pdf, DRAFT_MARK if draft else mark)
-    _draw_kop(pdf, kop)
-    pdf.heading(title or "SURAT KETERANGAN", size=12.5, underline=True, gap_after=0.5)
-    pdf.set_font(FONT, "", 11)
-    pdf.set_x(pdf.l_margin)
-    pdf.cell(pdf.content_width, 5.5, f"Nomor: {clean_line(number)}", align=Align.C,
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(5)
+    pdf = titled_document(kop, title=title or "SURAT KETERANGAN", number=number, draft=draft, mark=mark)
     for block in blocks:
         if isinstance(block, str):
             pdf.paragraph(block)

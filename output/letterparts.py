@@ -17,7 +17,7 @@ from datetime import date as date_type
 import segno
 from fpdf.enums import Align, XPos, YPos
 
-from output.pdf import FONT, DeskPDF, clean, clean_line
+from output.pdf import FONT, DeskPDF, clean, clean_line, paper
 from output.words import format_tanggal
 
 __all__ = [
@@ -335,3 +335,22 @@ def verification_target(kop: Kop, value: str) -> tuple[str, str, str]:
         return value, value, ""
     base = (site if "://" in site else f"https://{site}") + VERIFICATION_PATH
     return value, base + VERIFICATION_QUERY + value, base
+
+
+def titled_document(kop: Kop, *, title: str, number: str, draft: bool, mark: str) -> DeskPDF:
+    """Open a document drawn under a centred, underlined title with "Nomor: ..." under it (surat
+    keterangan, berita acara): its first page with the mark (SALINAN, KONSEP), the kop and
+    the title; a KONSEP carries its watermark on every page. ``number`` "" prints no Nomor line."""
+    pdf = DeskPDF(footer_text=document_footer(number, draft), title=title.title(),
+                  format=paper(kop.kertas), watermark=DRAFT_MARK if draft else "")
+    pdf.add_page()
+    draw_mark(pdf, DRAFT_MARK if draft else mark)
+    draw_kop(pdf, kop)
+    pdf.heading(title, size=12.5, underline=True, gap_after=0.5)
+    if clean_line(number):
+        pdf.set_font(FONT, "", 11)
+        pdf.set_x(pdf.l_margin)
+        pdf.cell(pdf.content_width, 5.5, f"Nomor: {clean_line(number)}", align=Align.C,
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(5)
+    return pdf

@@ -21,13 +21,13 @@ from output.letterparts import (
     QR_SIZE,
     Kop,
     Signatory,
-    document_footer,
     draw_kop,
     draw_mark,
     draw_verification,
     place_date,
     signature_after,
     signature_heading,
+    titled_document,
 )
 from output.pdf import FONT, DeskPDF, clean, clean_line, paper, write_pdf
 from output.words import tanggal_terbilang
@@ -174,18 +174,7 @@ def render_berita_acara(path: PathLike, *, kop: Kop, title: str, number: str, da
     Returns:
         The path written.
     """
-    pdf = DeskPDF(footer_text=document_footer(number, draft), title=title or "Berita Acara",
-                  format=paper(kop.kertas), watermark=DRAFT_MARK if draft else "")
-    pdf.add_page()
-    draw_mark(pdf, DRAFT_MARK if draft else mark)
-    draw_kop(pdf, kop)
-    pdf.heading(title or "BERITA ACARA", size=12.5, underline=True, gap_after=0.5)
-    if clean_line(number):
-        pdf.set_font(FONT, "", 11)
-        pdf.set_x(pdf.l_margin)
-        pdf.cell(pdf.content_width, 5.5, f"Nomor: {clean_line(number)}", align=Align.C,
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(5)
+    pdf = titled_document(kop, title=title or "BERITA ACARA", number=number, draft=draft, mark=mark)
     opening = [f"Pada hari ini {tanggal_terbilang(date)}"]
     if clean_line(place):
         opening.append(f"bertempat di {clean_line(place)}")
