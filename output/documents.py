@@ -330,15 +330,8 @@ def render_letter(path: PathLike, *, kop: Kop, signatory: Signatory, number: str
     pdf.paragraph(closing, gap_after=6)
 
     # signature on the right half, verification QR on the left beside it
-    code = "" if draft else clean_line(verification_code)
-    pdf.ensure_space(QR_SIZE + 2)
-    pdf.signature_block(heading, signatory.nama, after,
-                        x=pdf.l_margin + half, w=half, space=20)
-    end_y = pdf.get_y()
-    if code:
-        _draw_verification(pdf, kop, code, x=pdf.l_margin, w=half - 4,
-                           bottom=max(end_y, pdf.t_margin + QR_SIZE))
-        pdf.set_y(end_y)
+    _sign_beside_qr(pdf, kop, heading, signatory.nama, after, "" if draft else verification_code,
+                    reserve=QR_SIZE + 2)
 
     # tembusan at the bottom-left, kept together when it fits on a page
     if items:
@@ -390,16 +383,21 @@ def render_keterangan(path: PathLike, *, kop: Kop, signatory: Signatory, number:
             pdf.field_rows(list(block), x=pdf.l_margin + 10, label_w=45)
     pdf.paragraph(closing, gap_after=6)
 
+    _sign_beside_qr(pdf, kop, [_place_date(kop, date), *signature_heading(signatory)], signatory.nama,
+                    signature_after(signatory), "" if draft else verification_code, reserve=QR_SIZE + 8)
+    return write_pdf(pdf, path)
+
+
+def _sign_beside_qr(pdf: DeskPDF, kop: Kop, before: list[str], name: str, after: list[str], code: str, *,
+                    reserve: float) -> None:
+    """The signature block on the right half and, when there is a code, the verification QR
+    on the left beside it, bottoms aligned."""
     half = pdf.content_width / 2
-    code = "" if draft else clean_line(verification_code)
-    pdf.ensure_space(QR_SIZE + 8)
-    pdf.signature_block([_place_date(kop, date), *signature_heading(signatory)], signatory.nama,
-                        signature_after(signatory),
-                        x=pdf.l_margin + half, w=half, space=20)
+    pdf.ensure_space(reserve)
+    pdf.signature_block(before, name, after, x=pdf.l_margin + half, w=half, space=20)
     end_y = pdf.get_y()
-    if code:
-        _draw_verification(pdf, kop, code, x=pdf.l_margin, w=half - 4,
+    if clean_line(code):
+        _draw_verification(pdf, kop, clean_line(code), x=pdf.l_margin, w=half - 4,
                            bottom=max(end_y, pdf.t_margin + QR_SIZE))
         pdf.set_y(end_y)
-    return write_pdf(pdf, path)
 
