@@ -13,7 +13,7 @@ import dataclasses
 import json
 from typing import Any
 
-from models import documents, events, numbering, queue, steps, worktime
+from models import documents, events, numbering, queue, steps
 from models.dto import CaseDetail, DecisionResult, DeskError, ItemSaved, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
@@ -160,8 +160,7 @@ def decide(ctx: Context, session: SessionInfo, case_id: int, reason: str = "") -
             register_no = ctx.settings.register_pattern.format(kode=svc.code, tahun=year, nomor=seq)
             due = None
             if svc.jangka_waktu is not None:
-                due = worktime.due_at(tx.local_now, svc.jangka_waktu, ctx.settings.timezone,
-                                      cuti_bersama_libur=ctx.settings.cuti_bersama_libur)
+                due = ctx.calendar.due(tx.local_now, svc.jangka_waktu)
             runs = steps.after_verification(ctx, tx, record, svc)
             following = [r for r in runs if r["ended_at"] is None]
             changes.update(register_no=register_no, register_seq=seq, status="diproses", complete_at=tx.now,

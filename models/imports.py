@@ -27,7 +27,7 @@ from forms.importrows import (
     starts_from_data,
 )
 from forms.validators import name_key
-from models import events, steps, worktime
+from models import events, steps
 from models.dto import DeskError, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission, require
@@ -230,8 +230,7 @@ def _write(ctx: Context, tx: Tx, svc, service_id: int, good: list[Beneficiary], 
     first_seq = _allocate_block(f"register:{ctx.office_id}", str(year), len(good))
     due = None
     if svc.jangka_waktu is not None:
-        due = worktime.due_at(tx.local_now, svc.jangka_waktu, ctx.settings.timezone,
-                              cuti_bersama_libur=ctx.settings.cuti_bersama_libur)
+        due = ctx.calendar.due(tx.local_now, svc.jangka_waktu)
     # the step runs are the same for every case (the first step starts now): made once
     template = CaseRecord(row=Case(id=0, office=ctx.office_id, service=service_id, created_at=tx.now,
                                    verify_started_at=None, verify_seconds=0),

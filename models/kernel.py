@@ -36,7 +36,9 @@ from peewee import Database, InterfaceError, OperationalError
 
 from forms.catalog import Catalog
 from forms.catalog import Service as CatalogService
+from models import worktime
 from models.audit import mask_niks
+from models.clocktables import OfficeClosure
 from models.db import is_postgres
 from models.dto import DeskError, SessionInfo
 from models.permissions import Permission, require
@@ -49,6 +51,9 @@ T = TypeVar("T")
 
 #: How long a write keeps retrying a transaction that cannot start (seconds).
 RETRY_FOR = 60.0
+
+#: Seconds a desk keeps the office's closures before reading them again.
+CALENDAR_TTL = 60.0
 
 #: Statements that are transaction control, not work (not counted by the statement meter).
 _CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA", "SET ")
@@ -86,6 +91,8 @@ class Context:
         self.service_codes: dict[int, str] = {}
         #: SQLite: whether the name search index (FTS5) exists (None: not looked yet)
         self.fts: bool | None = None
+        self._calendar: worktime.WorkCalendar | None = None
+        self._calendar_read = 0.0
         self._statement_total = 0
         self._meter_lock = threading.Lock()
         db.query_hooks.append(self._count_statement)
@@ -155,6 +162,31 @@ class Context:
     def today(self) -> dt.date:
         """Today in the office's time zone."""
         return self.now().date()
+
+    @property
+    def calendar(self) -> worktime.WorkCalendar:
+        """The office's working calendar: its hours and holidays, and the closures it entered
+        (read from the database at most every CALENDAR_TTL seconds, see refresh_calendar)."""
+        if self._calendar is None:
+            self.refresh_calendar(force=True)
+        assert self._calendar is not None
+        return self._calendar
+
+    def refresh_calendar(self, *, force: bool = False) -> None:
+        """Read the office's closures again when CALENDAR_TTL passed since the last read (or
+        when ``force``): a closure another desk entered counts here within a minute."""
+        if not force and self._calendar is not None and time.monotonic() - self._calendar_read < CALENDAR_TTL:
+            return
+        closures: list[dt.date] = []
+        if self._office_id is not None:
+            with self.connection():
+                closures = [row[0] for row in OfficeClosure.select(OfficeClosure.day)
+                            .where(OfficeClosure.office_id == self._office_id).tuples()]
+        closures = [dt.date.fromisoformat(d) if isinstance(d, str) else d for d in closures]
+        self._calendar = worktime.WorkCalendar(self.settings.timezone, self.settings.calendar,
+                                               cuti_bersama_libur=self.settings.cuti_bersama_libur,
+                                               closures=closures)
+        self._calendar_read = time.monotonic()
 
     # -- connections and transactions ---------------------------------------------------------
 

@@ -5,6 +5,7 @@ Loaded by desk.config from the configuration file; these defaults describe the d
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 #: Priority groups of the queue (UU 8/2016, UU 13/1998 and the Standar Pelayanan's "sarana
@@ -50,6 +51,39 @@ class QueueSettings:
     kiosk_key: str = ""
     open_minutes: int = 30
     board_recent: int = 6
+
+
+#: Office hours per weekday (0 = Monday) as (weekday, open, close) in minutes after midnight:
+#: Mon-Thu 07.30-16.00, Fri 07.30-16.30 (Perpres 21/2023: 37.5 hours a week from 07.30).
+DEFAULT_HOURS: tuple[tuple[int, int, int], ...] = (
+    (0, 450, 960), (1, 450, 960), (2, 450, 960), (3, 450, 960), (4, 450, 990),
+)
+#: During Ramadan (32.5 hours a week from 08.00): Mon-Thu 08.00-15.00, Fri 08.00-15.30.
+RAMADAN_HOURS: tuple[tuple[int, int, int], ...] = (
+    (0, 480, 900), (1, 480, 900), (2, 480, 900), (3, 480, 900), (4, 480, 930),
+)
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """The office's working calendar (``[kalender]`` in desk.toml).
+
+    Attributes:
+        hours: Office hours per weekday, (weekday, open, close) in minutes after midnight; a
+            weekday not listed is a day off.
+        ramadan: Whether the Ramadan schedule applies during Ramadan.
+        ramadan_hours: The Ramadan schedule (same shape as ``hours``).
+        ramadan_periods: The office's own Ramadan dates (first, last day); empty = the 30 days
+            before Idul Fitri from the holiday calendar.
+        warn_share: A running step's timer turns to the warning colour at this share of its
+            mutu baku (0.8 = 80%), and the step is listed as "segera jatuh tempo".
+    """
+
+    hours: tuple[tuple[int, int, int], ...] = DEFAULT_HOURS
+    ramadan: bool = False
+    ramadan_hours: tuple[tuple[int, int, int], ...] = RAMADAN_HOURS
+    ramadan_periods: tuple[tuple[dt.date, dt.date], ...] = ()
+    warn_share: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -114,6 +148,7 @@ class OfficeSettings:
             (``escpos:net:HOST[:PORT]``, ``escpos:usb:VID:PID``, ``escpos:serial:DEV``,
             ``escpos:file:/dev/usb/lp0``) or a command (``lp -d tiket``). Empty: print_command.
         queue: The queue's lines, priority rule and board (``[antrean]``).
+        calendar: Working days and hours, the Ramadan schedule, the warning share (``[kalender]``).
     """
 
     code: str = "DINSOS-KKR"
@@ -151,6 +186,7 @@ class OfficeSettings:
     ticket_width: int = 80
     ticket_printer: str = ""
     queue: QueueSettings = field(default_factory=QueueSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
 
 
 def tz_label(zone: str) -> str:

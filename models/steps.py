@@ -25,8 +25,10 @@ from models.tables import Case, StepRun
 
 
 def prepare(ctx: Context) -> None:
-    """Load the holiday calendar for this year and the next (outside any transaction)."""
+    """Load the holiday calendar for this year and the next, and the office's closures when a
+    minute has passed since they were read (outside any transaction)."""
     worktime.warm(ctx.today().year, cuti_bersama_libur=ctx.settings.cuti_bersama_libur)
+    ctx.refresh_calendar()
 
 
 #: Most characters of a reason an officer types (going back, refusing, reopening).
@@ -52,8 +54,8 @@ def run_row(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogService, step_
     step = svc.step(step_no)
     due = None
     if step.waktu is not None:
-        due = worktime.due_at(started, step.waktu, ctx.settings.timezone,
-                              cuti_bersama_libur=ctx.settings.cuti_bersama_libur)
+        # a run timed over several sittings is due as if its sittings ran back to back
+        due = ctx.calendar.due(started + dt.timedelta(seconds=paused_seconds), step.waktu)
     name = tx.session.full_name if tx.session else ""
     round_no = next_round(record, step_no)
     record.runs.append({"step_no": step_no, "started_by": name, "ended_by": name if ended else "",

@@ -396,3 +396,4 @@ class InstallationSecret(BaseModel):
 #: Every table, in dependency order.
 ALL_TABLES = [Office, Counter, Staff, Service, Sequence, Ticket, Applicant, Case, ChecklistAnswer, StepRun,
               Document, AuditLog, Event, CasePerson, CaseOrganisation, InstallationSecret]
+# (models.clocktables: OfficeClosure and StepStat, migration 0013)
