@@ -29,8 +29,6 @@ from models import (
     outcomes,
     queue,
     queueboard,
-    queuestats,
-    reports,
     search,
     staff,
     steps,
@@ -52,13 +50,14 @@ from models.dto import (
     VerifiedLetter,
 )
 from models.kernel import Context
-from models.officedto import OfficeInfo, StaffFigures, StepFigures
+from models.deskreports import ReportsMixin
+from models.officedto import OfficeInfo
 from models.permissions import machine_session
-from models.queuedto import BoardState, QueueLineInfo, QueueStats
+from models.queuedto import BoardState, QueueLineInfo
 from models.settings import OfficeSettings
 
 
-class DeskService:
+class DeskService(ReportsMixin):
     """The desk's domain services over one database, one catalog and one office.
 
     Args:
@@ -205,10 +204,6 @@ class DeskService:
         """What the waiting-room board shows now."""
         return queueboard.board_state(self.ctx, session)
 
-    def queue_stats(self, session: SessionInfo, since: dt.date, until: dt.date) -> QueueStats:
-        """Queue statistics of a period (per line, loket, hour of day)."""
-        return queuestats.queue_stats(self.ctx, session, since, until)
-
     def call_next(self, session: SessionInfo) -> TicketInfo | None:
         """Call the next waiting ticket to the session's loket (None when nobody waits)."""
         return queue.call_next(self.ctx, session)
@@ -327,19 +322,7 @@ class DeskService:
         """Check a letter's PDF against what the office registered (None: tidak dikenal)."""
         return verification.verify_file(self.ctx, session, path)
 
-    # -- reports ----------------------------------------------------------------------------------
-
-    def counts(self, session: SessionInfo) -> dict[str, int]:
-        """Row counts of the office."""
-        return reports.counts(self.ctx, session)
-
-    def staff_figures(self, session: SessionInfo, since: dt.date, until: dt.date) -> list[StaffFigures]:
-        """What each staff member did in a period (supervisors)."""
-        return reports.staff_figures(self.ctx, session, since, until)
-
-    def step_figures(self, session: SessionInfo, since: dt.date, until: dt.date) -> list[StepFigures]:
-        """Step timing per service and step in a period."""
-        return reports.step_figures(self.ctx, session, since, until)
+    # -- reports: models.deskreports.ReportsMixin (counts, figures, dashboard, deadlines) ---------
 
     def close(self) -> None:
         """Close every pooled connection (end of the process or of a test)."""

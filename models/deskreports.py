@@ -1,0 +1,69 @@
+"""The facade's read side for supervisors: counts, figures per staff member and per step, queue
+statistics, the dashboard, the lists of steps due soon and overdue, and rebuilding the step
+summaries. A mixin of :class:`models.desk.DeskService` (which holds ``self.ctx``); every method
+only delegates to a capability module, session first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from models import queuestats, reports
+from models.dashdto import Dashboard, DeadlineList, OfficeChoice
+from models.dto import SessionInfo
+from models.kernel import Context
+from models.officedto import StaffFigures, StepFigures
+from models.queuedto import QueueStats
+
+
+class ReportsMixin:
+    """Reports, the dashboard and the deadline lists (``self.ctx`` is the desk's Context)."""
+
+    ctx: Context
+
+    def counts(self, session: SessionInfo) -> dict[str, int]:
+        """Row counts of the office."""
+        return reports.counts(self.ctx, session)
+
+    def staff_figures(self, session: SessionInfo, since: dt.date, until: dt.date) -> list[StaffFigures]:
+        """What each staff member did in a period (supervisors)."""
+        return reports.staff_figures(self.ctx, session, since, until)
+
+    def step_figures(self, session: SessionInfo, since: dt.date, until: dt.date) -> list[StepFigures]:
+        """Step timing per service and step in a period."""
+        return reports.step_figures(self.ctx, session, since, until)
+
+    def queue_stats(self, session: SessionInfo, since: dt.date, until: dt.date) -> QueueStats:
+        """Queue statistics of a period (per line, loket, hour of day)."""
+        return queuestats.queue_stats(self.ctx, session, since, until)
+
+    def dashboard(self, session: SessionInfo, since: dt.date, until: dt.date,
+                  office_id: int | None = None) -> Dashboard:
+        """The supervisors' dashboard of an office (default: the session's) for the office-local
+        days [since, until]: step timing per service and step, per day, the queue now, staff."""
+        from models import dashboard
+
+        return dashboard.dashboard(self.ctx, session, since, until, office_id)
+
+    def offices(self, session: SessionInfo) -> list[OfficeChoice]:
+        """The offices on this database a supervisor may choose for the dashboard."""
+        from models import dashboard
+
+        return dashboard.offices(self.ctx, session)
+
+    def deadlines(self, session: SessionInfo, role: str = "", bidang: str = "") -> DeadlineList:
+        """Running steps and cases near (segera jatuh tempo) or past (terlambat) their due time,
+        most urgent first; ``role`` filters by the step's pelaksana, ``bidang`` by the service's."""
+        from models import deadlines
+
+        return deadlines.deadlines(self.ctx, session, role, bidang)
+
+    def rebuild_stats(self, session: SessionInfo) -> int:
+        """Recompute the office's step-timing summaries from its step runs and cases.
+
+        Returns:
+            Number of ended step runs and finished cases counted.
+        """
+        from models import stepstats
+
+        return stepstats.rebuild(self.ctx, session)
