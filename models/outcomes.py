@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from models import events, queue, steps, worktime
+from models import events, queue, steps
 from models.dto import CaseDetail, DeskError, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
@@ -54,8 +54,8 @@ def resume_case(ctx: Context, session: SessionInfo, case_id: int) -> CaseDetail:
             # what was left of the jangka waktu when it stopped runs from now (office hours
             # for working units, the calendar for the others: models.worktime)
             cal = ctx.calendar
-            clock = cal.clock(ctx.local(row.complete_at or row.created_at), svc.jangka_waktu)
-            clock = worktime.Clock(clock.start, ctx.local(row.due_at), clock.amount, clock.working)
+            clock = cal.clock(ctx.local(row.complete_at or row.created_at), svc.jangka_waktu,
+                              due=ctx.local(row.due_at))
             changes["due_at"] = to_storage(cal.moved_by_pause(clock, paused_since, tx.local_now).due)
         Case.update(**changes).where(Case.id == row.id).execute()
         for key, value in changes.items():

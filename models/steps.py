@@ -55,7 +55,7 @@ def run_row(ctx: Context, tx: Tx, record: CaseRecord, svc: CatalogService, step_
     due = None
     if step.waktu is not None:
         # a run timed over several sittings is due as if its sittings ran back to back
-        due = ctx.calendar.due(started + dt.timedelta(seconds=paused_seconds), step.waktu)
+        due = ctx.calendar.run_clock(started, step.waktu, paused_seconds=paused_seconds, ended=ended).due
     name = tx.session.full_name if tx.session else ""
     round_no = next_round(record, step_no)
     record.runs.append({"step_no": step_no, "started_by": name, "ended_by": name if ended else "",
