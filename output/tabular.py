@@ -7,7 +7,9 @@
 - XLSX (openpyxl, write-only: tens of thousands of rows in little memory): a title row and the
   office's name above the bold header; text columns (NIK, register and letter numbers) are stored
   as TEXT with number format ``@`` so a 16-digit NIK keeps every digit; date columns are real
-  dates (``dd-mm-yyyy``); column widths fit the headers and data.
+  dates (``dd-mm-yyyy``); number columns hold real numbers (integers, or decimals shown with one
+  place); column widths fit the headers and data. :func:`write_workbook` puts several tables in
+  one file, a sheet each.
 
 Both are written to a temporary file next to the target first: a half-written export never
 replaces a good one. This module never imports textual, rich, peewee or models.
@@ -38,7 +40,8 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its header, ``"text"`` or ``"date"``, and an optional fixed width (characters)."""
+    """A column: its header, ``"text"``, ``"date"`` or ``"number"`` (int or float; in CSV written
+    with a dot as decimal mark), and an optional fixed width (characters)."""
 
     header: str
     kind: str = "text"
@@ -106,12 +109,29 @@ def _widths(doc: TableDoc, sample: int = 2000) -> list[float]:
 
 def write_xlsx(doc: TableDoc, path: str | Path) -> Path:
     """Write ``doc`` as XLSX to ``path``: title, office, bold header, typed cells."""
+    return write_workbook((doc,), path)
+
+
+def write_workbook(docs: Sequence[TableDoc], path: str | Path) -> Path:
+    """Write ``docs`` as one XLSX file, a sheet each (named by their ``sheet_name``), in order."""
     from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for doc in docs:
+        _append_sheet(workbook, doc)
+
+    def write(handle: Any) -> None:
+        workbook.save(handle)
+
+    return _atomic(Path(path), write)
+
+
+def _append_sheet(workbook: Any, doc: TableDoc) -> None:
+    """Add ``doc`` to a write-only workbook as a sheet: title, office, bold header, typed cells."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(doc.sheet_name[:31])
     for index, width in enumerate(_widths(doc), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -137,19 +157,25 @@ def write_xlsx(doc: TableDoc, path: str | Path) -> Path:
         cell._style = copy(as_date._style)
         return cell
 
+    def number_cell(value: int | float) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0" if isinstance(value, int) else "0.0"
+        return cell
+
+    def cell_of(kind: str, value: Any) -> WriteOnlyCell:
+        if kind == "date" and isinstance(value, dt.date):
+            return date_cell(value)
+        if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return number_cell(value)
+        return text_cell(value)
+
     bold = Font(bold=True)
     sheet.append([text_cell(doc.title, Font(bold=True, size=13))])
     sheet.append([text_cell(doc.office)])
     sheet.append([text_cell(c.header, bold) for c in doc.columns])
     kinds = [c.kind for c in doc.columns]
     for row in doc.rows:
-        sheet.append([date_cell(value) if kind == "date" and isinstance(value, dt.date) else text_cell(value)
-                      for kind, value in zip(kinds, row)])
-
-    def write(handle: Any) -> None:
-        workbook.save(handle)
-
-    return _atomic(Path(path), write)
+        sheet.append([cell_of(kind, value) for kind, value in zip(kinds, row)])
 
 
 def write_table(doc: TableDoc, path: str | Path, fmt: str) -> Path:
