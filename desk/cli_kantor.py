@@ -1,4 +1,5 @@
-"""``desk loket`` (the office's loket) and ``desk laporan`` (figures for supervisors).
+"""``desk loket`` (the office's loket) and ``desk laporan`` (figures for supervisors; ``desk laporan
+bangun-ulang`` recomputes the dashboard's step summaries).
 
 The command line runs on the server with the database's credentials: it acts as the ``sistem``
 principal, which holds every permission (see models.permissions).
@@ -139,6 +140,30 @@ def laporan_antrean(ctx: click.Context, dari: dt.datetime | None, sampai: dt.dat
                        f"{_short(r.wait_p90):>8}{_short(r.service_median):>7}{_short(r.service_p90):>8}")
         if not rows:
             click.echo("Belum ada tiket dalam periode ini.")
+
+
+@laporan.command("bangun-ulang")
+@help_option
+@click.pass_context
+def laporan_bangun_ulang(ctx: click.Context) -> None:
+    """Hitung ulang ringkasan waktu langkah untuk dasbor dari semua langkah dan berkas kantor.
+
+    Ringkasan biasanya diperbarui setiap kali langkah selesai; perintah ini diperlukan hanya
+    bila ringkasan diragukan (mis. setelah data dipulihkan dari cadangan). Desk lain yang
+    menyelesaikan langkah saat itu menunggu sampai penghitungan selesai.
+    """
+    import time
+
+    from models.dto import DeskError
+
+    service = service_of(ctx)
+    started = time.monotonic()
+    try:
+        counted = service.rebuild_stats(service.principal("sistem"))
+    except DeskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Ringkasan waktu langkah dihitung ulang: {counted} langkah dan berkas selesai "
+               f"({time.monotonic() - started:.1f} detik).")
 
 
 def _short(seconds: float | None) -> str:

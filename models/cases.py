@@ -13,7 +13,7 @@ import dataclasses
 import json
 from typing import Any
 
-from models import documents, events, numbering, queue, steps
+from models import documents, events, numbering, queue, stepstats, steps
 from models.dto import CaseDetail, DecisionResult, DeskError, ItemSaved, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
@@ -169,6 +169,12 @@ def decide(ctx: Context, session: SessionInfo, case_id: int, reason: str = "") -
                 changes.update(status="selesai", finished_at=tx.now)
             if runs:
                 StepRun.insert_many(runs).execute()
+            # the counter steps ended now (and the case, when it ended at the counter) are
+            # counted in the dashboard's summaries (one statement)
+            ended = [stepstats.run_of(ctx, r) for r in runs if r["ended_at"] is not None]
+            if not following:
+                ended.append(stepstats.ended_case(ctx, row.service_id, tx.now, tx.now, changes["due_at"], 0))
+            stepstats.record(ctx, tx, ended)
             for run in following:
                 tx.emit(events.STEP_STARTED, row.id, langkah=run["step_no"], layanan=svc.code)
             tx.audit("lengkap", "case", row.id, register=register_no,

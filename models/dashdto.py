@@ -133,6 +133,8 @@ class Dashboard:
     queue: QueueNow
     staff: tuple[StaffTiming, ...] | None
     warn_share: float = 0.8
+    #: The first day any step of the office ended (None: none yet), for "since the start".
+    first_day: dt.date | None = None
 
 
 @dataclass(frozen=True)

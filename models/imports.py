@@ -27,7 +27,7 @@ from forms.importrows import (
     starts_from_data,
 )
 from forms.validators import name_key
-from models import events, steps
+from models import events, stepstats, steps
 from models.dto import DeskError, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission, require
@@ -264,6 +264,12 @@ def _write(ctx: Context, tx: Tx, svc, service_id: int, good: list[Beneficiary], 
         step_rows = [{**run, "case": case_id} for case_id in case_ids for run in runs]
         for chunk in _chunks(step_rows):
             StepRun.insert_many(chunk).execute()
+    # the steps ended at intake (and the cases, when they ended there) count in the dashboard's
+    # summaries: the same for every case, so counted once, len(good) times
+    ended = [stepstats.run_of(ctx, r) for r in runs if r["ended_at"] is not None]
+    if not running:
+        ended.append(stepstats.ended_case(ctx, service_id, tx.now, tx.now, cases[0]["due_at"], 0))
+    stepstats.record(ctx, tx, ended, weight=len(good))
     tx.audit("impor", "service", service_id, layanan=svc.code, berkas=file_name, baris=len(good),
              register=f"{registers[0]} s.d. {registers[-1]}")
     tx.emit(events.CASES_IMPORTED, None, layanan=svc.code, jumlah=len(good),

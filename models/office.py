@@ -13,7 +13,7 @@ import re
 from peewee import IntegrityError
 
 from forms.catalog import Service as CatalogService
-from models import events
+from models import events, stepstats
 from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.officedto import OfficeInfo
@@ -49,6 +49,9 @@ def open_office(ctx: Context) -> None:
             _sync_services(ctx)
         with ctx.db.atomic():
             _fill_register_seq(ctx)
+        missing = stepstats.needs_rebuild(ctx)
+    if missing:  # a database from before the step summaries (migration 0013): counted once
+        stepstats.rebuild(ctx, None, only_if_empty=True)
 
 
 def register_regex(pattern: str) -> re.Pattern[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from models import events, queue, steps
+from models import events, queue, stepstats, steps
 from models.dto import CaseDetail, DeskError, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
@@ -122,6 +122,9 @@ def reopen_case(ctx: Context, session: SessionInfo, case_id: int, reason: str) -
             raise DeskError("Layanan berkas ini tidak ada lagi di katalog kantor.")
         before = row.status
         changes: dict[str, Any] = {"finished_at": None, "outcome": "", "updated_at": tx.now}
+        if before == "selesai" and row.complete_at is not None and row.finished_at is not None:
+            # the case was counted as done in the dashboard's summaries: no longer
+            stepstats.record(ctx, tx, [stepstats.case_of(ctx, row)], weight=-1)
         ended = sorted((r for r in record.runs if r["ended_at"] is not None),
                        key=lambda r: (r["ended_at"], r["step_no"]))
         if row.register_no and ended:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from forms.catalog import Service as CatalogService
-from models import events, worktime
+from models import events, stepstats, worktime
 from models.dto import CaseDetail, DeskError, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
@@ -201,6 +201,12 @@ def finish_step(ctx: Context, session: SessionInfo, case_id: int, outcome: bool 
         Case.update(**changes).where(Case.id == row.id).execute()
         for key, value in changes.items():
             setattr(row, key, value)
+        # the dashboard's summaries count the run (and the case, when it ends as selesai) now
+        ended = [stepstats.ended_run(ctx, row.service_id, run["step_no"], run["started_at"], tx.local_now,
+                                     run["due_at"], run.get("paused_seconds"), tx.staff_id)]
+        if action == "selesai" and row.complete_at is not None:
+            ended.append(stepstats.case_of(ctx, row))
+        stepstats.record(ctx, tx, ended)
         detail: dict[str, Any] = {"langkah": run["step_no"], "tindakan": action}
         if decision is not None:
             detail["keputusan"] = decision.yes if outcome else decision.no
