@@ -7,6 +7,7 @@ once the app is mounted, then the login screen is shown.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -54,14 +55,22 @@ class DeskApp(App[None]):
     ]
     """F1 opens the help of the current screen; Ctrl+Q asks to quit."""
 
-    def __init__(self, desk: DeskService) -> None:
+    def __init__(self, desk: DeskService, mode: str = "loket", *, periode: str = "bulan",
+                 since: dt.date | None = None, until: dt.date | None = None) -> None:
         """Create the app around a (not yet opened) facade.
 
         Args:
             desk: The domain facade; opened on mount in a worker.
+            mode: "loket" (the queue after sign-in; supervisors on the due/overdue list) or
+                "dasbor" (the dashboard after sign-in, supervisors only).
+            periode: The dashboard's first period in "dasbor" mode (screens.dashparts.PERIODS).
+            since: First day of a typed period instead (with ``until``, or up to today).
+            until: Last day of a typed period.
         """
         super().__init__()
         self.desk = desk
+        self.mode = mode
+        self._dashboard_period = (periode, since, until)
         self.session: SessionInfo | None = None
         self.office_name: str = ""
         self.counters: list[CounterInfo] = []
@@ -157,16 +166,46 @@ class DeskApp(App[None]):
     # -- session --------------------------------------------------------------------------------
 
     def logged_in(self, session: SessionInfo) -> None:
-        """Remember the session and show the queue.
+        """Remember the session and show the queue; a supervisor (a role allowed figures per
+        staff member) lands on the list of late and due steps above it. In "dasbor" mode:
+        the dashboard, for those roles only.
 
         Args:
             session: The new session.
         """
+        from models.permissions import Permission, allowed
         from screens.queue import QueueScreen
 
         self.session = session
         self.sub_title = self.session_line()
+        supervisor = allowed(session, Permission.REPORT_STAFF)
+        if self.mode == "dasbor":
+            if not supervisor:
+                self._refuse_dashboard(session)
+                return
+            periode, since, until = self._dashboard_period
+            self.switch_screen(self.dashboard_screen(periode, since, until))
+            return
         self.switch_screen(QueueScreen())
+        if supervisor:
+            self.push_screen(self.deadlines_screen())
+
+    def _refuse_dashboard(self, session: SessionInfo) -> None:
+        """``desk dasbor`` signed in a role without the dashboard: say so, sign out again."""
+        from models.permissions import ROLE_LABELS
+
+        self.run_worker(partial(self.desk.logout, session), thread=True, exit_on_error=False,
+                        group="logout", description="Mencatat keluar akun")
+        self.session = None
+        self.sub_title = self.office_name
+        self.switch_screen(LoginScreen(self.counters, self.office_name))
+        role = ROLE_LABELS.get(session.role, session.role)
+        self.push_screen(MessageDialog(
+            "Dasbor hanya untuk pimpinan",
+            f"Dasbor kinerja layanan hanya untuk supervisor, kepala bidang, kepala dinas dan "
+            f"admin. Akun {session.full_name} berperan {role}: bekerjalah di aplikasi loket "
+            "(jalankan desk tanpa perintah). Angka kantor juga ada di sana: j di layar antrean "
+            "membuka pemantauan berkas, lalu d dasbornya."))
 
     def logout(self) -> None:
         """Sign the staff member out and show the login screen (for the next one)."""
@@ -252,6 +291,44 @@ class DeskApp(App[None]):
         from screens.search import SearchScreen
 
         return SearchScreen()
+
+    def deadlines_screen(self) -> Screen[Any]:
+        """Pemantauan berkas: the steps overdue and due soon."""
+        from screens.deadlines import DeadlinesScreen
+
+        return DeadlinesScreen()
+
+    def dashboard_screen(self, periode: str = "bulan", since: Any = None,
+                         until: Any = None) -> Screen[Any]:
+        """The dashboard, for a named period or the days ``since`` to ``until``."""
+        from screens.dashboard import DashboardScreen
+
+        return DashboardScreen(periode, since, until)
+
+    def show_deadlines(self) -> None:
+        """Open the due/overdue list, or go back to it when it is right underneath."""
+        from screens.deadlines import DeadlinesScreen
+
+        self._show_or_back(DeadlinesScreen, self.deadlines_screen)
+
+    def show_dashboard(self) -> None:
+        """Open the dashboard, or go back to it when it is right underneath."""
+        from screens.dashboard import DashboardScreen
+
+        self._show_or_back(DashboardScreen, self.dashboard_screen)
+
+    def _show_or_back(self, kind: type, factory: Any) -> None:
+        """Pop to a screen of ``kind`` right under the current one, else push a new one (the
+        dashboard and the list open each other without piling up)."""
+        stack = self.screen_stack
+        if len(stack) > 2 and isinstance(stack[-2], kind):
+            self.pop_screen()
+        else:
+            self.push_screen(factory())
+
+    def has_queue(self) -> bool:
+        """Whether the counter's queue screen is open under the others ("loket" mode)."""
+        return self.mode == "loket"
 
     def back_to_queue(self) -> None:
         """Pop screens until the queue screen is on top."""
@@ -344,8 +421,9 @@ class DeskApp(App[None]):
                     markup=False)
 
 
-#: The apps ``create_app`` builds: the counter desk, the waiting-room board, the kiosk.
-APP_MODES = ("loket", "papan", "anjungan")
+#: The apps ``create_app`` builds: the counter desk, the waiting-room board, the kiosk, and the
+#: counter desk opening on the dashboard.
+APP_MODES = ("loket", "papan", "anjungan", "dasbor")
 
 
 def create_app(desk: DeskService, mode: str = "loket", **options: Any) -> App[Any]:
@@ -354,8 +432,10 @@ def create_app(desk: DeskService, mode: str = "loket", **options: Any) -> App[An
     Args:
         desk: The domain facade, not yet opened.
         mode: "loket" (the counter desk with sign-in), "papan" (the waiting-room board,
-            desk.boardapp) or "anjungan" (the self-service kiosk, desk.kioskapp).
-        options: Passed to the board's or the kiosk's app (e.g. its voice settings).
+            desk.boardapp), "anjungan" (the self-service kiosk, desk.kioskapp) or "dasbor"
+            (the counter desk opening on the dashboard after sign-in).
+        options: Passed to the board's or the kiosk's app (e.g. its voice settings); for
+            "dasbor" ``periode``, ``since`` and ``until`` (see :class:`DeskApp`).
 
     Returns:
         The app, ready to ``run()`` or ``run_test()``.
@@ -372,6 +452,8 @@ def create_app(desk: DeskService, mode: str = "loket", **options: Any) -> App[An
         from desk.kioskapp import KioskApp
 
         return KioskApp(desk, **options)
+    if mode == "dasbor":
+        return DeskApp(desk, "dasbor", **options)
     if mode != "loket":
         raise ValueError(f"unknown app mode {mode!r} (one of {', '.join(APP_MODES)})")
     return DeskApp(desk)

@@ -63,6 +63,7 @@ class QueueScreen(CounterOps, DeskScreen):
         "a mengalihkan ke layanan atau loket lain (nomornya tetap), s menyelesaikan.\n"
         "Kolom Tunggu: perkiraan menit sampai dipanggil. F7 statistik antrean.\n"
         "Tanpa tiket: tekan b untuk membuat berkas baru. Berkas lama: c (F3) untuk mencari.\n"
+        "j membuka pemantauan berkas: langkah yang terlambat dan segera jatuh tempo.\n"
         "Ganti petugas di loket ini: Ctrl+L (atau F12) keluar akun dan kembali ke layar masuk.\n"
         "Antrean diperbarui seketika bila loket lain mengambil atau memanggil tiket."
     )
@@ -87,6 +88,8 @@ class QueueScreen(CounterOps, DeskScreen):
         Binding("c,f3", "search", "Cari", id="queue.search"),
         Binding("b", "new_case", "Berkas baru", id="queue.new_case",
                 tooltip="Berkas baru tanpa tiket"),
+        Binding("j", "deadlines", "Tempo", id="queue.deadlines",
+                tooltip="Langkah yang terlambat dan segera jatuh tempo"),
         Binding("r", "refresh_queue", "Muat ulang", show=False, id="queue.refresh"),
         Binding("q", "app.quit_app", "Keluar", id="queue.quit"),
         Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
@@ -543,6 +546,10 @@ class QueueScreen(CounterOps, DeskScreen):
     def action_search(self) -> None:
         """Open the search screen."""
         self.app.push_screen(self.desk_app.search_screen())
+
+    def action_deadlines(self) -> None:
+        """Open the list of steps overdue and due soon (pemantauan berkas)."""
+        self.desk_app.show_deadlines()
 
     def action_stats(self) -> None:
         """Open the queue statistics."""

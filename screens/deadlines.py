@@ -1,0 +1,382 @@
+"""Pemantauan berkas: the running steps of the office that are overdue (TERLAMBAT) or due soon
+(SEGERA JATUH TEMPO), most urgent first; a supervisor's home screen after signing in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header
+from textual.worker import get_current_worker
+
+from models.dashdto import DeadlineItem, DeadlineList
+from models.dto import CaseDetail, DeskEvent
+from screens.base import DeskScreen
+from screens.dashparts import Throttle, fmt_percent
+from screens.dialogs import ConfirmDialog
+from screens.widgets import PlainStatic, clip, fmt_moment, sync_table
+
+#: Event kinds that change what the list shows (steps started or finished, cases changed).
+DEADLINE_EVENTS = ("step.", "case.")
+
+#: Seconds between refreshes while nothing happens (the shares grow with time).
+REFRESH_SECONDS = 30.0
+
+#: Column keys, headers and widths (fits 80 columns with the scroll bar).
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("state", "Status", 9),
+    ("share", "Pakai", 5),
+    ("register", "Register", 14),
+    ("name", "Pemohon", 14),
+    ("service", "Layanan", 8),
+    ("step", "Lk", 2),
+    ("due", "Batas", 12),
+)
+
+#: How each state is shown, and its colour.
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    "terlambat": ("TERLAMBAT", "bold red"),
+    "segera": ("SEGERA", "bold yellow"),
+}
+
+
+def ordered(items: tuple[DeadlineItem, ...]) -> list[DeadlineItem]:
+    """TERLAMBAT first, then SEGERA JATUH TEMPO; within each the largest share first, then the
+    earliest due time."""
+    return sorted(items, key=lambda i: (i.state != "terlambat", -i.share, i.due_at, i.case_id))
+
+
+def item_key(item: DeadlineItem) -> str:
+    """The table row key of an item (a case's step, or its jangka waktu with step 0)."""
+    return f"{item.case_id}:{item.step_no}"
+
+
+def item_cells(item: DeadlineItem, today: dt.date) -> list[Text]:
+    """The cells of one item's row (rich Text: user data never parsed as markup).
+
+    Args:
+        item: The item.
+        today: Today in office time (a due time today shows only the time).
+    """
+    label, style = STATE_LABELS.get(item.state, (item.state.upper(), ""))
+    return [
+        Text(label, style=style),
+        Text(fmt_percent(item.share), style=style, justify="right"),
+        Text(item.register_no or f"Berkas {item.case_id}", no_wrap=True, overflow="ellipsis",
+             style="" if item.register_no else "italic"),
+        Text(item.applicant_name, no_wrap=True, overflow="ellipsis"),
+        Text(item.service_code, no_wrap=True, overflow="ellipsis"),
+        Text(str(item.step_no) if item.step_no else "JW", justify="right"),
+        Text(fmt_moment(item.due_at, today), no_wrap=True),
+    ]
+
+
+def item_detail(item: DeadlineItem, width: int, today: dt.date) -> Text:
+    """The three lines under the table about the highlighted item.
+
+    Args:
+        item: The item.
+        width: The room per line.
+        today: Today in office time.
+    """
+    text = Text(no_wrap=True, overflow="ellipsis")
+    label, style = STATE_LABELS.get(item.state, (item.state.upper(), ""))
+    register = f"  {item.register_no}" if item.register_no else ""
+    text.append(clip(item.applicant_name, width - len(register) - 1), style="bold")
+    text.append(register)
+    text.append("\n")
+    step = f"Langkah {item.step_no}: " if item.step_no else ""
+    text.append(clip(f"{step}{item.uraian} · {item.service_name}", width))
+    text.append("\n")
+    state = Text(no_wrap=True, overflow="ellipsis")
+    state.append(label, style=style)
+    state.append(f" {fmt_percent(item.share)} mutu baku · batas {fmt_moment(item.due_at, today)}"
+                 f" · mulai {fmt_moment(item.started_at, today)}")
+    who = ", ".join(name for name in item.pelaksana if name)
+    if who:
+        state.append(" · ")
+        state.append(clip(who, max(8, width - len(state.plain))))
+    text.append_text(state)
+    return text
+
+
+class DeadlinesScreen(DeskScreen):
+    """The steps of the office due soon and overdue, to follow them up."""
+
+    HELP_TITLE: ClassVar[str] = "Pemantauan berkas"
+    HELP_TEXT: ClassVar[str] = (
+        "Langkah SOP yang sedang berjalan dan sudah melewati mutu bakunya (TERLAMBAT, merah) "
+        "atau hampir habis waktunya (SEGERA jatuh tempo, kuning), yang paling mendesak di atas. "
+        "JW pada kolom Lk berarti jangka waktu layanan seluruh berkas, bukan satu langkah.\n\n"
+        "Kolom Pakai: bagian mutu baku yang sudah terpakai (112% = lewat 12%). Batas: kapan "
+        "mutu bakunya habis (jam kerja kantor). Di bawah tabel: pemohon, langkah, pelaksana.\n\n"
+        "Enter membuka berkas yang disorot. p memilih pelaksana (peran) dan b memilih bidang "
+        "secara bergiliran; tekan terus sampai kembali ke \"semua\". d membuka dasbor kinerja, "
+        "a (atau Esc) ke layar antrean loket. Daftar diperbarui saat langkah selesai di meja "
+        "mana pun, dan tiap 30 detik."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "cycle_role", "Pelaksana", id="deadlines.role"),
+        Binding("b", "cycle_bidang", "Bidang", id="deadlines.bidang"),
+        Binding("d", "dashboard", "Dasbor", id="deadlines.dashboard"),
+        Binding("a", "queue", "Antrean", id="deadlines.queue"),
+        Binding("escape", "leave", "Kembali", show=False, id="deadlines.back"),
+        Binding("r", "refresh_list", "Muat ulang", show=False, id="deadlines.refresh"),
+        Binding("q", "app.quit_app", "Keluar", id="deadlines.quit"),
+        Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
+                id="deadlines.logout"),
+    ]
+    """p / b narrow the list, d the dashboard, a the queue; Enter opens a case."""
+
+    def __init__(self) -> None:
+        """Create the screen (the session is the app's)."""
+        super().__init__()
+        self.role = ""
+        self.bidang = ""
+        self.shown: DeadlineList | None = None
+        self._today: dt.date | None = None
+        self._items: dict[str, DeadlineItem] = {}
+        self._roles: tuple[str, ...] = ()
+        self._bidangs: tuple[str, ...] = ()
+        self._opening = False
+        self._stale = False
+        self._timer: Timer | None = None
+        self._throttle = Throttle(self, self.action_refresh_list)
+
+    def compose(self) -> ComposeResult:
+        """Build the screen."""
+        yield Header()
+        yield PlainStatic(id="dl-info")
+        table: DataTable[Text] = DataTable(id="dl-table", cursor_type="row", zebra_stripes=True)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield PlainStatic(id="dl-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Load the list; refresh it every 30 seconds (shares grow with time)."""
+        self.title = "Pemantauan berkas"
+        self.query_one("#dl-info", PlainStatic).set_text(Text("Memuat…", style="dim"))
+        self._timer = self.set_interval(REFRESH_SECONDS, self._tick)
+        self.action_refresh_list()
+
+    def _tick(self) -> None:
+        """The periodic refresh (only while the list is on screen)."""
+        if self.is_current:
+            self.action_refresh_list()
+
+    def on_screen_resume(self) -> None:
+        """Coming back (from a case): refresh when something changed meanwhile."""
+        self._opening = False
+        if self._stale and self.desk_app.session is not None:
+            self._stale = False
+            self._throttle()
+
+    def desk_events(self, events: list[DeskEvent]) -> None:
+        """Refresh (at most once a second) when a step or a case changed at any desk.
+
+        Args:
+            events: The events, in commit order.
+        """
+        if self.desk_app.session is None:
+            return
+        if events and not any(e.kind.startswith(DEADLINE_EVENTS) for e in events):
+            return
+        if not self.is_current:
+            self._stale = True  # refreshed when it shows again
+            return
+        self._throttle()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the queue only where there is one (not in ``desk dasbor``)."""
+        if action == "queue":
+            return self.desk_app.has_queue()
+        return True
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def action_refresh_list(self) -> None:
+        """Reload the list in the background."""
+        self.load(self.role, self.bidang)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="deadlines-load",
+          description="Memuat pemantauan berkas")
+    def load(self, role: str, bidang: str) -> None:
+        """Read the list (thread worker).
+
+        Args:
+            role: The pelaksana to narrow to ("" = all).
+            bidang: The bidang to narrow to ("" = all).
+        """
+        session = self.desk_app.session
+        if session is None:
+            return  # signed out meanwhile
+        result = self.desk.deadlines(session, role=role, bidang=bidang)
+        today = self.desk.now().date()
+        if get_current_worker().is_cancelled:
+            return  # a newer load has started
+        self.desk_app.call_from_thread(self.show_list, result, today)
+
+    def show_list(self, result: DeadlineList, today: dt.date) -> None:
+        """Bring the table to ``result`` (row by row: the cursor stays on its item).
+
+        Args:
+            result: The list.
+            today: Today in office time.
+        """
+        if not self.is_attached or self.desk_app.session is None:
+            return
+        self.shown = result
+        self._today = today
+        # the choices stay known while the list is narrowed to one of them
+        self._roles = tuple(sorted(set(result.roles) | set(self._roles)))
+        self._bidangs = tuple(sorted(set(result.bidang) | set(self._bidangs)))
+        items = ordered(result.items)
+        self._items = {item_key(i): i for i in items}
+        table = self.query_one("#dl-table", DataTable)
+        rows = [(item_key(i), item_cells(i, today)) for i in items]
+        with self.app.batch_update():
+            present = [row.key.value for row in table.ordered_rows]
+            if present == [key for key, _ in rows]:
+                sync_table(table, rows, [key for key, _, _ in COLUMNS])  # cells in place
+            else:  # the order changed: fill again, the cursor stays on its item
+                cursor = present[table.cursor_row] if present else None
+                table.clear()
+                for key, cells in rows:
+                    table.add_row(*cells, key=key)
+                if cursor is not None and cursor in table.rows:
+                    table.move_cursor(row=table.get_row_index(cursor))
+        self._show_info()
+        self._show_detail()
+
+    def _show_info(self) -> None:
+        """The line under the header: counts, filters, when."""
+        result = self.shown
+        if result is None:
+            return
+        info = Text(no_wrap=True, overflow="ellipsis")
+        late, soon = len(result.overdue), len(result.due_soon)
+        info.append(f"{result.computed_at:%H.%M} ", style="dim")
+        info.append(f"{late} terlambat", style="bold red" if late else "bold")
+        info.append(" · ")
+        info.append(f"{soon} segera", style="bold yellow" if soon else "bold")
+        info.append(" · pelaksana ")
+        info.append(self.role or "semua", style="reverse" if self.role else "")
+        info.append(" · bidang ")
+        info.append(self.bidang or "semua", style="reverse" if self.bidang else "")
+        self.query_one("#dl-info", PlainStatic).set_text(info)
+
+    def _highlighted(self) -> DeadlineItem | None:
+        """The item under the cursor."""
+        table = self.query_one("#dl-table", DataTable)
+        if not table.row_count:
+            return None
+        return self._items.get(table.ordered_rows[table.cursor_row].key.value or "")
+
+    @on(DataTable.RowHighlighted, "#dl-table")
+    def _show_detail(self) -> None:
+        """The full lines of the highlighted item (or why the list is empty)."""
+        detail = self.query_one("#dl-detail", PlainStatic)
+        item = self._highlighted()
+        if item is None:
+            if self.shown is None:
+                detail.set_text("")
+                return
+            narrowed = " untuk pilihan ini" if self.role or self.bidang else ""
+            detail.set_text(Text(f"Tidak ada langkah yang terlambat atau segera jatuh tempo"
+                                 f"{narrowed}.", style="green"))
+            return
+        width = max(40, self.app.size.width - 2)
+        detail.set_text(item_detail(item, width, self._today or item.due_at.date()))
+
+    # -- filters --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _next(current: str, choices: tuple[str, ...]) -> str:
+        """The choice after ``current`` in ``("", *choices)``, round again to "" (all)."""
+        ring = ("", *choices)
+        index = ring.index(current) if current in ring else 0
+        return ring[(index + 1) % len(ring)]
+
+    def action_cycle_role(self) -> None:
+        """Narrow to the next pelaksana (round to all)."""
+        if not self._roles and not self.role:
+            self.notify("Tidak ada pelaksana untuk dipilih.", markup=False)
+            return
+        self.role = self._next(self.role, self._roles)
+        self._show_info()
+        self.action_refresh_list()
+
+    def action_cycle_bidang(self) -> None:
+        """Narrow to the next bidang (round to all)."""
+        if not self._bidangs and not self.bidang:
+            self.notify("Tidak ada bidang untuk dipilih.", markup=False)
+            return
+        self.bidang = self._next(self.bidang, self._bidangs)
+        self._show_info()
+        self.action_refresh_list()
+
+    # -- opening a case -------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#dl-table")
+    def _open(self) -> None:
+        """Enter: open the highlighted case where it stopped."""
+        item = self._highlighted()
+        if item is not None and not self._opening:
+            self._opening = True
+            self.load_case(item.case_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="deadlines-open",
+          description="Membuka berkas")
+    def load_case(self, case_id: int) -> None:
+        """Read the case (thread worker).
+
+        Args:
+            case_id: The case.
+        """
+        try:
+            case = self.desk.case(self.session, case_id)
+        except BaseException:
+            self.desk_app.call_from_thread(setattr, self, "_opening", False)
+            raise
+        self.desk_app.call_from_thread(self._open_case, case)
+
+    def _open_case(self, case: CaseDetail) -> None:
+        """Show the case (once, and only while this screen is on top)."""
+        if not self.is_current:
+            self._opening = False
+            return
+        self.app.push_screen(self.desk_app.screen_for_case(case))
+
+    # -- elsewhere ------------------------------------------------------------------------------
+
+    def action_dashboard(self) -> None:
+        """The dashboard (back to it when it is underneath)."""
+        self.desk_app.show_dashboard()
+
+    def action_queue(self) -> None:
+        """The counter's queue screen."""
+        self.desk_app.back_to_queue()
+
+    def action_leave(self) -> None:
+        """Escape: back to the screen underneath (the queue, or the dashboard)."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def action_logout(self) -> None:
+        """Sign out (after confirmation)."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.desk_app.logout()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Keluar akun {self.session.full_name} dan kembali ke layar masuk?",
+            title="Keluar akun", default_yes=False), answered)
