@@ -268,7 +268,9 @@ _register_katalog()
 
 def _register_kantor() -> None:
     from desk.cli_kantor import laporan, loket
+    from desk.cli_kinerja import kinerja
 
+    laporan.add_command(kinerja)
     cli.add_command(loket)
     cli.add_command(laporan)
 

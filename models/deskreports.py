@@ -7,6 +7,7 @@ only delegates to a capability module, session first.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from models import queuestats, reports
 from models.dashdto import Dashboard, DeadlineList, OfficeChoice
@@ -44,6 +45,15 @@ class ReportsMixin:
         from models import dashboard
 
         return dashboard.dashboard(self.ctx, session, since, until, office_id)
+
+    def export_performance(self, session: SessionInfo, since: dt.date, until: dt.date, fmt: str = "pdf",
+                           office_id: int | None = None, path: str | Path | None = None) -> Path:
+        """Write the Laporan Kinerja Pelayanan of an office for [since, until]: ``fmt`` "pdf"
+        (the report), "csv" or "xlsx" (its tables); default path under the output dir's
+        ``laporan/``. Recorded in the audit trail; returns the file's path."""
+        from models import kinerja
+
+        return kinerja.export_performance(self.ctx, session, since, until, fmt, office_id, path)
 
     def offices(self, session: SessionInfo) -> list[OfficeChoice]:
         """The offices on this database a supervisor may choose for the dashboard."""

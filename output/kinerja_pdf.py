@@ -3,7 +3,8 @@
 A4 (or F4) portrait: the office's kop, the title, the office and the period; a summary (cases and
 steps done and how many within their mutu baku, what runs now and is late, the queue when
 printed); a chart of the steps finished per day (or month); an overview table of the services;
-then per service its table of steps (the whole case against the jangka waktu last) and one chart:
+then per service that did or runs anything (the others are named under the overview) its table
+of steps (the whole case against the jangka waktu last) and one chart:
 a bar per step of the share of its mutu baku the median run used, the 90th percentile behind
 it, and a vertical line at 100% ("mutu baku"); the staff table when the reader may see it;
 "Halaman n dari N" and "Dicetak pada ..." on every page. Charts are drawn with fpdf2's rect and
@@ -106,14 +107,16 @@ class _ReportPDF(DeskPDF):
         self.set_draw_color(0)
         self.set_xy(self.l_margin, top + height)
 
-    def columns(self, cols: Sequence[_Col], flex: int) -> list[_Col]:
-        """``cols`` across the page: each column wide enough for its header's longest word, column
-        ``flex`` (width 0) taking the rest."""
+    def columns(self, cols: Sequence[_Col], flex: int, rows: Sequence[Sequence[str]] = ()) -> list[_Col]:
+        """``cols`` across the page: each column wide enough for the longest word of its header
+        and of its cells in ``rows`` (bold, up to 40 mm), column ``flex`` (width 0) taking the
+        rest."""
         self.set_font(FONT, "B", _SIZE)
         out = []
         for i, col in enumerate(cols):
-            widest = max(self.get_string_width(word) for word in col.header.split()) + 2 * self.c_margin + 2.0
-            out.append(col if i == flex else _Col(col.header, max(col.width, widest), col.align))
+            words = col.header.split() + [w for row in rows for w in clean_line(row[i]).split()]
+            widest = max(self.get_string_width(word) for word in words) + 2 * self.c_margin + 2.0
+            out.append(col if i == flex else _Col(col.header, min(max(col.width, widest), 40.0), col.align))
         rest = self.content_width - sum(c.width for i, c in enumerate(out) if i != flex)
         out[flex] = _Col(cols[flex].header, rest, cols[flex].align)
         return out
@@ -385,16 +388,26 @@ def _draw_day_chart(pdf: _ReportPDF, dashboard: Dashboard) -> None:
 
 # -------------------------------------------------------------------------------- sections
 
+def active(service: Any) -> bool:
+    """Whether a service did anything in the period or has anything running now."""
+    return any(t.done or t.open_now for t in (service.case, *service.steps))
+
+
 def _overview(pdf: _ReportPDF, dashboard: Dashboard) -> None:
-    cols = pdf.columns([_Col("Layanan", 0, "L"), _Col("Berkas selesai", 17), _Col("Tepat jangka waktu", 20),
-                        _Col("Median", 20), _Col("P90", 20), _Col("Dalam proses", 17),
-                        _Col("Terlambat", 17)], 0)
-    rows = [[f"{s.name} ({s.code})", angka(s.case.done), persen(s.case.within_ratio),
-             durasi(s.case.median_seconds), durasi(s.case.p90_seconds), angka(s.case.open_now),
-             angka(s.case.overdue_now)] for s in dashboard.services]
+    rows = [[s.code, s.name, angka(s.case.done), persen(s.case.within_ratio), durasi(s.case.median_seconds),
+             durasi(s.case.p90_seconds), angka(s.case.open_now), angka(s.case.overdue_now)]
+            for s in dashboard.services]
+    cols = pdf.columns([_Col("Kode", 14, "L"), _Col("Layanan", 0, "L"), _Col("Berkas selesai", 13),
+                        _Col("Tepat jangka waktu", 14), _Col("Median", 16), _Col("P90", 16),
+                        _Col("Dalam proses", 13), _Col("Terlambat", 13)], 1, [r[:1] + [""] * 7 for r in rows])
     pdf.ensure_space(5 + 3 * (_LINE_H * 2 + 2 * _PAD))
     section_label(pdf, "Rekap per layanan (jangka waktu layanan)")
     pdf.table(cols, rows)
+    idle = [s.code for s in dashboard.services if not active(s)]
+    if idle:
+        pdf.ln(1.5)
+        pdf.small(f"Tanpa langkah selesai dalam periode ini dan tanpa berkas berjalan (tidak dirinci di "
+                  f"bawah): {', '.join(idle)}.", size=8, color=_MUTED)
     pdf.ln(5)
 
 
@@ -463,7 +476,7 @@ def build_performance_pdf(dashboard: Dashboard, kop: Kop, *,
     _draw_day_chart(pdf, dashboard)
     if dashboard.services:
         _overview(pdf, dashboard)
-        for number, service in enumerate(dashboard.services, start=1):
+        for number, service in enumerate(filter(active, dashboard.services), start=1):
             _service_section(pdf, number, service, dashboard.warn_share)
     else:
         pdf.small("Kantor ini belum menawarkan layanan.", color=_MUTED)

@@ -240,6 +240,21 @@ def test_a_long_catalog_never_leaves_a_heading_alone_at_a_page_bottom(tmp_path):
     assert _pdf_text(path).count(CHART_LABEL) == 10
 
 
+def test_a_service_without_activity_is_named_under_the_overview_not_detailed(tmp_path):
+    from dataclasses import replace
+
+    idle = ServiceTiming(code="SEPI", name="Layanan Sepi", bidang="", jangka_waktu="3 hari",
+                         case=StepTiming("SEPI", 0, "", "", "3 hari"),
+                         steps=(StepTiming("SEPI", 1, "Langkah yang tidak pernah berjalan", "Petugas", "1 jam"),))
+    board = _dashboard(services=2)
+    board = replace(board, services=(board.services[0], idle, board.services[1]))
+    text = _pdf_text(write_performance_pdf(board, tmp_path / "k.pdf", KOP))
+    assert "SEPI Layanan Sepi 0 - - - 0 0" in text  # in the overview, with nothing done
+    assert "tanpa berkas berjalan (tidak dirinci di bawah): SEPI." in text
+    assert "Langkah yang tidak pernah berjalan" not in text and text.count(CHART_LABEL) == 2
+    assert "1. Layanan Contoh 1 (SVC01)" in text and "2. Layanan Contoh 2 (SVC02)" in text
+
+
 def test_pdf_on_f4_paper(tmp_path):
     from dataclasses import replace
 
@@ -247,3 +262,110 @@ def test_pdf_on_f4_paper(tmp_path):
     box = PdfReader(path).pages[0].mediabox
     assert round(float(box.height) / 72 * 25.4) == 330
     assert "Kinerja per petugas" not in _pdf_text(path)
+
+
+# ------------------------------------------------------------------------- domain, command line
+
+def _walk(desk, session, clock, code: str, minutes: list[int]):
+    """A case of ``code`` decided lengkap, then its steps finished after ``minutes[i]`` each."""
+    from test_branches import lengkap_case
+
+    case = lengkap_case(desk, session, code)
+    for wait in minutes:
+        clock.advance(minutes=wait)
+        running = case.current_step
+        outcome = True if running.decision_question else None
+        case = desk.finish_step(session, case.id, outcome=outcome, step_no=running.no, reason="uji")
+    return case
+
+
+@pytest.fixture
+def walked(desk_service, clock):
+    """Cases of two services walked through their steps on Monday 23 November 2026; the clock
+    then moves to 1 December (the report of November is last month's)."""
+    supervisor = desk_service.login("supervisor", "supervisor123", 1)
+    for minutes in ([3, 10, 30], [4, 20], [2]):
+        _walk(desk_service, supervisor, clock, "SEMBAKO", minutes)
+    _walk(desk_service, supervisor, clock, "KUBE", [1, 2, 3])
+    clock.advance(days=8)
+    return supervisor
+
+
+def test_export_reads_back_with_the_dashboards_figures(desk_service, walked, clock):
+    since, until = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+    board = desk_service.dashboard(walked, since, until)
+    done = {s.code: sum(t.done for t in s.steps) for s in board.services}
+    assert done["SEMBAKO"] >= 6 and done["KUBE"] >= 3  # the cases above are counted
+    csv_path = desk_service.export_performance(walked, since, until, "csv")
+    assert csv_path == desk_service.ctx.output_dir / "laporan" / f"kinerja-{board.office_code}-2026-11-01-2026-11-30.csv"
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    assert [_comparable(r)[0] for r in rows] == _expected_rows(board)
+    book = load_workbook(desk_service.export_performance(walked, since, until, "xlsx"), read_only=True)
+    main = list(book["Kinerja"].iter_rows(values_only=True))[3:]
+    assert [_comparable(list(r))[0] for r in main] == _expected_rows(board)
+    assert "Per petugas" in book.sheetnames  # a supervisor may see figures per staff member
+    pdf = desk_service.export_performance(walked, since, until, "pdf", path=desk_service.ctx.output_dir / "n.pdf")
+    text = _pdf_text(pdf)
+    assert "Periode: 1-30 November 2026" in text and "Dicetak pada 1 Desember 2026" in text
+    sembako = next(s for s in board.services if s.code == "SEMBAKO")
+    first = sembako.steps[0]
+    assert f"{first.waktu_label} {first.done} {kinerja.persen(first.within_ratio)}" in text
+    active = [s for s in board.services if any(t.done or t.open_now for t in (s.case, *s.steps))]
+    assert text.count(CHART_LABEL) == len(active) >= 2
+    # each export is in the audit trail
+    from models.tables import AuditLog
+
+    with desk_service.ctx.connection():
+        audits = [r.detail for r in AuditLog.select().where(AuditLog.action == "ekspor_kinerja")]
+    assert len(audits) == 3 and all('"dari": "2026-11-01"' in a for a in audits)
+
+
+def test_export_refuses_a_bad_format_or_period_and_leaves_staff_figures_to_those_allowed(desk_service, walked,
+                                                                                          session):
+    from models.dto import DeskError
+
+    since, until = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+    with pytest.raises(DeskError, match="Format 'doc' tidak dikenal"):
+        desk_service.export_performance(walked, since, until, "doc")
+    with pytest.raises(DeskError, match="sebelum"):
+        desk_service.export_performance(walked, until, since, "pdf")
+    book = load_workbook(desk_service.export_performance(session, since, until, "xlsx"), read_only=True)
+    assert book.sheetnames == ["Kinerja", "Per hari"]  # a petugas: no figures per staff member
+
+
+def test_the_command_line_writes_last_months_report(desk_service, walked, tmp_path, db_url):
+    from click.testing import CliRunner
+
+    from desk.cli import cli
+
+    base = ["--db", db_url, "--data-dir", str(tmp_path)]
+    out = CliRunner().invoke(cli, [*base, "laporan", "kinerja", "--bulan", "2026-11", "--format", "xlsx",
+                                   "--keluar", str(tmp_path / "nov.xlsx")], obj={}, catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    assert f"Laporan Kinerja Pelayanan 1-30 November 2026 (XLSX) ditulis ke {tmp_path / 'nov.xlsx'}" in out.output
+    rows = list(load_workbook(tmp_path / "nov.xlsx", read_only=True)["Kinerja"].iter_rows(values_only=True))[3:]
+    sembako = [r for r in rows if r[0] == "SEMBAKO" and r[2] == 1]
+    assert sembako and sembako[0][5] == 3  # the three SEMBAKO cases' first steps
+    pdf = CliRunner().invoke(cli, [*base, "report", "kinerja", "--dari", "01-11-2026", "--sampai", "30-11-2026"],
+                             obj={}, catch_exceptions=False)
+    assert pdf.exit_code == 0 and ".pdf" in pdf.output
+    assert "LAPORAN KINERJA PELAYANAN" in _pdf_text(pdf.output.rsplit("ditulis ke ", 1)[1].strip())
+    both = CliRunner().invoke(cli, [*base, "laporan", "kinerja", "--bulan", "2026-11", "--dari", "01-11-2026"],
+                              obj={})
+    assert both.exit_code != 0 and "bukan keduanya" in both.output
+
+
+def test_the_period_of_the_command_line():
+    from desk.cli_kinerja import period_of
+
+    today = dt.date(2026, 12, 1)
+    assert period_of(today, None, None, None) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert period_of(dt.date(2026, 1, 15), None, None, None) == (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    assert period_of(today, "2024-02", None, None) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert period_of(today, "11-2026", None, None) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert period_of(today, None, dt.date(2026, 11, 10), None) == (dt.date(2026, 11, 10), today)
+    import click
+
+    with pytest.raises(click.BadParameter):
+        period_of(today, "2026-13", None, None)
