@@ -8,6 +8,7 @@ Order of precedence: command-line options, environment variables (``DESK_DB``, `
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import platformdirs
 from models.db import sqlite_url
 from models.settings import (
     PRIORITY_KINDS,
+    CalendarSettings,
     OfficeSettings,
     Official,
     QueueLine,
@@ -177,15 +179,112 @@ def _nik_policy_from(table: object, source: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(table.items()))
 
 
+#: ``[kalender]`` day names, Monday first (datetime's weekday numbers).
+_DAY_NAMES = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+_CALENDAR_KEYS = ("jam_kerja", "ramadan", "jam_kerja_ramadan", "ramadan_tanggal", "ambang_peringatan",
+                  "cuti_bersama_libur")
+
+
+def _clock_minute(text: str) -> int | None:
+    """``"07.30"`` or ``"07:30"`` as minutes after midnight (None when not a time of day)."""
+    hour, sep, minute = text.strip().replace(":", ".").partition(".")
+    if not (sep and hour.isdigit() and minute.isdigit() and len(minute) == 2):
+        return None
+    if int(hour) > 24 or int(minute) > 59 or int(hour) * 60 + int(minute) > 24 * 60:
+        return None
+    return int(hour) * 60 + int(minute)
+
+
+def _hours_from(table: object, where: str) -> tuple[tuple[int, int, int], ...]:
+    """``{ senin = "07.30-16.00", ... }``: office hours per weekday (a day not named is off)."""
+    example = '{ senin = "07.30-16.00", jumat = "07.30-16.30" }'
+    if not isinstance(table, dict) or not table:
+        raise ConfigError(f"{where}: harus tabel hari dan jam, mis. {example}")
+    hours = []
+    for day, value in table.items():
+        if day not in _DAY_NAMES:
+            raise ConfigError(f"{where}.{day}: hari tidak dikenal (pilihan: {', '.join(_DAY_NAMES)})")
+        opening, _, closing = value.partition("-") if isinstance(value, str) else ("", "", "")
+        start, end = _clock_minute(opening), _clock_minute(closing)
+        if start is None or end is None:
+            raise ConfigError(f'{where}.{day}: tulis jam buka-tutup seperti "07.30-16.00"')
+        if end <= start:
+            raise ConfigError(f"{where}.{day}: jam tutup harus sesudah jam buka")
+        hours.append((_DAY_NAMES.index(day), start, end))
+    return tuple(sorted(hours))
+
+
+def _periods_from(value: object, where: str) -> tuple[tuple[dt.date, dt.date], ...]:
+    """``[["2026-02-18", "2026-03-19"]]``: the office's own Ramadan dates (first, last day)."""
+    example = '[["2026-02-18", "2026-03-19"]]'
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: harus daftar pasangan tanggal awal dan akhir, mis. {example}")
+    periods = []
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise ConfigError(f"{where}: tiap periode berupa [awal, akhir], mis. {example}")
+        days = []
+        for item in pair:
+            if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+                days.append(item)
+                continue
+            try:
+                days.append(dt.date.fromisoformat(item) if isinstance(item, str) else None)
+            except ValueError:
+                days.append(None)
+            if days[-1] is None:
+                raise ConfigError(f"{where}: tanggal '{item}' tidak sah (tulis TTTT-BB-HH)")
+        if days[1] < days[0]:
+            raise ConfigError(f"{where}: tanggal akhir {days[1]} sebelum tanggal awal {days[0]}")
+        periods.append((days[0], days[1]))
+    return tuple(sorted(periods))
+
+
+def _calendar_from(table: object, source: str) -> tuple[CalendarSettings, bool | None]:
+    """``[kalender]``: office hours, the Ramadan schedule, the warning share, and whether cuti
+    bersama is a day off (None when the section does not say)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [kalender] harus tabel")
+    for key in table:
+        if key not in _CALENDAR_KEYS:
+            raise ConfigError(f"{source}: [kalender].{key}: kunci tidak dikenal (pilihan: {', '.join(_CALENDAR_KEYS)})")
+    values: dict = {}
+    if "jam_kerja" in table:
+        values["hours"] = _hours_from(table["jam_kerja"], f"{source}: [kalender].jam_kerja")
+    if "jam_kerja_ramadan" in table:
+        values["ramadan_hours"] = _hours_from(table["jam_kerja_ramadan"], f"{source}: [kalender].jam_kerja_ramadan")
+    if "ramadan_tanggal" in table:
+        values["ramadan_periods"] = _periods_from(table["ramadan_tanggal"], f"{source}: [kalender].ramadan_tanggal")
+    for key in ("ramadan", "cuti_bersama_libur"):
+        if key in table and not isinstance(table[key], bool):
+            raise ConfigError(f"{source}: [kalender].{key}: harus true atau false")
+    if "ramadan" in table:
+        values["ramadan"] = table["ramadan"]
+    if "ambang_peringatan" in table:
+        share = table["ambang_peringatan"]
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 1 <= share <= 100:
+            raise ConfigError(f"{source}: [kalender].ambang_peringatan: persen mutu baku terpakai saat "
+                              "waktu langkah berubah kuning, 1 sampai 100 (mis. 80)")
+        values["warn_share"] = share / 100
+    return CalendarSettings(**values), table.get("cuti_bersama_libur")
+
+
 def _office_from(table: dict, source: str, queue: dict | None = None, raw: dict | None = None) -> OfficeSettings:
     values: dict = {"queue": _queue_from(queue or {}, source)}
     raw = raw or {}
+    if "kalender" in raw:
+        values["calendar"], cuti_libur = _calendar_from(raw["kalender"], source)
+        if cuti_libur is not None:
+            if table.get("cuti_bersama_libur", cuti_libur) != cuti_libur:
+                raise ConfigError(f"{source}: [kalender].cuti_bersama_libur dan [kantor].cuti_bersama_libur "
+                                  "berbeda; cukup tulis di [kalender]")
+            values["cuti_bersama_libur"] = cuti_libur
     if "pejabat" in raw:
         values["officials"] = _officials_from(raw["pejabat"], source)
     if "nik_dokumen" in raw:
         values["nik_documents"] = _nik_policy_from(raw["nik_dokumen"], source)
     for key, value in table.items():
-        if key not in _OFFICE_FIELDS or key in ("queue", "officials", "nik_documents"):
+        if key not in _OFFICE_FIELDS or key in ("queue", "officials", "nik_documents", "calendar"):
             raise ConfigError(f"{source}: [kantor].{key}: kunci tidak dikenal")
         default = _OFFICE_FIELDS[key].default
         if isinstance(default, tuple):
@@ -252,7 +351,7 @@ def load_config(*, db: str | None = None, config_file: str | Path | None = None,
         path = None
 
     unknown = set(raw) - {"kantor", "basis_data", "data_dir", "katalog_dirs", "dokumen_dir", "antrean", "suara",
-                          "pejabat", "nik_dokumen"}
+                          "pejabat", "nik_dokumen", "kalender"}
     if unknown:
         raise ConfigError(f"{path}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
     office = _office_from(raw.get("kantor", {}), str(path), raw.get("antrean", {}), raw)
@@ -297,7 +396,6 @@ kepala_pangkat = "Pembina Utama Muda"
 kepala_nip = "19700101 199003 1 001"
 letter_number_pattern = "{klasifikasi}/{nomor:04d}/{unit}/{tahun}"
 register_pattern = "{kode}/{tahun}/{nomor:05d}"
-cuti_bersama_libur = true
 # services = ["REK-LKS", "REK-PUB"]  # kosong = semua layanan di katalog
 # print_command = "lp -d loket1"       # cetak otomatis; {file} = path PDF (kosong = hanya disimpan)
 ticket_width = 80                      # kertas tiket thermal: 58 atau 80 (mm)
@@ -320,6 +418,19 @@ nip = "19760404 200104 1 004"
 [nik_dokumen]
 # surat_pengantar = "lengkap"
 # disposisi = "samar"
+
+# Kalender kerja: hari dan jam kerja, jadwal Ramadan, cuti bersama, batas peringatan waktu.
+# Mutu baku dalam menit/jam berjalan pada jam kerja saja; hari kerja pada hari kerja; hari, bulan,
+# tahun dan "1 x 24 jam" pada kalender (batas yang jatuh pada hari libur pindah ke hari kerja
+# berikutnya). Hari libur kantor sendiri: desk kalender tutup TANGGAL --alasan "...".
+[kalender]
+cuti_bersama_libur = true   # cuti bersama dihitung hari libur (false: kantor tetap buka)
+# jam_kerja = { senin = "07.30-16.00", selasa = "07.30-16.00", rabu = "07.30-16.00", kamis = "07.30-16.00", jumat = "07.30-16.30" }
+#                           # hari yang tidak disebut = libur; "sabtu" dan "minggu" boleh
+# ramadan = false           # true: jam kerja Ramadan berlaku selama bulan Ramadan
+# jam_kerja_ramadan = { senin = "08.00-15.00", selasa = "08.00-15.00", rabu = "08.00-15.00", kamis = "08.00-15.00", jumat = "08.00-15.30" }
+# ramadan_tanggal = [["2026-02-18", "2026-03-19"]]   # tanggal Ramadan hasil sidang isbat (bawaan: 30 hari sebelum Idul Fitri)
+# ambang_peringatan = 80    # waktu langkah berubah kuning (SEGERA) pada 80% mutu baku, merah (TERLAMBAT) lewat 100%
 
 [antrean]
 prioritas_beruntun = 2      # paling banyak 2 panggilan prioritas berturut-turut (1 = selang-seling, 0 = prioritas selalu dulu)
