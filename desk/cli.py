@@ -305,6 +305,16 @@ def _register_data() -> None:
 _register_data()
 
 
+def _register_kalender() -> None:
+    from desk.cli_kalender import kalender
+
+    cli.add_command(kalender)
+    cli.aliases = {**cli.aliases, "calendar": "kalender"}
+
+
+_register_kalender()
+
+
 #: click's usage errors (English) and their Indonesian wording; applied one after another, so
 #: "No such option '--x'. Did you mean '--y'?" becomes two translated sentences.
 _CLICK_MESSAGES = (

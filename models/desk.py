@@ -50,6 +50,7 @@ from models.dto import (
     VerifiedLetter,
 )
 from models.kernel import Context
+from models.deskcalendar import CalendarMixin
 from models.deskreports import ReportsMixin
 from models.officedto import OfficeInfo
 from models.permissions import machine_session
@@ -57,7 +58,7 @@ from models.queuedto import BoardState, QueueLineInfo
 from models.settings import OfficeSettings
 
 
-class DeskService(ReportsMixin):
+class DeskService(ReportsMixin, CalendarMixin):
     """The desk's domain services over one database, one catalog and one office.
 
     Args:

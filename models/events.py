@@ -62,6 +62,8 @@ DOCUMENT_ISSUED = "document.issued"
 COUNTER_CHANGED = "counter.changed"
 #: A beneficiary list was imported: many cases opened at once (payload: layanan, jumlah).
 CASES_IMPORTED = "case.imported"
+#: The office entered or removed a closure: due times moved (payload: tanggal, tutup).
+CALENDAR_CHANGED = "calendar.changed"
 
 
 def prune(ctx: Context) -> int:

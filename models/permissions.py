@@ -35,6 +35,8 @@ class Permission(StrEnum):
     # registers and imports (issue 8)
     CASE_IMPORT = "case.import"
     REGISTER_EXPORT = "register.export"
+    # the working calendar (issue 10)
+    CALENDAR_EDIT = "calendar.edit"
 
 
 #: What each permission allows, as the refusal says it ("tidak berwenang <...>").
@@ -56,6 +58,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.STAFF_MANAGE: "mengelola akun petugas",
     Permission.CASE_IMPORT: "mengimpor daftar penerima menjadi berkas",
     Permission.REGISTER_EXPORT: "melihat dan mengekspor register berkas (berisi NIK lengkap)",
+    Permission.CALENDAR_EDIT: "mengubah kalender kerja kantor",
 }
 
 _COUNTER = frozenset({
@@ -74,7 +77,7 @@ _ALL = frozenset(Permission)
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "petugas": _COUNTER,
     "supervisor": _COUNTER | {Permission.QUEUE_MANAGE, Permission.REPORT_STAFF, Permission.CASE_REOPEN,
-                              Permission.CASE_IMPORT, Permission.REGISTER_EXPORT},
+                              Permission.CASE_IMPORT, Permission.REGISTER_EXPORT, Permission.CALENDAR_EDIT},
     "admin": _ALL,
     "verifikator": _BACK_OFFICE,
     "pekerja_sosial": _BACK_OFFICE,
