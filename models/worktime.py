@@ -269,13 +269,14 @@ class WorkCalendar:
                 computed = _add_months(local, int(round(value)) * 12)
             else:
                 raise ValueError(f"satuan waktu tidak dikenal: {unit}")
-            computed = self._off_closed_day(computed)
+            computed = self.off_closed_day(computed)
             amount = (computed - local).total_seconds()
         final = computed if due is None else due.astimezone(self.tz)
         return Clock(start=local, due=final, amount=amount, working=working, calendar=self)
 
-    def _off_closed_day(self, due: dt.datetime) -> dt.datetime:
-        """A calendar-unit due time on a closed day moves to the next working day."""
+    def off_closed_day(self, due: dt.datetime) -> dt.datetime:
+        """A calendar-unit due time on a closed day moves to the next working day (at the same
+        time of day, within its office hours)."""
         day = self.next_working_day(due.date())
         return due if day == due.date() else self._on_day(day, due)
 
@@ -332,7 +333,7 @@ class WorkCalendar:
             else:
                 due = self.rewind_working_seconds(resumed_at, -left)
         else:
-            due = self._off_closed_day(clock.due + (resumed_at - paused_at))
+            due = self.off_closed_day(clock.due + (resumed_at - paused_at))
         due = max(due.astimezone(self.tz), clock.due.astimezone(self.tz))
         return dataclasses.replace(clock, due=due, calendar=self)
 
