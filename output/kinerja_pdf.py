@@ -314,7 +314,8 @@ def _draw_share_chart(pdf: _ReportPDF, service: Any, warn: float) -> None:
     pdf.set_text_color(0)
     pdf.set_line_width(0.15)
     pdf.line(plot_x, y0 + height, plot_x + plot_w, y0 + height)
-    _legend(pdf, y0 + height + 4.5, [(_GREEN, "median"), (_AMBER, f"median ≥ {persen(warn, 0)}"),
+    warn_text = persen(warn, 0)
+    _legend(pdf, y0 + height + 4.5, [(_GREEN, f"median < {warn_text}"), (_AMBER, f"median ≥ {warn_text}"),
                                      (_RED, "median > 100%"), (_P90, "P90")])
     pdf.set_xy(x0, y0 + height + 9.5)
 
@@ -465,7 +466,7 @@ def build_performance_pdf(dashboard: Dashboard, kop: Kop, *,
     printed = printed_at or dashboard.computed_at
     period = periode(dashboard.since, dashboard.until)
     pdf = _ReportPDF(paper(kop.kertas), title=f"{TITLE} {period}",
-                     footer_text=f"{TITLE} {period} · Dicetak pada {format_tanggal_waktu(printed)}")
+                     footer_text=f"Dicetak pada {format_tanggal_waktu(printed)} · {TITLE} {period}")
     pdf.add_page()
     draw_kop(pdf, kop)
     pdf.heading(TITLE.upper(), size=13, underline=False, gap_after=0.5)
