@@ -305,6 +305,15 @@ def _register_data() -> None:
 _register_data()
 
 
+def _register_dasbor() -> None:
+    from desk.cli_dasbor import register
+
+    register(cli)
+
+
+_register_dasbor()
+
+
 def _register_kalender() -> None:
     from desk.cli_kalender import kalender
 

@@ -44,6 +44,13 @@ from screens.dashparts import (
 from screens.dialogs import ConfirmDialog
 from screens.widgets import PlainStatic, sync_table
 
+#: The formats of the export (e), as the dialog lists them.
+EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
+    ("pdf", "PDF: laporan dengan grafik, untuk dicetak"),
+    ("xlsx", "XLSX: tabel per langkah, per hari dan per petugas"),
+    ("csv", "CSV: tabel per layanan dan langkah"),
+)
+
 #: Event kinds that change the figures (steps, cases, the queue, the loket).
 DASHBOARD_EVENTS = ("step.", "case.", "ticket.", "counter.")
 
@@ -67,7 +74,8 @@ class DashboardScreen(DeskScreen):
         "p memilih periode: 1 hari ini, 2 7 hari, 3 bulan ini, 4 bulan lalu, 5 tahun ini, "
         "6 semua data, 7 rentang tanggal (hh-bb-tttt). Langsung: h hari ini, m 7 hari, b bulan "
         "ini, l bulan lalu, t tahun ini, s semua data, g rentang; [ dan ] menggeser periode. "
-        "o memilih kantor (bila ada beberapa). 1-3 berpindah tab. j membuka pemantauan berkas "
+        "o memilih kantor (bila ada beberapa). 1-3 berpindah tab. e mengekspor Laporan Kinerja "
+        "Pelayanan periode ini (PDF, XLSX atau CSV) ke folder dokumen. j membuka pemantauan berkas "
         "(terlambat dan segera jatuh tempo). Angka diperbarui sendiri saat meja mana pun "
         "menyelesaikan langkah atau melayani antrean."
     )
@@ -88,6 +96,7 @@ class DashboardScreen(DeskScreen):
         Binding("1", "tab('tab-langkah')", "Tab", key_display="1-3", id="dashboard.tab1"),
         Binding("2", "tab('tab-harian')", "Harian", show=False, id="dashboard.tab2"),
         Binding("3", "tab('tab-petugas')", "Petugas", show=False, id="dashboard.tab3"),
+        Binding("e", "export", "Ekspor", id="dashboard.export"),
         Binding("o", "choose_office", "Kantor", id="dashboard.office"),
         Binding("j", "deadlines", "Pemantauan", id="dashboard.deadlines"),
         Binding("escape", "back", "Kembali", id="dashboard.back"),
@@ -341,7 +350,11 @@ class DashboardScreen(DeskScreen):
         """The period, the office, when; and the queue line."""
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f"{dashboard.computed_at:%H.%M} ", style="dim")
-        title.append(period_label(dashboard.since, dashboard.until, self.period), style="bold")
+        if self.period == "semua" and dashboard.first_day is not None:
+            label = period_label(dashboard.first_day, dashboard.until, "")
+            title.append(f"{PERIODS['semua']} ({label})", style="bold")
+        else:
+            title.append(period_label(dashboard.since, dashboard.until, self.period), style="bold")
         if len(self.offices) > 1:
             title.append(" · ")
             title.append(dashboard.office_name)
@@ -417,6 +430,36 @@ class DashboardScreen(DeskScreen):
             return
         width = max(40, self.app.size.width - 2)
         detail.set_text(step_detail(service, timing, width, self.shown.warn_share))
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """e: the Laporan Kinerja Pelayanan of the period and office shown, as PDF, CSV or XLSX."""
+        if self.since is None or self.until is None:
+            return
+        since, until, office_id = self.since, self.until, self.office_id
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.export(since, until, EXPORT_FORMATS[index][0], office_id)
+
+        self.app.push_screen(ListDialog("Ekspor laporan kinerja",
+                                        [label for _, label in EXPORT_FORMATS]), chosen)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="dashboard-export",
+          description="Mengekspor laporan kinerja")
+    def export(self, since: dt.date, until: dt.date, fmt: str, office_id: int | None) -> None:
+        """Write the report file (thread worker) and say where it is.
+
+        Args:
+            since: First day.
+            until: Last day.
+            fmt: "pdf", "csv" or "xlsx".
+            office_id: The office (None: the session's).
+        """
+        path = self.desk.export_performance(self.session, since, until, fmt, office_id=office_id)
+        self.desk_app.call_from_thread(self.desk_app.notify, f"Laporan kinerja tersimpan: {path}",
+                                       title="Ekspor", markup=False, timeout=10)
 
     # -- keys -----------------------------------------------------------------------------------
 

@@ -112,14 +112,14 @@ def step_detail(service: ServiceTiming, timing: StepTiming, width: int, warn: fl
         text.append(clip(f"{service.code} {service.name}", width), style="bold")
         standard = service.jangka_waktu
     text.append("\n")
-    text.append(f"mutu baku {standard or '-'} · {fmt_count(timing.done)} selesai, "
-                f"{fmt_count(timing.within)} dari {fmt_count(timing.with_standard)} tepat waktu")
+    text.append(f"mutu baku {standard or '-'}")
+    if timing.with_standard:
+        text.append(f" · {fmt_count(timing.within)}/{fmt_count(timing.with_standard)} tepat waktu")
     if timing.median_share is not None:
         text.append(" · median ")
         text.append(fmt_percent(timing.median_share), style=share_style(timing.median_share, warn))
-        text.append(" p90 ")
+        text.append(" · p90 ")
         text.append(fmt_percent(timing.p90_share), style=share_style(timing.p90_share, warn))
-        text.append(" mutu baku")
     if timing.open_now:
         text.append(f" · {fmt_count(timing.open_now)} berjalan")
         if timing.overdue_now:
