@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # (parts of a case: models.casedto)
     from models.casedto import CriterionLine, OrganisationInfo, PersonLine
@@ -241,6 +241,19 @@ class StepLine:
     round: int = 1
     #: Seconds within started..ended the step did not run (time between counter sittings).
     paused_seconds: int = 0
+    #: Its clock against the mutu baku under the office's calendar (a models.worktime.Clock).
+    clock: Any = field(default=None, compare=False, repr=False)
+    #: The running step's timer turns to the warning colour at this share ([kalender]).
+    warn_share: float = 0.8
+
+    def share(self, now: dt.datetime) -> float | None:
+        """The share of the mutu baku used by ``now`` (or the step's end): 0 at the start, 1 at
+        the due time; None without a mutu baku waktu. Without a clock: wall-clock time."""
+        if self.started_at is None or (self.clock is None and not self.standard_seconds):
+            return None
+        if self.clock is not None:
+            return self.clock.share(self.ended_at or now)
+        return self.elapsed_seconds(now) / self.standard_seconds
 
     def elapsed_seconds(self, now: dt.datetime) -> int:
         """Seconds the step has run (until ``now`` while it runs), pauses left out."""

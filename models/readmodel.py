@@ -35,6 +35,7 @@ from models.kernel import Context
 from models.office import service_info
 from models.persons import people_columns, people_fields, people_problems
 from models.tables import Applicant, Case, Counter, Staff, Ticket
+from models.worktime import WorkCalendar
 
 #: Applicant fields each case keeps as entered for it (Case.applicant_data).
 SNAPSHOT_FIELDS = ("kind", "nik", "name", "sex", "birth_date", "address", "desa", "kecamatan",
@@ -234,15 +235,25 @@ def case_detail(ctx: Context, record: CaseRecord) -> CaseDetail:
         checklist=checklist,
         conditions=tuple(ConditionLine(id=c.id, question=c.question, value=bool(conditions.get(c.id, False)))
                          for c in svc.conditions),
-        steps=step_lines(svc, record.runs), documents=tuple(record.documents), warnings=warnings,
+        steps=step_lines(svc, record.runs, ctx.calendar if record.runs else None,
+                         ctx.settings.calendar.warn_share), documents=tuple(record.documents), warnings=warnings,
         criteria=criteria, decision_note=row.decision_note or "",
         resume_step=row.resume_step, paused_at=ctx.local(row.paused_at),
         **people,
     )
 
 
-def step_lines(svc: CatalogService, runs: list[dict[str, Any]]) -> tuple[StepLine, ...]:
-    """The service's SOP steps with their runs."""
+def step_lines(svc: CatalogService, runs: list[dict[str, Any]], calendar: WorkCalendar | None = None,
+               warn_share: float = 0.8) -> tuple[StepLine, ...]:
+    """The service's SOP steps with their runs.
+
+    Args:
+        svc: The service.
+        runs: The case's step runs (latest round of each step shows).
+        calendar: The office's working calendar: each run gets its clock against the step's
+            mutu baku (StepLine.share), from its start (and sittings) to its due time as stored.
+        warn_share: The share at which a running step's timer turns to the warning colour.
+    """
     by_no = {r["step_no"]: r for r in sorted(runs, key=lambda r: (r["step_no"], r.get("round", 1)))}
     reached = max(by_no, default=0)
     lines = []
@@ -252,6 +263,10 @@ def step_lines(svc: CatalogService, runs: list[dict[str, Any]]) -> tuple[StepLin
         started = run["started_at"] if run else None
         ended = run["ended_at"] if run else None
         due = run["due_at"] if run else None
+        clock = None
+        if calendar is not None and run is not None and st.waktu is not None and started is not None:
+            clock = calendar.run_clock(started, st.waktu, paused_seconds=run.get("paused_seconds", 0),
+                                       ended=ended, due=due)
         if run is None:  # a later step ran: a branch went past this one
             status = "dilewati" if st.no < reached else "belum"
         else:
@@ -270,6 +285,7 @@ def step_lines(svc: CatalogService, runs: list[dict[str, Any]]) -> tuple[StepLin
             decision_yes_action=(yes.action, yes.to_step, yes.text, yes.pause) if yes else ("lanjut", None, "", False),
             decision_no_action=(no.action, no.to_step, no.text, no.pause) if no else ("tolak", None, "", False),
             round=run.get("round", 1) if run else 1, paused_seconds=run.get("paused_seconds", 0) if run else 0,
+            clock=clock, warn_share=warn_share,
         ))
     return tuple(lines)
 

@@ -16,12 +16,18 @@ from textual.widgets import DataTable, Footer, Header
 from models.dto import CaseDetail, DeskEvent, DocumentInfo, StepLine
 from screens.base import DeskScreen
 from screens.caseflow import REOPEN_ROLES, CaseFlow
+from screens.steptimer import (  # noqa: F401 - short_duration, step_timer: imported from here too
+    running_style,
+    short_duration,
+    step_duration,
+    step_standing,
+    step_timer,
+)
 from screens.widgets import (
     PlainStatic,
     clip,
     document_notice,
     fmt_datetime,
-    fmt_elapsed,
     fmt_moment,
     sync_table,
 )
@@ -36,9 +42,6 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("mulai", "Mulai", 5),
     ("durasi", "Durasi", 9),
 )
-
-#: Standards of at least this many seconds are shown as a deadline rather than a stopwatch.
-DAY_SCALE_SECONDS = 8 * 3600
 
 #: Step status labels.
 STEP_STATUS: dict[str, str] = {"belum": "belum", "berjalan": "berjalan", "selesai": "selesai",
@@ -61,87 +64,6 @@ def short_moment(value: dt.datetime | None, today: dt.date) -> str:
     return f"{value.day:02d}/{value.month:02d}"
 
 
-def short_duration(seconds: int) -> str:
-    """A duration in at most 9 characters: ``"00:03:12"``, or ``"2 hr 03 j"`` from a day on.
-
-    Args:
-        seconds: Non-negative number of seconds.
-
-    Returns:
-        The duration (``hr`` = hari, ``j`` = jam).
-    """
-    seconds = max(0, int(seconds))
-    if seconds < 86400:
-        return fmt_elapsed(seconds)
-    days, rest = divmod(seconds, 86400)
-    return f"{days} hr {rest // 3600:02d} j"
-
-
-def step_late(step: StepLine, now: dt.datetime) -> bool:
-    """True when a step ran (or runs) longer than its mutu baku waktu.
-
-    Args:
-        step: The step.
-        now: The current office time.
-
-    Returns:
-        Whether it is over its standard.
-    """
-    if step.overdue(now):
-        return True
-    return (step.standard_seconds is not None and step.due_at is None
-            and step.started_at is not None and step.elapsed_seconds(now) > step.standard_seconds)
-
-
-def step_duration(step: StepLine, now: dt.datetime) -> Text:
-    """The Durasi cell: how long a finished or running step took; red when over its standard.
-
-    Args:
-        step: The step.
-        now: The current office time.
-
-    Returns:
-        ``"-"`` for a step not started.
-    """
-    if step.started_at is None or step.status == "belum":
-        return Text("-", style="dim")
-    late = step_late(step, now)
-    if late:
-        style = "bold red"
-    elif step.status == "berjalan":
-        style = "yellow"
-    else:
-        style = "green" if step.standard_seconds is not None else ""
-    return Text(short_duration(step.elapsed_seconds(now)), style=style, no_wrap=True)
-
-
-def step_timer(step: StepLine, now: dt.datetime) -> Text:
-    """The live timer of a running step against its mutu baku waktu.
-
-    Args:
-        step: The running step.
-        now: The current office time.
-
-    Returns:
-        e.g. ``"00:03:12 / 5 menit"``, ``"00:03:12 · batas: 26 Nov 2026 10.00"``,
-        ``"00:03:12 · tanpa mutu baku waktu"``; red with ``TERLAMBAT`` when over.
-    """
-    elapsed = step.elapsed_seconds(now)
-    overdue = step_late(step, now)
-    text = Text(fmt_elapsed(elapsed), style="bold red" if overdue else "bold")
-    if step.standard_seconds is None:
-        text.append(" · tanpa mutu baku waktu", style="dim")
-    elif step.standard_seconds >= DAY_SCALE_SECONDS and step.due_at is not None:
-        text.append(" · batas: ")
-        text.append(fmt_datetime(step.due_at), style="bold")
-    else:
-        text.append(" / ")
-        text.append(step.waktu_label or fmt_elapsed(step.standard_seconds))
-    if overdue:
-        text.append("  TERLAMBAT", style="bold white on red")
-    return text
-
-
 class CaseScreen(CaseFlow, DeskScreen):
     """A case in process: its SOP steps, the running step's timer, letters."""
 
@@ -149,7 +71,9 @@ class CaseScreen(CaseFlow, DeskScreen):
     HELP_TEXT: ClassVar[str] = (
         "Berkas lengkap dan sudah bernomor register. Tabel menampilkan langkah-langkah SOP "
         "layanan; langkah yang sedang berjalan ditandai dan waktunya dihitung terhadap mutu "
-        "baku waktu (merah/TERLAMBAT bila melewati batas).\n\n"
+        "baku waktu: kuning/SEGERA bila sudah terpakai 80% (bawaan; ambang_peringatan di [kalender]), "
+        "merah/TERLAMBAT bila melewati batas. Mutu baku menit, jam dan hari kerja dihitung pada "
+        "jam kerja kantor saja (hari libur dan kantor tutup tidak terhitung).\n\n"
         "s atau F6 menyelesaikan langkah yang berjalan. Bila langkah diakhiri keputusan "
         "(memenuhi syarat / layak), pilih hasilnya: desk mengikuti standar pelayanan: lanjut "
         "ke langkah berikutnya, kembali ke langkah sebelumnya (dengan alasan; bila pemohon "
@@ -195,6 +119,8 @@ class CaseScreen(CaseFlow, DeskScreen):
         super().__init__()
         self.case = case
         self._late_shown = False
+        #: The running step's standing as its status cell shows it ("", "segera", "terlambat").
+        self._standing_shown = ""
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -265,6 +191,7 @@ class CaseScreen(CaseFlow, DeskScreen):
 
         today = now.date()
         rows = [(str(step.no), self._step_cells(step, now, today)) for step in case.steps]
+        self._standing_shown = step_standing(case.current_step, now) if case.current_step else ""
         table = self.query_one("#case-steps", DataTable)
         with self.app.batch_update():
             sync_table(table, rows, [key for key, _, _ in COLUMNS])
@@ -288,7 +215,8 @@ class CaseScreen(CaseFlow, DeskScreen):
         """
         changed = {e.entity_id for e in events if e.kind.startswith(("case.", "step."))}
         changed |= {e.payload.get("berkas") for e in events if e.kind.startswith("document.")}
-        if not events or self.case.id in changed:
+        calendar = any(e.kind.startswith("calendar.") for e in events)  # due times moved
+        if not events or calendar or self.case.id in changed:
             self.reload_case(self.case.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-refresh",
@@ -354,9 +282,8 @@ class CaseScreen(CaseFlow, DeskScreen):
     def _step_cells(self, step: StepLine, now: dt.datetime, today: dt.date) -> list[Text]:
         """Cells of a step row."""
         running = step.status == "berjalan"
-        late = step_late(step, now)
         if running:
-            style = "bold red" if late else "bold yellow"
+            style = running_style(step_standing(step, now))
         elif step.status == "selesai":
             style = "green"
         else:
@@ -414,8 +341,10 @@ class CaseScreen(CaseFlow, DeskScreen):
         key = str(step.no)
         if key in table.rows:
             table.update_cell(key, "durasi", step_duration(step, now))
-            if step_late(step, now):
-                table.update_cell(key, "status", Text("▶ berjalan", style="bold red"))
+            standing = step_standing(step, now)
+            if standing != self._standing_shown:  # the warning colour or overdue from now on
+                self._standing_shown = standing
+                table.update_cell(key, "status", Text("▶ berjalan", style=running_style(standing)))
             if table.row_count and table.ordered_rows[table.cursor_row].key.value == key:
                 self._show_step_detail()
 
