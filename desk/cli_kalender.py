@@ -9,6 +9,7 @@ of the running steps and of the cases in process; every desk counts it within a 
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import click
 
@@ -25,7 +26,7 @@ _WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 class _CalendarGroup(AliasedGroup):
     """``desk kalender``: its commands also answer to close and open."""
 
-    aliases = {**AliasedGroup.aliases, "close": "tutup", "open": "buka"}
+    aliases: ClassVar[dict[str, str]] = {**AliasedGroup.aliases, "close": "tutup", "open": "buka"}
 
 
 @click.group("kalender", cls=_CalendarGroup)

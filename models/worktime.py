@@ -44,7 +44,13 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from forms.catalog import Duration
-from models.publicholidays import RAMADAN_DAYS, national_days, ramadan_of, ramadans_around, warm
+from models.publicholidays import (
+    RAMADAN_DAYS,
+    national_days,
+    ramadan_of,
+    ramadans_around,
+    warm,
+)
 from models.publicholidays import holidays_of as _holidays
 from models.settings import CalendarSettings
 
@@ -264,9 +270,9 @@ class WorkCalendar:
             elif unit == "hari":
                 computed = local + dt.timedelta(days=value)
             elif unit == "bulan":
-                computed = _add_months(local, int(round(value)))
+                computed = _add_months(local, round(value))
             elif unit == "tahun":
-                computed = _add_months(local, int(round(value)) * 12)
+                computed = _add_months(local, round(value) * 12)
             else:
                 raise ValueError(f"satuan waktu tidak dikenal: {unit}")
             computed = self.off_closed_day(computed)

@@ -207,6 +207,24 @@ def test_the_jangka_waktu_starts_at_lengkap_and_stops_while_the_applicant_fixes(
     assert back.status == "diproses" and back.current_step.no == 1
     # five days of waiting added; Sunday 30 May 2027 moves to Monday 31 May
     assert back.due_at == at(2027, 5, 31, 9, 0)
+    # a closure on that Monday moves the paused-and-resumed case's due time once more (past
+    # Tuesday 1 June, Hari Lahir Pancasila)
+    assert desk.add_closure(desk.principal("sistem"), dt.date(2027, 5, 31), "Rapat").cases_moved == 1
+    assert desk.case(session, case.id, record_view=False).due_at == at(2027, 6, 2, 9, 0)
+
+
+def test_a_paused_working_unit_case_keeps_its_office_hours_under_a_new_calendar():
+    from forms.catalog import Duration
+    from models.closures import _case_due
+    from models.worktime import WorkCalendar
+
+    old = WorkCalendar("Asia/Makassar")
+    new = old.with_closures([dt.date(2026, 11, 26)])
+    start = at(2026, 11, 23, 9, 0)
+    # 2 hari kerja, moved by a pause to Friday 10.00: Thursday closes, so Monday 10.00
+    moved = _case_due(old, new, start, Duration(2, "hari kerja"), 86400, at(2026, 11, 27, 10, 0))
+    assert moved == at(2026, 11, 30, 9, 30)  # Friday 10.00 plus Thursday's 8.5 hours
+    assert old.working_seconds(start, at(2026, 11, 27, 10, 0)) == new.working_seconds(start, moved)
 
 
 # -- desk kalender ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forms.catalog import Duration
@@ -17,7 +17,7 @@ from models.worktime import WorkCalendar, is_working_unit, national_days, ramada
 
 WITA = ZoneInfo("Asia/Makassar")
 WIB = ZoneInfo("Asia/Jakarta")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 #: Small and quick: the file runs in a few seconds.
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
