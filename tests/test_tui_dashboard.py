@@ -19,6 +19,16 @@ from textual.widgets import DataTable, TabbedContent
 from desk.app import create_app
 from desk.cli import cli
 from desk.wiring import make_service
+from models.dashdto import (
+    Dashboard,
+    DayCount,
+    OfficeChoice,
+    QueueNow,
+    ServiceTiming,
+    StaffTiming,
+    StepTiming,
+)
+from models.dto import AuthError, SessionInfo
 from screens.dashboard import DashboardScreen
 from screens.dashdialogs import RangeDialog
 from screens.dashparts import (
@@ -34,6 +44,7 @@ from screens.deadlines import DeadlinesScreen
 from screens.dialogs import MessageDialog
 from screens.login import LoginScreen
 from screens.widgets import FieldError, PlainStatic
+from test_snapshots import NOW, FakeDesk
 from test_tui_deadlines import footer_fits, lengkap, screen_lines, sign_in
 from tui_helpers import notifications, settle, shown, type_into
 
@@ -274,66 +285,103 @@ def test_periods_dates_and_durations() -> None:
 
 # -- a snapshot at 80x24 ---------------------------------------------------------------------------
 
+def timing(no, uraian, pelaksana, label, done, within, median, p90, ms, ps, opened=0, late=0):
+    """A step of REK-PUB as the stand-in's dashboard shows it."""
+    return StepTiming("REK-PUB", no, uraian, pelaksana, label, done, done if ms else 0, within,
+                      median, median, p90, ms, ps, opened, late)
+
+
+REK_PUB = ServiceTiming(
+    "REK-PUB", "Penerbitan Rekomendasi Izin Pengumpulan Uang atau Barang",
+    "Bidang Pemberdayaan Sosial", "2 hari kerja",
+    timing(0, "Jangka waktu layanan", "", "2 hari kerja", 40, 35, 1.2 * 86400, 2.5 * 86400,
+           0.6, 1.25, 3, 1),
+    (timing(1, "Pemohon datang ke ruang pelayanan", "Pemohon", "5 menit", 42, 40, 250, 400,
+            0.83, 1.33),
+     timing(2, "Petugas memeriksa berkas", "Petugas Pelayanan", "15 menit", 42, 30, 600, 1200,
+            0.66, 1.33, 1),
+     timing(3, "Penerbitan rekomendasi", "Bidang Pemberdayaan Sosial", "2 hari kerja", 40, 20,
+            1.5 * 86400, 3 * 86400, 1.1, 1.6, 2, 1),
+     timing(4, "Pemohon memperoleh rekomendasi", "Petugas Pelayanan", "", 38, 0, 300, 900,
+            None, None)))
+
+
+class StandInDesk(FakeDesk):
+    """The snapshot tests' stand-in for the facade, with a supervisor, a dashboard of fixed
+    figures for any period and (``offices`` > 1) a second office."""
+
+    def __init__(self, offices: int = 1) -> None:
+        super().__init__()
+        self.asked: list[tuple[dt.date, dt.date, int | None]] = []
+        self._offices = [OfficeChoice(1, "KUKAR", "Dinas Sosial"),
+                         OfficeChoice(2, "TGR", "UPT Tenggarong")][:offices]
+
+    def login(self, username, password, counter_no):
+        if (username, password) != ("supervisor", "supervisor123"):
+            raise AuthError("Nama pengguna atau kata sandi salah.")
+        return SessionInfo(3, "supervisor", "Hendra Gunawan", "supervisor", 1,
+                           self.office_name(), "Asia/Makassar", counter_no, counter_no,
+                           f"Loket {counter_no}")
+
+    def dashboard(self, session, since, until, office_id=None):
+        self.asked.append((since, until, office_id))
+        office = next(o for o in self._offices if o.id == (office_id or 1))
+        days = tuple(DayCount(since + dt.timedelta(days=i), (i * 7) % 11, 3, 4)
+                     for i in range(min(92, (until - since).days + 1)))
+        return Dashboard(office.id, office.code, office.name, since, until, NOW, (REK_PUB,), days,
+                         False, QueueNow(5, 40, 30, 250, 2, 3),
+                         (StaffTiming(1, STAFF_NAME, "petugas", 30, 28, 25, 500),),
+                         first_day=dt.date(2024, 3, 4))
+
+    def offices(self, session):
+        return list(self._offices)
+
+
+async def stand_in_sign_in(pilot) -> None:
+    """Sign the stand-in's supervisor in (``desk dasbor``: the dashboard follows)."""
+    await settle(pilot)
+    await pilot.click("#username")
+    await pilot.press(*"supervisor", "enter", *"supervisor123", "enter")
+    await settle(pilot)
+
+
+async def test_period_dialog_shift_and_office_choice() -> None:
+    desk = StandInDesk(offices=2)
+    app = create_app(desk, "dasbor")
+    async with app.run_test(size=SIZE) as pilot:
+        await stand_in_sign_in(pilot)
+        assert desk.asked[-1] == (dt.date(2026, 11, 1), dt.date(2026, 11, 23), None)
+        title = lambda: shown(app.screen.query_one("#dash-title", PlainStatic))  # noqa: E731
+        # p, 6: all data, from the first day with figures
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert "Semua data (04-03-2024 s.d. 23-11-2026)" in title()
+        # [ on this month: the whole month before
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert desk.asked[-1][:2] == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+        # o: the other office, named in the title
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert desk.asked[-1] == (dt.date(2026, 10, 1), dt.date(2026, 10, 31), 2)
+        assert "UPT Tenggarong" in title()
+        footer_fits(app)
+
+
 def test_dashboard_snapshot(snap_compare) -> None:
     """The dashboard of a month with a late step, a step without a mutu baku, at 80x24."""
-    from models.dashdto import (
-        Dashboard,
-        DayCount,
-        OfficeChoice,
-        QueueNow,
-        ServiceTiming,
-        StaffTiming,
-        StepTiming,
-    )
-    from models.dto import AuthError, SessionInfo
-    from test_snapshots import NOW, FakeDesk
-
-    def timing(no, uraian, pelaksana, label, done, within, median, p90, ms, ps, opened=0, late=0):
-        return StepTiming("REK-PUB", no, uraian, pelaksana, label, done, done if ms else 0, within,
-                          median, median, p90, ms, ps, opened, late)
-
-    rek = ServiceTiming(
-        "REK-PUB", "Penerbitan Rekomendasi Izin Pengumpulan Uang atau Barang",
-        "Bidang Pemberdayaan Sosial", "2 hari kerja",
-        timing(0, "Jangka waktu layanan", "", "2 hari kerja", 40, 35, 1.2 * 86400, 2.5 * 86400,
-               0.6, 1.25, 3, 1),
-        (timing(1, "Pemohon datang ke ruang pelayanan", "Pemohon", "5 menit", 42, 40, 250, 400,
-                0.83, 1.33),
-         timing(2, "Petugas memeriksa berkas", "Petugas Pelayanan", "15 menit", 42, 30, 600, 1200,
-                0.66, 1.33, 1),
-         timing(3, "Penerbitan rekomendasi", "Bidang Pemberdayaan Sosial", "2 hari kerja", 40, 20,
-                1.5 * 86400, 3 * 86400, 1.1, 1.6, 2, 1),
-         timing(4, "Pemohon memperoleh rekomendasi", "Petugas Pelayanan", "", 38, 0, 300, 900,
-                None, None)))
-    since = dt.date(2026, 11, 1)
-    board = Dashboard(1, "KUKAR", "Dinas Sosial", since, NOW.date(), NOW, (rek,),
-                      tuple(DayCount(since + dt.timedelta(days=i), (i * 7) % 11, 3, 4)
-                            for i in range(23)),
-                      False, QueueNow(5, 40, 30, 250, 2, 3),
-                      (StaffTiming(1, STAFF_NAME, "petugas", 30, 28, 25, 500),))
-
-    class Desk(FakeDesk):
-        def login(self, username, password, counter_no):
-            if (username, password) != ("supervisor", "supervisor123"):
-                raise AuthError("Nama pengguna atau kata sandi salah.")
-            return SessionInfo(3, "supervisor", "Hendra Gunawan", "supervisor", 1,
-                               self.office_name(), "Asia/Makassar", counter_no, counter_no,
-                               f"Loket {counter_no}")
-
-        def dashboard(self, session, since, until, office_id=None):
-            return dataclasses.replace(board, since=since, until=until)
-
-        def offices(self, session):
-            return [OfficeChoice(1, "KUKAR", "Dinas Sosial")]
 
     async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.click("#username")
-        await pilot.press(*"supervisor", "enter", *"supervisor123", "enter")
-        await settle(pilot)
+        await stand_in_sign_in(pilot)
         await pilot.press("down", "down", "down")
         await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
 
-    assert snap_compare(create_app(Desk(), "dasbor"), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(create_app(StandInDesk(), "dasbor"), terminal_size=SIZE, run_before=run_before)
