@@ -48,13 +48,15 @@ def step_standing(step: StepLine, now: dt.datetime) -> str:
         now: The current office time.
 
     Returns:
-        ``"terlambat"`` past 100% (a running or a finished step), ``"segera"`` for a running
-        step from its warning share (``[kalender] ambang_peringatan``), else ``""``.
+        ``"terlambat"`` past 100% or past its due time (a running or a finished step; at 17.00
+        a step due at the 16.30 closing has used 100% of its office time, and is late),
+        ``"segera"`` for a running step from its warning share (``[kalender]
+        ambang_peringatan``), else ``""``.
     """
     share = step.share(now)
     if share is None:
         return ""
-    if share > 1.0:
+    if share > 1.0 or step.overdue(now):
         return "terlambat"
     return "segera" if step.status == "berjalan" and share >= step.warn_share else ""
 

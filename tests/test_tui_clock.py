@@ -99,3 +99,21 @@ async def test_the_warning_share_follows_the_setting(desk_service, clock):
 
     assert "SEGERA" not in str(step_timer(step, start + dt.timedelta(minutes=29)))
     assert "SEGERA" in str(step_timer(step, start + dt.timedelta(minutes=30)))
+
+
+def test_past_the_due_time_after_closing_is_late_although_no_office_time_passed(desk_service, clock):
+    from screens.steptimer import step_standing
+
+    desk = desk_service
+    clock.current = dt.datetime(2026, 11, 27, 15, 30, tzinfo=WITA)  # Friday; closes 16.30
+    session = desk.login("petugas2", "petugas123", 2)
+    svc = desk.catalog.get("SEMBAKO")
+    case = desk.open_case(session, "SEMBAKO", ApplicantInput(kind=svc.applicant_kind, **PERSON))
+    for line in case.checklist:
+        if line.required:
+            desk.set_item(session, case.id, line.item_id, True)
+    step = desk.decide(session, case.id, reason="uji").case.current_step
+    assert step.due_at == dt.datetime(2026, 11, 27, 16, 30, tzinfo=WITA)
+    assert step_standing(step, dt.datetime(2026, 11, 27, 16, 29, tzinfo=WITA)) == "segera"
+    evening = dt.datetime(2026, 11, 27, 17, 0, tzinfo=WITA)
+    assert step.share(evening) == 1.0 and step_standing(step, evening) == "terlambat"
