@@ -1,12 +1,12 @@
 """The dashboard at 80x24 on a seeded database (cases walked through the real domain with a
 fixed clock): the counts of a period and of another, a step finished at another desk shown
 without a key press, the staff tab only for roles allowed it, dates typed and checked at their
-fields, ``desk dasbor`` for supervisors only, the report exported from it; the bar, periods and dates as units; one snapshot.
+fields, ``desk dasbor`` for supervisors only, the report exported from it; the period dialog
+and the office choice on a stand-in facade; the bar, periods and dates as units; one snapshot.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
