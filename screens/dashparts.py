@@ -159,7 +159,7 @@ def fmt_percent(ratio: float | None) -> str:
 def fmt_duration(seconds: float | None) -> str:
     """A duration in at most 9 characters (the case screen's: ``"00:04:10"``, ``"2 hr 03 j"``);
     ``"-"`` when unknown."""
-    from screens.case import short_duration
+    from screens.steptimer import short_duration
 
     if seconds is None:
         return "-"
