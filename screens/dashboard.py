@@ -51,8 +51,8 @@ EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
     ("csv", "CSV: tabel per layanan dan langkah"),
 )
 
-#: Event kinds that change the figures (steps, cases, the queue, the loket).
-DASHBOARD_EVENTS = ("step.", "case.", "ticket.", "counter.")
+#: Event kinds that change the figures (steps, cases, the queue, the loket, the office calendar).
+DASHBOARD_EVENTS = ("step.", "case.", "ticket.", "counter.", "calendar.")
 
 #: Seconds between refreshes while nothing happens ("open and overdue now" move with time).
 REFRESH_SECONDS = 60.0

@@ -21,8 +21,9 @@ from screens.dashparts import Throttle, fmt_percent
 from screens.dialogs import ConfirmDialog
 from screens.widgets import PlainStatic, clip, fmt_moment, sync_table
 
-#: Event kinds that change what the list shows (steps started or finished, cases changed).
-DEADLINE_EVENTS = ("step.", "case.")
+#: Event kinds that change what the list shows (steps started or finished, cases changed, a
+#: closure of the office moving due times).
+DEADLINE_EVENTS = ("step.", "case.", "calendar.")
 
 #: Seconds between refreshes while nothing happens (the shares grow with time).
 REFRESH_SECONDS = 30.0
