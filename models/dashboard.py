@@ -2,9 +2,11 @@
 overdue now, the queue today and figures per staff member, from SQL aggregates only.
 
 A period [since, until] is read from the step summaries (:mod:`models.stepstats`) as whole years,
-whole months and the days left (:func:`spans`): a handful of rows per service, step and bucket,
-summed by the database, whatever the period's length. What runs now is counted from the step
-runs through the partial index of open runs (migration 0013). No step run is loaded into Python.
+whole months and the days left (:func:`spans`): per service, step and bucket a handful of rows,
+summed by the database (:func:`summed`: one range of a covering index per grain and span, so a
+five-year period with ragged ends reads some 200,000 small index entries and no table row).
+What runs now is counted from the step runs through the partial index of open runs (migration
+0013). No step run is loaded into Python.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from peewee import fn
 
 from forms.catalog import Service as CatalogService
 from models import stepstats
+from models.dashperiods import Ranges, cover, next_month, spans
+from models.dashperiods import ranges as period_ranges
 from models.clocktables import StepStat
 from models.dashdto import Dashboard, DayCount, OfficeChoice, QueueNow, ServiceTiming, StaffTiming, StepTiming
 from models.dto import SessionInfo
@@ -30,59 +34,32 @@ DAYS_MAX = 92
 #: What the whole case is called in the step lists.
 CASE_LABEL = "Jangka waktu layanan"
 
-Spans = dict[str, list[tuple[dt.date, dt.date]]]
+def summed(ctx: Context, office_id: int, kinds: tuple[str, ...], ranges: Ranges,
+           group: tuple[str, ...]) -> list[tuple]:
+    """Summary rows of ``kinds`` in ``ranges`` (models.dashperiods: periods added or taken
+    away), summed by ``group``: one aggregate over a UNION ALL of one range of the covering
+    index per grain and span (migration 0014), so the database reads just those rows and never
+    the table.
 
-
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def spans(since: dt.date, until: dt.date, *, years: bool = True) -> Spans:
-    """The office-local days [since, until] as ranges of summary periods per grain: whole years
-    ("y", unless ``years`` is False), whole months ("m") and the days left ("d"). Each grain
-    gets at most two ranges (before and after the longer periods), inclusive, of periods'
-    first days."""
-    out: Spans = {"y": [], "m": [], "d": []}
-
-    def add(grain: str, period: dt.date) -> None:
-        ranges = out[grain]
-        if ranges and _follows(grain, ranges[-1][1], period):
-            ranges[-1] = (ranges[-1][0], period)
-        else:
-            ranges.append((period, period))
-
-    day = since
-    while day <= until:
-        year_end = day.replace(month=12, day=31)
-        month_end = _next_month(day) - dt.timedelta(days=1)
-        if years and day.month == 1 and day.day == 1 and year_end <= until:
-            add("y", day)
-            day = year_end + dt.timedelta(days=1)
-        elif day.day == 1 and month_end <= until:
-            add("m", day)
-            day = month_end + dt.timedelta(days=1)
-        else:
-            add("d", day)
-            day += dt.timedelta(days=1)
-    return out
-
-
-def _follows(grain: str, last: dt.date, period: dt.date) -> bool:
-    if grain == "d":
-        return period == last + dt.timedelta(days=1)
-    if grain == "m":
-        return period == _next_month(last)
-    return period.year == last.year + 1
-
-
-def _in_spans(office_id: int, ranges: Spans):
-    """The summary rows of ``ranges``: one indexed range per term (office, grain, period)."""
-    terms = [(StepStat.office_id == office_id) & (StepStat.grain == grain) & StepStat.period.between(first, last)
-             for grain, pairs in ranges.items() for first, last in pairs]
-    where = terms[0] if terms else (StepStat.id < 0)
-    for term in terms[1:]:
-        where = where | term
-    return where
+    Returns:
+        Rows of the ``group`` columns, then SUM(n), SUM(within), SUM(seconds).
+    """
+    p = ctx.db.param
+    marks = ", ".join([p] * len(kinds))
+    parts, params = [], []
+    for (grain, sign), pairs in ranges.items():
+        factor = "" if sign == 1 else " * -1"
+        for first, last in pairs:
+            parts.append(f"SELECT {', '.join(group)}, n{factor} AS n, within{factor} AS within, "
+                         f"seconds{factor} AS seconds FROM step_stat WHERE office_id = {p} "
+                         f"AND kind IN ({marks}) AND grain = {p} AND period >= {p} AND period <= {p}")
+            params += [office_id, *kinds, grain, first.isoformat(), last.isoformat()]
+    if not parts:
+        return []
+    columns = ", ".join(group)
+    sql = (f"SELECT {columns}, SUM(n), SUM(within), SUM(seconds) FROM ({' UNION ALL '.join(parts)}) AS picked "
+           f"GROUP BY {columns}")
+    return ctx.db.execute_sql(sql, params).fetchall()
 
 
 def offices(ctx: Context, session: SessionInfo) -> list[OfficeChoice]:
@@ -108,25 +85,31 @@ def _services(ctx: Context, office_id: int) -> list[tuple[int, CatalogService]]:
 
 
 class _Figures:
-    """Sums of summary rows for one key: histograms of durations and of shares."""
+    """Sums of summary rows for one key: histograms of durations and of shares, totals."""
 
     def __init__(self) -> None:
         self.durations: dict[int, int] = {}
         self.shares: dict[int, int] = {}
-        self.done = self.within = self.seconds = 0
+        self.done = self.within = self.seconds = self.standard = 0
 
     def add(self, kind: str, bucket: int, n: int, within: int, seconds: int) -> None:
-        if kind == "d":
+        if kind in ("d", "p"):  # a duration histogram (per staff member: no totals here)
             self.durations[bucket] = self.durations.get(bucket, 0) + n
+            if kind == "p":
+                return
+        if kind in ("d", "u") and (kind == "d" or bucket == 0):
             self.done += n
             self.within += within
             self.seconds += seconds
-        else:
+        elif kind == "u":
+            self.standard += n
+        elif kind == "s":
             self.shares[bucket] = self.shares.get(bucket, 0) + n
+            self.standard += n
 
     @property
     def with_standard(self) -> int:
-        return sum(self.shares.values())
+        return self.standard
 
     def share(self, q: float) -> float | None:
         value = stepstats.percentile(self.shares, q)
@@ -153,14 +136,11 @@ def _timing(svc: CatalogService, step_no: int, fig: _Figures | None, open_now: i
         **labels)
 
 
-def _step_figures(office_id: int, ranges: Spans) -> dict[tuple[int, int], _Figures]:
+def _step_figures(ctx: Context, office_id: int, ranges: Ranges) -> dict[tuple[int, int], _Figures]:
     """Summed summary rows per (service, step) over ``ranges`` (one aggregate query)."""
-    rows = (StepStat.select(StepStat.service_id, StepStat.step_no, StepStat.kind, StepStat.bucket,
-                            fn.SUM(StepStat.n), fn.SUM(StepStat.within), fn.SUM(StepStat.seconds))
-            .where(_in_spans(office_id, ranges) & (StepStat.staff_id == 0))
-            .group_by(StepStat.service_id, StepStat.step_no, StepStat.kind, StepStat.bucket).tuples())
     out: dict[tuple[int, int], _Figures] = {}
-    for service_id, step_no, kind, bucket, n, within, seconds in rows:
+    for service_id, step_no, kind, bucket, n, within, seconds in summed(
+            ctx, office_id, ("d", "s"), ranges, ("service_id", "step_no", "kind", "bucket")):
         out.setdefault((service_id, step_no), _Figures()).add(kind, bucket, int(n or 0), int(within or 0),
                                                                int(seconds or 0))
     return out
@@ -173,49 +153,45 @@ def _open_now(office_id: int, now: dt.datetime) -> tuple[dict[tuple[int, int], t
              StepRun.select(StepRun.service_id, StepRun.step_no, fn.COUNT(StepRun.id), fn.SUM(late))
              .where((StepRun.office_id == office_id) & StepRun.ended_at.is_null())
              .group_by(StepRun.service_id, StepRun.step_no).tuples()}
+    # cases in progress are those with a step running: found through the same index (the
+    # office's cases by status would read every case it ever had)
+    running = StepRun.select(StepRun.case).where((StepRun.office_id == office_id) & StepRun.ended_at.is_null())
     case_late = SqlCase(None, [(Case.due_at < now, 1)], 0)
     cases = {s: (int(total), int(over or 0)) for s, total, over in
              Case.select(Case.service, fn.COUNT(Case.id), fn.SUM(case_late))
-             .where((Case.office == office_id) & (Case.status == "diproses"))
+             .where(Case.id.in_(running) & (Case.status == "diproses"))
              .group_by(Case.service).tuples()}
     return steps, cases
 
 
-def _per_period(office_id: int, since: dt.date, until: dt.date) -> tuple[tuple[DayCount, ...], bool]:
-    """Steps done per day (per month beyond DAYS_MAX days), every day or month of the period."""
+def _per_period(ctx: Context, office_id: int, since: dt.date, until: dt.date) -> tuple[tuple[DayCount, ...], bool]:
+    """Steps done per day (per month beyond DAYS_MAX days), every day or month of the period,
+    from the total rows (two a day or month)."""
     monthly = (until - since).days + 1 > DAYS_MAX
-    ranges = spans(since, until, years=False) if monthly else {"d": [(since, until)]}
-    rows = (StepStat.select(StepStat.grain, StepStat.period, StepStat.kind, fn.SUM(StepStat.n), fn.SUM(StepStat.within))
-            .where(_in_spans(office_id, ranges) & (StepStat.staff_id == 0) & (StepStat.step_no > 0))
-            .group_by(StepStat.grain, StepStat.period, StepStat.kind).tuples())
+    ranges = spans(since, until, years=False) if monthly else {("d", 1): [(since, until)]}
     sums: dict[dt.date, list[int]] = {}
-    for _grain, period, kind, n, within in rows:
+    for period, bucket, n, within, _seconds in summed(ctx, office_id, ("t",), ranges, ("period", "bucket")):
         if isinstance(period, str):
             period = dt.date.fromisoformat(period)
-        key = period.replace(day=1) if monthly else period
-        cell = sums.setdefault(key, [0, 0, 0])
-        if kind == "d":
-            cell[0] += int(n or 0)
-            cell[1] += int(within or 0)
+        cell = sums.setdefault(period.replace(day=1) if monthly else period, [0, 0, 0])
+        if bucket == 0:
+            cell[0] += int(n)
+            cell[1] += int(within)
         else:
-            cell[2] += int(n or 0)
+            cell[2] += int(n)
     out, day = [], since.replace(day=1) if monthly else since
     while day <= until:
         done, within, standard = sums.get(day, (0, 0, 0))
         out.append(DayCount(day=day, done=done, within=within, with_standard=standard))
-        day = _next_month(day) if monthly else day + dt.timedelta(days=1)
+        day = next_month(day) if monthly else day + dt.timedelta(days=1)
     return tuple(out), monthly
 
 
-def _staff(office_id: int, ranges: Spans) -> tuple[StaffTiming, ...]:
+def _staff(ctx: Context, office_id: int, ranges: Ranges) -> tuple[StaffTiming, ...]:
     """Per staff member who ended runs in the period (one aggregate query, then their names)."""
-    rows = (StepStat.select(StepStat.staff_id, StepStat.kind, StepStat.bucket, fn.SUM(StepStat.n),
-                            fn.SUM(StepStat.within), fn.SUM(StepStat.seconds))
-            .where(_in_spans(office_id, ranges) & (StepStat.service_id == 0) & (StepStat.step_no == 0)
-                   & (StepStat.staff_id > 0))
-            .group_by(StepStat.staff_id, StepStat.kind, StepStat.bucket).tuples())
     figures: dict[int, _Figures] = {}
-    for staff_id, kind, bucket, n, within, seconds in rows:
+    for staff_id, kind, bucket, n, within, seconds in summed(ctx, office_id, ("p", "u"), ranges,
+                                                              ("staff_id", "kind", "bucket")):
         figures.setdefault(staff_id, _Figures()).add(kind, bucket, int(n or 0), int(within or 0), int(seconds or 0))
     if not figures:
         return ()
@@ -223,7 +199,7 @@ def _staff(office_id: int, ranges: Spans) -> tuple[StaffTiming, ...]:
               Staff.select(Staff.id, Staff.full_name, Staff.role).where(Staff.id.in_(list(figures))).tuples()}
     out = [StaffTiming(staff_id=i, full_name=people.get(i, ("?", ""))[0], role=people.get(i, ("?", ""))[1],
                        done=f.done, with_standard=f.with_standard, within=f.within,
-                       median_seconds=stepstats.percentile(f.durations, 0.5))
+                       median_seconds=stepstats.percentile(f.durations, 0.5, stepstats.STAFF_WIDTH))
            for i, f in figures.items() if f.done > 0]
     return tuple(sorted(out, key=lambda s: (s.full_name.lower(), s.staff_id)))
 
@@ -273,8 +249,12 @@ def dashboard(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date
             raise PermissionDenied("Kantor itu tidak ada di basis data ini.")
         moment = ctx.clock()
         now = to_storage(moment)
-        ranges = spans(since, until)
-        figures = _step_figures(target, ranges)
+        local = moment.astimezone(ZoneInfo(office.timezone))
+        first = (StepStat.select(fn.MIN(StepStat.period))
+                 .where((StepStat.office_id == target) & (StepStat.grain == "d")).scalar())
+        first = dt.date.fromisoformat(first) if isinstance(first, str) else first
+        ranges = period_ranges(cover(since, until, first, local.date()))
+        figures = _step_figures(ctx, target, ranges)
         open_steps, open_cases = _open_now(target, now)
         services = []
         for service_id, svc in _services(ctx, target):
@@ -284,16 +264,13 @@ def dashboard(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date
             services.append(ServiceTiming(code=svc.code, name=svc.name, bidang=svc.bidang,
                                           jangka_waktu=svc.jangka_waktu.label() if svc.jangka_waktu else "",
                                           case=case, steps=steps))
-        per_day, monthly = _per_period(target, since, until)
-        local = moment.astimezone(ZoneInfo(office.timezone))
-        first = (StepStat.select(fn.MIN(StepStat.period))
-                 .where((StepStat.office_id == target) & (StepStat.grain == "d")).scalar())
+        per_day, monthly = _per_period(ctx, target, since, until)
         return Dashboard(
             office_id=target, office_code=office.code, office_name=office.name, since=since, until=until,
             computed_at=local, services=tuple(services), per_day=per_day, per_month=monthly,
             queue=queue_now(ctx, target, local.date(), now),
-            staff=_staff(target, ranges) if see_staff else None,
+            staff=_staff(ctx, target, ranges) if see_staff else None,
             warn_share=ctx.settings.calendar.warn_share,
-            first_day=dt.date.fromisoformat(first) if isinstance(first, str) else first)
+            first_day=first)
 
     return ctx.read(session, Permission.REPORT_OFFICE, body)

@@ -6,18 +6,24 @@ One row per (office, grain, period, service, step, staff member, kind, bucket):
 
 * grain "d", "m", "y" with ``period`` the first day of the office-local day, month or year the
   run ended in: a period of any length is read as whole years, whole months and the days left.
-* kind "d": a histogram of durations (wall-clock seconds, ended - started - paused); kind "s": of
-  the share of the mutu baku used (per mille), only for runs with a mutu baku. Buckets are 4%
-  wide on a log scale: ``bucket = round(log(max(x, 1)) / log(1.04))``.
 * ``n`` runs, ``within`` those that ended by their due time, ``seconds`` their summed duration.
-* Service and step rows have ``staff_id`` 0; rows per staff member (who ended the run) have
-  ``service_id`` and ``step_no`` 0. ``step_no`` 0 with a service is the whole case (lengkap ->
-  selesai against the service's jangka waktu), counted when the case ends as selesai.
+* Per service and step (``staff_id`` 0; ``step_no`` 0 is the whole case, lengkap -> selesai
+  against the service's jangka waktu, counted when the case ends as selesai): kind "d", a
+  histogram of durations (wall-clock seconds, ended - started - paused); kind "s", of the share
+  of the mutu baku used (per mille), only for runs with a mutu baku. Buckets are 4% wide on a
+  log scale: ``bucket = round(log(max(x, 1)) / log(1.04))``.
+* Per staff member who ended the run (``service_id`` and ``step_no`` 0): kind "p", a duration
+  histogram in buckets four times as wide (17%: one member's runs mix steps of minutes and of
+  weeks), and kind "u", totals: bucket 0 all runs, bucket 1 those with a mutu baku.
+* Per day and month, all steps (service, step and staff 0): kind "t", totals as kind "u".
+
+Each kind is read by its own range of the covering index ``step_stat_read`` (office, kind,
+grain, period, ...; migration 0014), so a query reads only the rows it sums.
 
 A percentile read from a histogram (:func:`percentile`) places each value inside its bucket,
-so it is off by less than one bucket width (4%) from the percentile of the values themselves,
-and by about 2% at most where a bucket holds one value or values spread through it; durations
-under a second read as about a second.
+so it is off by less than one bucket width (4%; 17% per staff member) from the percentile of
+the values themselves, and by about half that where a bucket holds one value or values spread
+through it; durations under a second read as about a second.
 """
 
 from __future__ import annotations
@@ -40,27 +46,30 @@ from models.tables import Case, StepRun
 #: Bucket growth: each bucket is 4% wider than the one below it.
 GROWTH = 1.04
 _LOG_GROWTH = math.log(GROWTH)
+#: Buckets of the staff members' histograms (kind "p") are this many buckets wide.
+STAFF_WIDTH = 4
 #: Rows per statement when many are written (rebuild).
 CHUNK = 500
 #: The unique key of a summary row.
 KEY = ("office_id", "grain", "period", "service_id", "step_no", "staff_id", "kind", "bucket")
 
 
-def bucket_of(value: float) -> int:
-    """The histogram bucket of ``value`` (seconds, or per mille of a mutu baku)."""
-    return round(math.log(max(value, 1.0)) / _LOG_GROWTH)
+def bucket_of(value: float, width: int = 1) -> int:
+    """The histogram bucket of ``value`` (seconds, or per mille of a mutu baku), in buckets
+    ``width`` times 4% wide."""
+    return round(math.log(max(value, 1.0)) / (_LOG_GROWTH * width))
 
 
-def bucket_value(bucket: int, fraction: float = 0.5) -> float:
+def bucket_value(bucket: int, fraction: float = 0.5, width: int = 1) -> float:
     """The value at ``fraction`` (0..1, log-linear) of ``bucket``'s range; 0.5 is its middle."""
-    return GROWTH ** (bucket - 0.5 + fraction)
+    return GROWTH ** (width * (bucket - 0.5 + fraction))
 
 
-def percentile(histogram: Mapping[int, int], q: float) -> float | None:
-    """The ``q`` quantile (0..1) of a histogram {bucket: count}, as the linear-interpolation
-    percentile of the values would give it: each value is placed inside its bucket
-    (log-linearly, by its place among the bucket's values) and the two values around the rank
-    ``q * (n - 1)`` are interpolated. None when empty."""
+def percentile(histogram: Mapping[int, int], q: float, width: int = 1) -> float | None:
+    """The ``q`` quantile (0..1) of a histogram {bucket: count} (buckets ``width`` times 4%
+    wide), as the linear-interpolation percentile of the values would give it: each value is
+    placed inside its bucket (log-linearly, by its place among the bucket's values) and the two
+    values around the rank ``q * (n - 1)`` are interpolated. None when empty."""
     buckets = sorted(b for b, count in histogram.items() if count > 0)
     total = sum(histogram[b] for b in buckets)
     if total <= 0:
@@ -73,7 +82,7 @@ def percentile(histogram: Mapping[int, int], q: float) -> float | None:
     for b in buckets:
         count = histogram[b]
         while len(values) < 2 and wanted[len(values)] < seen + count:
-            values.append(bucket_value(b, (wanted[len(values)] - seen + 0.5) / count))
+            values.append(bucket_value(b, (wanted[len(values)] - seen + 0.5) / count, width))
         if len(values) == 2:
             break
         seen += count
@@ -158,28 +167,38 @@ def run_of(ctx: Context, row: Mapping[str, Any]) -> Ended:
 def summarize(office_id: int, items: Iterable[Ended], weight: int = 1,
               into: dict[tuple, list[int]] | None = None) -> dict[tuple, list[int]]:
     """Add ``items`` (each ``weight`` times; -1 takes them back) to summary rows
-    {key: [n, within, seconds]}, key as :data:`KEY`."""
+    {key: [n, within, seconds]}, key as :data:`KEY`: per service and step (kinds "d", "s"),
+    per staff member (kinds "p", "u") and all steps of a day or month (kind "t")."""
     rows = {} if into is None else into
-
-    def add(key: tuple, item: Ended) -> None:
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = [0, 0, 0]
-        row[0] += weight
-        row[1] += weight * item.within
-        row[2] += weight * int(round(item.seconds))
-
     for item in items:
+        within = weight * item.within
+        seconds = weight * int(round(item.seconds))
         d_bucket = bucket_of(item.seconds)
         s_bucket = bucket_of(item.share * 1000) if item.share is not None else None
+        p_bucket = bucket_of(item.seconds, STAFF_WIDTH)
+        standard = 1 if s_bucket is not None else None
         for grain, period in periods(item.day):
-            add((office_id, grain, period, item.service_id, item.step_no, 0, "d", d_bucket), item)
+            head = (office_id, grain, period)
+            keys = [(*head, item.service_id, item.step_no, 0, "d", d_bucket)]
             if s_bucket is not None:
-                add((office_id, grain, period, item.service_id, item.step_no, 0, "s", s_bucket), item)
-            if item.staff_id and item.step_no:
-                add((office_id, grain, period, 0, 0, item.staff_id, "d", d_bucket), item)
-                if s_bucket is not None:
-                    add((office_id, grain, period, 0, 0, item.staff_id, "s", s_bucket), item)
+                keys.append((*head, item.service_id, item.step_no, 0, "s", s_bucket))
+            if item.step_no:
+                if item.staff_id:
+                    keys += [(*head, 0, 0, item.staff_id, "p", p_bucket), (*head, 0, 0, item.staff_id, "u", 0)]
+                    if standard:
+                        keys.append((*head, 0, 0, item.staff_id, "u", 1))
+                if grain != "y":
+                    keys.append((*head, 0, 0, 0, "t", 0))
+                    if standard:
+                        keys.append((*head, 0, 0, 0, "t", 1))
+            for key in keys:
+                row = rows.get(key)
+                if row is None:
+                    rows[key] = [weight, within, seconds]
+                else:
+                    row[0] += weight
+                    row[1] += within
+                    row[2] += seconds
     return rows
 
 

@@ -80,7 +80,8 @@ def test_an_old_orphan_row_does_not_stop_the_desk(db_url):
         assert dbmod.migrate(db) == ["0004_numbers_per_office", "0005_case_applicant_data", "0006_kernel",
                                      "0007_case_applicant_recent", "0008_queue_lines",
                                      "0009_case_branches", "0010_case_people", "0011_installation_secret",
-                                     "0012_document_versions", "0013_step_clocks"]
+                                     "0012_document_versions", "0013_step_clocks",
+                                     "0014_step_stat_read"]
         assert dbmod.migrate(db) == []
 
 

@@ -65,10 +65,11 @@ def finished_cases(desk) -> list[dict]:
              "seconds": (r.finished_at - r.complete_at).total_seconds() - (r.paused_seconds or 0)} for r in rows]
 
 
-def close_to(estimate: float | None, values: list[float], q: float) -> bool:
-    """Whether a histogram's percentile is within one bucket (4%) of the values' own."""
+def close_to(estimate: float | None, values: list[float], q: float, width: int = 1) -> bool:
+    """Whether a histogram's percentile is within one bucket (4%, or ``width`` times that) of
+    the values' own."""
     true = exact_percentile(values, q * 100)
-    return estimate is not None and abs(estimate - true) <= 0.04 * true + 1
+    return estimate is not None and abs(estimate - true) <= (stepstats.GROWTH ** width - 1) * true + 1
 
 
 # -- histograms and periods ------------------------------------------------------------------------
@@ -85,37 +86,69 @@ def test_a_percentile_from_the_histogram_is_within_one_bucket_of_the_values():
             true = exact_percentile(values, q * 100)
             worst = max(worst, abs(stepstats.percentile(histogram, q) / true - 1))
     assert worst < 0.04
+    coarse: dict[int, int] = {}
+    values = [rng.lognormvariate(8, 1.5) for _ in range(300)]
+    for v in values:
+        coarse[stepstats.bucket_of(v, 4)] = coarse.get(stepstats.bucket_of(v, 4), 0) + 1
+    assert close_to(stepstats.percentile(coarse, 0.5, 4), values, 0.5, 4)
     assert stepstats.percentile({}, 0.5) is None
     assert stepstats.percentile({stepstats.bucket_of(3600): 5}, 0.5) == stepstats.bucket_value(stepstats.bucket_of(3600))
 
 
-def test_a_period_is_read_as_years_months_and_days_covering_each_day_once():
-    from models.dashboard import spans
+def _days(parts) -> dict[dt.date, int]:
+    """How many times a cover counts each day."""
+    from models.dashperiods import month_end
+
+    count: dict[dt.date, int] = {}
+    for grain, first, sign in parts:
+        last = first if grain == "d" else month_end(first) if grain == "m" else first.replace(month=12, day=31)
+        for i in range((last - first).days + 1):
+            day = first + dt.timedelta(days=i)
+            count[day] = count.get(day, 0) + sign
+    return count
+
+
+def _periods(ranges) -> dict[str, int]:
+    """How many periods of each grain ranges hold."""
+    from models.dashperiods import next_month
+
+    count: dict[str, int] = {}
+    for (grain, _), pairs in ranges.items():
+        for first, last in pairs:
+            period = first
+            while period <= last:
+                count[grain] = count.get(grain, 0) + 1
+                period = (period + dt.timedelta(days=1) if grain == "d" else next_month(period) if grain == "m"
+                          else period.replace(year=period.year + 1))
+    return count
+
+
+def test_a_period_is_read_as_years_months_and_days_counting_each_day_once():
+    from models.dashperiods import COST, cover, ranges, spans
 
     rng = random.Random(3)
-    for _ in range(200):
+    for _ in range(300):
         since = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 1500))
         until = since + dt.timedelta(days=rng.choice([0, 5, 40, 400, 1400]) + rng.randint(0, 30))
-        covered: list[dt.date] = []
-        ranges = spans(since, until)
-        for grain, pairs in ranges.items():
-            assert len(pairs) <= (1 if grain == "y" else 2)
-            for first, last in pairs:
-                period = first
-                while period <= last:
-                    if grain == "d":
-                        end = period
-                    elif grain == "m":
-                        end = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-                    else:
-                        end = period.replace(month=12, day=31)
-                    covered += [period + dt.timedelta(days=i) for i in range((end - period).days + 1)]
-                    period = end + dt.timedelta(days=1)
-        assert sorted(covered) == [since + dt.timedelta(days=i) for i in range((until - since).days + 1)]
-    whole = spans(dt.date(2024, 3, 15), dt.date(2026, 2, 10))
-    assert whole == {"y": [(dt.date(2025, 1, 1), dt.date(2025, 1, 1))],
-                     "m": [(dt.date(2024, 4, 1), dt.date(2024, 12, 1)), (dt.date(2026, 1, 1), dt.date(2026, 1, 1))],
-                     "d": [(dt.date(2024, 3, 15), dt.date(2024, 3, 31)), (dt.date(2026, 2, 1), dt.date(2026, 2, 10))]}
+        data_from = since + dt.timedelta(days=rng.randint(-400, 60))
+        data_until = until + dt.timedelta(days=rng.randint(-60, 400))
+        parts = cover(since, until, data_from, data_until)
+        counted = _days(parts)
+        for i in range((data_until - data_from).days + 1):  # where summaries can be
+            day = data_from + dt.timedelta(days=i)
+            assert counted.get(day, 0) == (1 if since <= day <= until else 0), (since, until, day)
+        plain = sum(COST[g] * n for g, n in _periods(spans(since, until)).items())
+        assert sum(COST[g] for g, _, _ in parts) <= plain
+        assert all(len(pairs) <= 4 for pairs in ranges(parts).values())
+    # a year less one day reads the year and takes the day away; all data reads whole years
+    assert cover(dt.date(2024, 1, 2), dt.date(2024, 12, 31)) == [("y", dt.date(2024, 1, 1), 1),
+                                                                 ("d", dt.date(2024, 1, 1), -1)]
+    assert cover(dt.date(2021, 12, 6), dt.date(2026, 12, 4), dt.date(2021, 12, 6), dt.date(2026, 12, 4)) == [
+        ("y", dt.date(year, 1, 1), 1) for year in range(2021, 2027)]
+    assert spans(dt.date(2024, 3, 15), dt.date(2026, 2, 10)) == {
+        ("d", 1): [(dt.date(2024, 3, 15), dt.date(2024, 3, 31)), (dt.date(2026, 2, 1), dt.date(2026, 2, 10))],
+        ("m", 1): [(dt.date(2024, 4, 1), dt.date(2024, 12, 1)), (dt.date(2026, 1, 1), dt.date(2026, 1, 1))],
+        ("y", 1): [(dt.date(2025, 1, 1), dt.date(2025, 1, 1))]}
 
 
 # -- kept with the steps ---------------------------------------------------------------------------
@@ -132,11 +165,14 @@ def test_each_finished_step_is_counted_per_day_month_year_service_and_staff(desk
         assert sum(r[7] for r in steps) == 12
         assert sum(r[9] for r in steps) == sum(round(r["seconds"]) for r in runs)
         assert sum(r[8] for r in steps) == sum(r["ended"] <= r["due"] for r in runs)
-        per_staff = {}
+        per_staff: dict[int, list[int]] = {}
         for r in rows:
-            if r[0] == grain and r[4] and r[5] == "d":
-                per_staff[r[4]] = per_staff.get(r[4], 0) + r[7]
-        assert per_staff == {session.staff_id: 7, other.staff_id: 5}
+            if r[0] == grain and r[4] and r[5] in "pu":
+                per_staff.setdefault(r[4], [0, 0])[r[5] == "u"] += r[7]
+        assert per_staff == {session.staff_id: [7, 14], other.staff_id: [5, 10]}  # (u: all, with mutu baku)
+        if grain != "y":  # the day's and month's totals of all steps
+            assert [r[6:9] for r in rows if r[0] == grain and r[5] == "t"] == [
+                (0, 12, sum(r["ended"] <= r["due"] for r in runs)), (1, 12, sum(r["ended"] <= r["due"] for r in runs))]
         cases = [r for r in rows if r[0] == grain and r[3] == 0 and r[2] > 0 and r[5] == "d"]
         assert sum(r[7] for r in cases) == 1  # the first case ended as selesai, the second runs
     step3 = [r for r in rows if r[0] == "d" and r[3] == 3 and r[4] == 0 and r[5] == "s"]
