@@ -20,10 +20,18 @@ from peewee import fn
 
 from forms.catalog import Service as CatalogService
 from models import stepstats
+from models.clocktables import StepStat
+from models.dashdto import (
+    Dashboard,
+    DayCount,
+    OfficeChoice,
+    QueueNow,
+    ServiceTiming,
+    StaffTiming,
+    StepTiming,
+)
 from models.dashperiods import Ranges, cover, next_month, spans
 from models.dashperiods import ranges as period_ranges
-from models.clocktables import StepStat
-from models.dashdto import Dashboard, DayCount, OfficeChoice, QueueNow, ServiceTiming, StaffTiming, StepTiming
 from models.dto import SessionInfo
 from models.kernel import Context, to_storage
 from models.permissions import Permission, PermissionDenied, allowed

@@ -172,7 +172,7 @@ def summarize(office_id: int, items: Iterable[Ended], weight: int = 1,
     rows = {} if into is None else into
     for item in items:
         within = weight * item.within
-        seconds = weight * int(round(item.seconds))
+        seconds = weight * round(item.seconds)
         d_bucket = bucket_of(item.seconds)
         s_bucket = bucket_of(item.share * 1000) if item.share is not None else None
         p_bucket = bucket_of(item.seconds, STAFF_WIDTH)

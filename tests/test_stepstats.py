@@ -214,7 +214,7 @@ def test_a_rebuild_gives_the_rows_kept_step_by_step(desk_service, session, clock
     clock.advance(hours=2)
     desk_service.finish_step(session, done.id, step_no=10)
     kept = table(desk_service)
-    assert [r for r in kept if r[0] == "y" and r[3] == 0 and r[2] and r[5] == "d"][0][7] == 1
+    assert next(r for r in kept if r[0] == "y" and r[3] == 0 and r[2] and r[5] == "d")[7] == 1
     counted = desk_service.rebuild_stats(desk_service.principal("sistem"))
     assert counted == len(ended_runs(desk_service)) + len(finished_cases(desk_service))
     assert table(desk_service) == kept
