@@ -40,6 +40,7 @@ def test_version():
     assert run(["--version"]).output.strip() == "desk 0.1.0"
 
 
+@pytest.mark.empty_db
 def test_init_then_demo_then_status(base_args, tmp_path):
     first = run([*base_args, "init"])
     assert first.exit_code == 0, first.output

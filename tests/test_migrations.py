@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from playhouse.migrations import Runner
 
 from models import db as dbmod
+
+
+#: every test here starts from a database without schema
+pytestmark = pytest.mark.empty_db
 
 
 def test_database_at_first_migration_upgrades_and_keeps_its_rows(db_url):
