@@ -1,9 +1,11 @@
-"""The base class of the desk's screens: access to the facade and central worker-error routing."""
+"""The base class of the desk's screens (access to the facade, central worker-error routing)
+and what list screens share: opening the case of a row."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import work
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -141,3 +143,51 @@ class DeskScreen(Screen[Any]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.desk_app.report_error(event.worker.error, self, event.worker)
 
+
+
+class CaseOpener(DeskScreen):
+    """A list screen whose rows open a case where it stopped (search, pemantauan berkas).
+
+    :meth:`open_case` reads the case in a worker and pushes the app's ``screen_for_case``:
+    once however often Enter is pressed meanwhile, and only while the list is still on top
+    (a case arriving after the operator moved on is not shown). Coming back lets Enter open
+    a case again.
+    """
+
+    _opening = False
+
+    def open_case(self, case_id: int) -> None:
+        """Open a case (nothing while another one is being opened).
+
+        Args:
+            case_id: The case.
+        """
+        if not self._opening:
+            self._opening = True
+            self.load_case(case_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-open",
+          description="Membuka berkas")
+    def load_case(self, case_id: int) -> None:
+        """Read the case (thread worker).
+
+        Args:
+            case_id: The case.
+        """
+        try:
+            case = self.desk.case(self.session, case_id)
+        except BaseException:
+            self.desk_app.call_from_thread(setattr, self, "_opening", False)
+            raise
+        self.desk_app.call_from_thread(self._show_opened_case, case)
+
+    def _show_opened_case(self, case: CaseDetail) -> None:
+        """Show the case (only while this screen is on top)."""
+        if not self.is_current:
+            self._opening = False
+            return
+        self.app.push_screen(self.desk_app.screen_for_case(case))
+
+    def on_screen_resume(self) -> None:
+        """Back on the list: Enter opens a case again (a subclass's own handler runs too)."""
+        self._opening = False

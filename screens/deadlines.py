@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Footer, Header
 from textual.worker import get_current_worker
 
 from models.dashdto import DeadlineItem, DeadlineList
-from models.dto import CaseDetail, DeskEvent
-from screens.base import DeskScreen
+from models.dto import DeskEvent
+from screens.base import CaseOpener
 from screens.dashparts import Throttle, fmt_percent
 from screens.dialogs import ConfirmDialog
 from screens.widgets import PlainStatic, clip, fmt_moment, sync_table
@@ -106,7 +106,7 @@ def item_detail(item: DeadlineItem, width: int, today: dt.date) -> Text:
     return text
 
 
-class DeadlinesScreen(DeskScreen):
+class DeadlinesScreen(CaseOpener):
     """The steps of the office due soon and overdue, to follow them up."""
 
     HELP_TITLE: ClassVar[str] = "Pemantauan berkas"
@@ -145,7 +145,6 @@ class DeadlinesScreen(DeskScreen):
         self._items: dict[str, DeadlineItem] = {}
         self._roles: tuple[str, ...] = ()
         self._bidangs: tuple[str, ...] = ()
-        self._opening = False
         self._stale = False
         self._timer: Timer | None = None
         self._throttle = Throttle(self, self.action_refresh_list)
@@ -175,7 +174,6 @@ class DeadlinesScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         """Coming back (from a case): refresh when something changed meanwhile."""
-        self._opening = False
         if self._stale and self.desk_app.session is not None:
             self._stale = False
             self._throttle()
@@ -330,31 +328,8 @@ class DeadlinesScreen(DeskScreen):
     def _open(self) -> None:
         """Enter: open the highlighted case where it stopped."""
         item = self._highlighted()
-        if item is not None and not self._opening:
-            self._opening = True
-            self.load_case(item.case_id)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="deadlines-open",
-          description="Membuka berkas")
-    def load_case(self, case_id: int) -> None:
-        """Read the case (thread worker).
-
-        Args:
-            case_id: The case.
-        """
-        try:
-            case = self.desk.case(self.session, case_id)
-        except BaseException:
-            self.desk_app.call_from_thread(setattr, self, "_opening", False)
-            raise
-        self.desk_app.call_from_thread(self._open_case, case)
-
-    def _open_case(self, case: CaseDetail) -> None:
-        """Show the case (once, and only while this screen is on top)."""
-        if not self.is_current:
-            self._opening = False
-            return
-        self.app.push_screen(self.desk_app.screen_for_case(case))
+        if item is not None:
+            self.open_case(item.case_id)
 
     # -- elsewhere ------------------------------------------------------------------------------
 

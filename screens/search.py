@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input
+from textual.worker import get_current_worker
 
-from models.dto import CaseDetail, CaseSummary
-from screens.base import DeskScreen
+from models.dto import CaseSummary
+from screens.base import CaseOpener
 from screens.widgets import FormInput, PlainStatic, clip, fmt_moment, sync_table
 
 #: Column keys, headers and widths of the results (fits 80 columns).
@@ -44,7 +44,7 @@ STATUS_STYLES: dict[str, str] = {
 }
 
 
-class SearchScreen(DeskScreen):
+class SearchScreen(CaseOpener):
     """Search cases and open one where it stopped."""
 
     HELP_TITLE: ClassVar[str] = "Cari berkas"
@@ -70,7 +70,6 @@ class SearchScreen(DeskScreen):
         super().__init__()
         self._results: dict[str, CaseSummary] = {}
         self._shown_query = ""
-        self._opening = False
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -94,7 +93,6 @@ class SearchScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         """Refresh the results when coming back from a case."""
-        self._opening = False
         query = self._shown_query
         if query and self._results:
             self.run_search(query, audit=False)
@@ -202,33 +200,10 @@ class SearchScreen(DeskScreen):
 
     @on(DataTable.RowSelected, "#search-results")
     def _open(self) -> None:
-        """Open the highlighted case."""
+        """Open the highlighted case where it stopped."""
         summary = self._highlighted()
-        if summary is not None and not self._opening:
-            self._opening = True
-            self.load_case(summary.id)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search-open",
-          description="Membuka berkas")
-    def load_case(self, case_id: int) -> None:
-        """Read the case (thread worker).
-
-        Args:
-            case_id: The case.
-        """
-        try:
-            case = self.desk.case(self.session, case_id)
-        except BaseException:
-            self.desk_app.call_from_thread(setattr, self, "_opening", False)
-            raise
-        self.desk_app.call_from_thread(self._open_case, case)
-
-    def _open_case(self, case: CaseDetail) -> None:
-        """Continue the case where it stopped (once, and only while this screen is on top)."""
-        if not self.is_current:
-            self._opening = False
-            return
-        self.app.push_screen(self.desk_app.screen_for_case(case))
+        if summary is not None:
+            self.open_case(summary.id)
 
     def action_focus_results(self) -> None:
         """Down in the query field moves to the results."""
