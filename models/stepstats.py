@@ -300,8 +300,8 @@ def _warm_years(ctx: Context) -> None:
 
 def rebuild(ctx: Context, session: SessionInfo | None, *, only_if_empty: bool = False) -> int:
     """Recompute the office's summaries from its step runs and finished cases, in one
-    transaction: a desk finishing a step meanwhile waits until it commits (about a minute per
-    million step runs), then counts its step on top; the dashboard keeps reading the old
+    transaction: a desk finishing a step meanwhile waits until it commits (some two minutes
+    per million step runs on SQLite), then counts its step on top; the dashboard keeps reading the old
     figures until then.
 
     Args:
