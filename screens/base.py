@@ -1,8 +1,10 @@
 """The base class of the desk's screens (access to the facade, central worker-error routing)
-and what list screens share: opening the case of a row."""
+and what several screens share: opening the case of a row, following what other desks change."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import work
@@ -10,6 +12,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from models.dto import CaseDetail, DeskError, DeskEvent, SessionInfo
+from screens.dialogs import ConfirmDialog
 
 
 class DeskScreen(Screen[Any]):
@@ -86,6 +89,18 @@ class DeskScreen(Screen[Any]):
         case = getattr(self, "case", None)
         if case is not None:
             self.app.push_screen(self.desk_app.people_screen(case.id, case.service.code))
+
+    def action_logout(self) -> None:
+        """Sign out after confirmation, back to the login screen (screens that offer it bind
+        ``ctrl+l,f12`` to ``logout``)."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.desk_app.logout()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Keluar akun {self.session.full_name} dan kembali ke layar masuk?",
+            title="Keluar akun", default_yes=False), answered)
 
     def come_forward(self) -> bool:
         """Close what was opened on top of this screen (help, a question), so that the result
@@ -191,3 +206,97 @@ class CaseOpener(DeskScreen):
     def on_screen_resume(self) -> None:
         """Back on the list: Enter opens a case again (a subclass's own handler runs too)."""
         self._opening = False
+
+
+class Throttle:
+    """Runs a refresh at most once per interval: a call within the interval after the last
+    run schedules one run at its end (events arriving in a burst cause one refresh, the last
+    change is always shown)."""
+
+    def __init__(self, owner: Any, callback: Callable[[], None], interval: float = 1.0) -> None:
+        """Create the throttle.
+
+        Args:
+            owner: The widget whose timers run the delayed refresh (a screen).
+            callback: The refresh.
+            interval: The least number of seconds between two runs.
+        """
+        self._owner = owner
+        self._callback = callback
+        self._interval = interval
+        self._last = -interval
+        self._timer: Any = None
+
+    def __call__(self) -> None:
+        """Refresh now, or once the interval since the last refresh is over."""
+        if self._timer is not None:
+            return  # a refresh is already on its way
+        wait = self._last + self._interval - time.monotonic()
+        if wait <= 0:
+            self._run()
+        else:
+            self._timer = self._owner.set_timer(wait, self._run)
+
+    def _run(self) -> None:
+        self._timer = None
+        self._last = time.monotonic()
+        self._callback()
+
+
+class RefreshingScreen(DeskScreen):
+    """A screen of figures that the work at every desk changes (the supervisors' list and
+    dashboard).
+
+    It reads them again (:meth:`reload`, which starts a worker) when events of
+    :attr:`REFRESH_EVENTS` arrive, or an empty list (the connection came back): at once, or at
+    most once a second in a burst, the last change always shown; when it shows again after
+    such events came while it was covered; and every :attr:`REFRESH_SECONDS` while on top
+    (what is due or open moves with time). The screen loads first itself, in its ``on_mount``.
+    """
+
+    REFRESH_EVENTS: ClassVar[tuple[str, ...]] = ()
+    """Prefixes of the event kinds that change what the screen shows."""
+
+    REFRESH_SECONDS: ClassVar[float] = 60.0
+    """Seconds between reloads while nothing happens."""
+
+    def __init__(self) -> None:
+        """Create the screen."""
+        super().__init__()
+        self._stale = False
+        self._throttle = Throttle(self, self.reload)
+
+    def reload(self) -> None:
+        """Read what the screen shows again, in a worker."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        """Reload every :attr:`REFRESH_SECONDS` (a subclass's own ``on_mount`` runs too)."""
+        self.set_interval(self.REFRESH_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        """The periodic reload (only while the screen is on top)."""
+        if self.is_current:
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Shown again: reload when something changed meanwhile."""
+        if self._stale and self.desk_app.session is not None:
+            self._stale = False
+            self._throttle()
+
+    def desk_events(self, events: list[DeskEvent]) -> None:
+        """Reload (at most once a second) when something the screen shows changed anywhere;
+        while covered, once it shows again.
+
+        Args:
+            events: The events, in commit order.
+        """
+        if self.desk_app.session is None:
+            return
+        if events and not any(e.kind.startswith(self.REFRESH_EVENTS) for e in events):
+            return
+        if not self.is_current:
+            self._stale = True
+            return
+        self._throttle()

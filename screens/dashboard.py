@@ -13,13 +13,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Sparkline, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from models.dashdto import Dashboard, OfficeChoice, ServiceTiming, StepTiming
-from models.dto import DeskEvent
-from screens.base import DeskScreen
+from screens.base import RefreshingScreen
 from screens.dashcharts import (
     PERIOD_CHOICES,
     STAFF_COLUMNS,
@@ -33,7 +31,6 @@ from screens.dashcharts import (
 from screens.dashdialogs import ListDialog, RangeDialog
 from screens.dashparts import (
     PERIODS,
-    Throttle,
     fmt_count,
     fmt_duration,
     fmt_percent,
@@ -41,7 +38,6 @@ from screens.dashparts import (
     period_range,
     shift_period,
 )
-from screens.dialogs import ConfirmDialog
 from screens.widgets import PlainStatic, sync_table
 
 #: The formats of the export (e), as the dialog lists them.
@@ -51,14 +47,16 @@ EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
     ("csv", "CSV: tabel per layanan dan langkah"),
 )
 
-#: Event kinds that change the figures (steps, cases, the queue, the loket, the office calendar).
-DASHBOARD_EVENTS = ("step.", "case.", "ticket.", "counter.", "calendar.")
 
-#: Seconds between refreshes while nothing happens ("open and overdue now" move with time).
-REFRESH_SECONDS = 60.0
-
-class DashboardScreen(DeskScreen):
+class DashboardScreen(RefreshingScreen):
     """The supervisors' dashboard for a period and an office."""
+
+    REFRESH_EVENTS: ClassVar[tuple[str, ...]] = ("step.", "case.", "ticket.", "counter.",
+                                                 "calendar.")
+    """Steps, cases, the queue, the loket, the office calendar."""
+
+    REFRESH_SECONDS: ClassVar[float] = 60.0
+    """"Open and overdue now" move with time."""
 
     HELP_TITLE: ClassVar[str] = "Dasbor kinerja layanan"
     HELP_TEXT: ClassVar[str] = (
@@ -101,7 +99,7 @@ class DashboardScreen(DeskScreen):
         Binding("j", "deadlines", "Pemantauan", id="dashboard.deadlines"),
         Binding("escape", "back", "Kembali", id="dashboard.back"),
         Binding("q", "quit", "Keluar", id="dashboard.quit"),
-        Binding("r", "refresh_figures", "Muat ulang", show=False, id="dashboard.refresh"),
+        Binding("r", "reload", "Muat ulang", show=False, id="dashboard.refresh"),
         Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
                 id="dashboard.logout"),
     ]
@@ -130,9 +128,6 @@ class DashboardScreen(DeskScreen):
         """Seconds to compute and to draw the figures last shown."""
         self._services: dict[str, ServiceTiming] = {}
         self._timings: dict[str, StepTiming] = {}
-        self._stale = False
-        self._timer: Timer | None = None
-        self._throttle = Throttle(self, self.action_refresh_figures)
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -160,10 +155,9 @@ class DashboardScreen(DeskScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Load the offices and the figures; refresh every minute while shown."""
+        """Load the offices and the figures."""
         self.title = "Dasbor kinerja layanan"
         self.query_one("#dash-title", PlainStatic).set_text(Text("Menghitung…", style="dim"))
-        self._timer = self.set_interval(REFRESH_SECONDS, self._tick)
         self.query_one("#dash-steps", DataTable).focus()
         self.load_offices()
         self._set_period()
@@ -180,33 +174,6 @@ class DashboardScreen(DeskScreen):
             return base
         return True
 
-    # -- events ---------------------------------------------------------------------------------
-
-    def _tick(self) -> None:
-        if self.is_current:
-            self.action_refresh_figures()
-
-    def on_screen_resume(self) -> None:
-        """Coming back: refresh when something changed meanwhile."""
-        if self._stale and self.desk_app.session is not None:
-            self._stale = False
-            self._throttle()
-
-    def desk_events(self, events: list[DeskEvent]) -> None:
-        """Refresh (at most once a second) when steps, cases or the queue changed anywhere.
-
-        Args:
-            events: The events, in commit order.
-        """
-        if self.desk_app.session is None:
-            return
-        if events and not any(e.kind.startswith(DASHBOARD_EVENTS) for e in events):
-            return
-        if not self.is_current:
-            self._stale = True
-            return
-        self._throttle()
-
     # -- the period -----------------------------------------------------------------------------
 
     def _set_period(self) -> None:
@@ -215,7 +182,7 @@ class DashboardScreen(DeskScreen):
             self.since, self.until = period_range(self.period, self.desk.now().date())
         elif self.since is not None and self.until is None:
             self.until = self.desk.now().date()
-        self.action_refresh_figures()
+        self.reload()
 
     def action_period(self, key: str) -> None:
         """Show a named period."""
@@ -245,7 +212,7 @@ class DashboardScreen(DeskScreen):
             if span is not None:
                 self.period = ""
                 self.since, self.until = span
-                self.action_refresh_figures()
+                self.reload()
 
         self.app.push_screen(RangeDialog(self.since or today, self.until or today, today), chosen)
 
@@ -257,7 +224,7 @@ class DashboardScreen(DeskScreen):
         self.since, self.until = shift_period(self.since, self.until, direction,
                                               whole_year=self.period == "tahun")
         self.period = ""
-        self.action_refresh_figures()
+        self.reload()
 
     # -- offices --------------------------------------------------------------------------------
 
@@ -282,17 +249,21 @@ class DashboardScreen(DeskScreen):
         def chosen(index: int | None) -> None:
             if index is not None:
                 self.office_id = self.offices[index].id
-                self.action_refresh_figures()
+                self.reload()
 
         self.app.push_screen(
             ListDialog("Kantor", [f"{o.name} ({o.code})" for o in self.offices], current), chosen)
 
     # -- loading --------------------------------------------------------------------------------
 
-    def action_refresh_figures(self) -> None:
+    def reload(self) -> None:
         """Compute the figures again in the background."""
         if self.since is not None and self.until is not None:
             self.load(self.since, self.until, self.office_id)
+
+    def action_reload(self) -> None:
+        """r: compute the figures again."""
+        self.reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-load",
           description="Menghitung dasbor")
@@ -487,14 +458,3 @@ class DashboardScreen(DeskScreen):
     def action_quit(self) -> None:
         """q: quit (asks first), where the dashboard is the first screen."""
         self.desk_app.action_quit_app()
-
-    def action_logout(self) -> None:
-        """Sign out (after confirmation)."""
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.desk_app.logout()
-
-        self.app.push_screen(ConfirmDialog(
-            f"Keluar akun {self.session.full_name} dan kembali ke layar masuk?",
-            title="Keluar akun", default_yes=False), answered)

@@ -1,6 +1,6 @@
 """Pieces of the supervisors' screens (the dashboard and the due/overdue list): periods and
 dates typed as dd-mm-yyyy, durations, counts and shares as they are shown, the bar of the mutu
-baku used, and a throttle that keeps refreshes on events to one a second.
+baku used.
 
 The period and date helpers import nothing of the UI: the command line (``desk dasbor``) uses
 them to check its options before the app starts.
@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
-from collections.abc import Callable
-from typing import Any
 
 from rich.text import Text
 
@@ -223,38 +220,3 @@ def share_bar(median: float | None, p90: float | None, warn: float) -> Text:
         bar.right_crop(1)
         bar.append("»", style="bold red")
     return bar
-
-
-class Throttle:
-    """Runs a refresh at most once per interval: a call within the interval after the last
-    run schedules one run at its end (events arriving in a burst cause one refresh, the last
-    change is always shown)."""
-
-    def __init__(self, owner: Any, callback: Callable[[], None], interval: float = 1.0) -> None:
-        """Create the throttle.
-
-        Args:
-            owner: The widget whose timers run the delayed refresh (a screen).
-            callback: The refresh.
-            interval: The least number of seconds between two runs.
-        """
-        self._owner = owner
-        self._callback = callback
-        self._interval = interval
-        self._last = -interval
-        self._timer: Any = None
-
-    def __call__(self) -> None:
-        """Refresh now, or once the interval since the last refresh is over."""
-        if self._timer is not None:
-            return  # a refresh is already on its way
-        wait = self._last + self._interval - time.monotonic()
-        if wait <= 0:
-            self._run()
-        else:
-            self._timer = self._owner.set_timer(wait, self._run)
-
-    def _run(self) -> None:
-        self._timer = None
-        self._last = time.monotonic()
-        self._callback()

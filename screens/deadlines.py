@@ -10,23 +10,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header
 from textual.worker import get_current_worker
 
 from models.dashdto import DeadlineItem, DeadlineList
-from models.dto import DeskEvent
-from screens.base import CaseOpener
-from screens.dashparts import Throttle, fmt_percent
-from screens.dialogs import ConfirmDialog
+from screens.base import CaseOpener, RefreshingScreen
+from screens.dashparts import fmt_percent
 from screens.widgets import PlainStatic, clip, fmt_moment, sync_table
-
-#: Event kinds that change what the list shows (steps started or finished, cases changed, a
-#: closure of the office moving due times).
-DEADLINE_EVENTS = ("step.", "case.", "calendar.")
-
-#: Seconds between refreshes while nothing happens (the shares grow with time).
-REFRESH_SECONDS = 30.0
 
 #: Column keys, headers and widths (fits 80 columns with the scroll bar).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -106,8 +96,14 @@ def item_detail(item: DeadlineItem, width: int, today: dt.date) -> Text:
     return text
 
 
-class DeadlinesScreen(CaseOpener):
+class DeadlinesScreen(CaseOpener, RefreshingScreen):
     """The steps of the office due soon and overdue, to follow them up."""
+
+    REFRESH_EVENTS: ClassVar[tuple[str, ...]] = ("step.", "case.", "calendar.")
+    """Steps started or finished, cases changed, a closure of the office moving due times."""
+
+    REFRESH_SECONDS: ClassVar[float] = 30.0
+    """The shares grow with time."""
 
     HELP_TITLE: ClassVar[str] = "Pemantauan berkas"
     HELP_TEXT: ClassVar[str] = (
@@ -128,7 +124,7 @@ class DeadlinesScreen(CaseOpener):
         Binding("d", "dashboard", "Dasbor", id="deadlines.dashboard"),
         Binding("a", "queue", "Antrean", id="deadlines.queue"),
         Binding("escape", "leave", "Kembali", show=False, id="deadlines.back"),
-        Binding("r", "refresh_list", "Muat ulang", show=False, id="deadlines.refresh"),
+        Binding("r", "reload", "Muat ulang", show=False, id="deadlines.refresh"),
         Binding("q", "app.quit_app", "Keluar", id="deadlines.quit"),
         Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
                 id="deadlines.logout"),
@@ -145,9 +141,6 @@ class DeadlinesScreen(CaseOpener):
         self._items: dict[str, DeadlineItem] = {}
         self._roles: tuple[str, ...] = ()
         self._bidangs: tuple[str, ...] = ()
-        self._stale = False
-        self._timer: Timer | None = None
-        self._throttle = Throttle(self, self.action_refresh_list)
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -161,37 +154,10 @@ class DeadlinesScreen(CaseOpener):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Load the list; refresh it every 30 seconds (shares grow with time)."""
+        """Load the list."""
         self.title = "Pemantauan berkas"
         self.query_one("#dl-info", PlainStatic).set_text(Text("Memuat…", style="dim"))
-        self._timer = self.set_interval(REFRESH_SECONDS, self._tick)
-        self.action_refresh_list()
-
-    def _tick(self) -> None:
-        """The periodic refresh (only while the list is on screen)."""
-        if self.is_current:
-            self.action_refresh_list()
-
-    def on_screen_resume(self) -> None:
-        """Coming back (from a case): refresh when something changed meanwhile."""
-        if self._stale and self.desk_app.session is not None:
-            self._stale = False
-            self._throttle()
-
-    def desk_events(self, events: list[DeskEvent]) -> None:
-        """Refresh (at most once a second) when a step or a case changed at any desk.
-
-        Args:
-            events: The events, in commit order.
-        """
-        if self.desk_app.session is None:
-            return
-        if events and not any(e.kind.startswith(DEADLINE_EVENTS) for e in events):
-            return
-        if not self.is_current:
-            self._stale = True  # refreshed when it shows again
-            return
-        self._throttle()
+        self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the queue only where there is one (not in ``desk dasbor``)."""
@@ -201,9 +167,13 @@ class DeadlinesScreen(CaseOpener):
 
     # -- loading --------------------------------------------------------------------------------
 
-    def action_refresh_list(self) -> None:
-        """Reload the list in the background."""
+    def reload(self) -> None:
+        """Read the list again in the background."""
         self.load(self.role, self.bidang)
+
+    def action_reload(self) -> None:
+        """r: read the list again."""
+        self.reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="deadlines-load",
           description="Memuat pemantauan berkas")
@@ -311,7 +281,7 @@ class DeadlinesScreen(CaseOpener):
             return
         self.role = self._next(self.role, self._roles)
         self._show_info()
-        self.action_refresh_list()
+        self.reload()
 
     def action_cycle_bidang(self) -> None:
         """Narrow to the next bidang (round to all)."""
@@ -320,7 +290,7 @@ class DeadlinesScreen(CaseOpener):
             return
         self.bidang = self._next(self.bidang, self._bidangs)
         self._show_info()
-        self.action_refresh_list()
+        self.reload()
 
     # -- opening a case -------------------------------------------------------------------------
 
@@ -345,14 +315,3 @@ class DeadlinesScreen(CaseOpener):
         """Escape: back to the screen underneath (the queue, or the dashboard)."""
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
-
-    def action_logout(self) -> None:
-        """Sign out (after confirmation)."""
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.desk_app.logout()
-
-        self.app.push_screen(ConfirmDialog(
-            f"Keluar akun {self.session.full_name} dan kembali ke layar masuk?",
-            title="Keluar akun", default_yes=False), answered)

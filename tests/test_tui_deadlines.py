@@ -194,6 +194,23 @@ async def test_petugas_keeps_the_queue_and_opens_the_list_with_j(desk_service, l
         assert isinstance(app.screen, QueueScreen)
 
 
+async def test_the_list_moves_with_time_without_a_key_press(desk_service, late_and_due, clock,
+                                                           monkeypatch) -> None:
+    """Budi's step 2 is SEGERA at 92%; ten office minutes later the list shows it TERLAMBAT
+    by itself (the periodic refresh, here every 0.2 s instead of 30)."""
+    monkeypatch.setattr(DeadlinesScreen, "REFRESH_SECONDS", 0.2)
+    app = create_app(desk_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "supervisor", "supervisor123")
+        assert column(app, "state")[-1] == "SEGERA"
+        clock.advance(minutes=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and "SEGERA" in column(app, "state"):
+            await pilot.pause(0.05)
+        assert column(app, "state") == ["TERLAMBAT"] * 3
+        assert "3 terlambat · 0 segera" in shown(app.screen.query_one("#dl-info", PlainStatic))
+
+
 def test_the_most_urgent_come_first() -> None:
     """TERLAMBAT before SEGERA whatever the shares; the larger share first within each."""
     from models.dashdto import DeadlineItem
