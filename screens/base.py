@@ -1,5 +1,6 @@
 """The base class of the desk's screens (access to the facade, central worker-error routing)
-and what several screens share: opening the case of a row, following what other desks change."""
+and what several screens share: opening the case of a row, following what other desks change,
+bringing a table to new rows in a new order."""
 
 from __future__ import annotations
 
@@ -7,12 +8,40 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.screen import Screen
+from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from models.dto import CaseDetail, DeskError, DeskEvent, SessionInfo
 from screens.dialogs import ConfirmDialog
+from screens.widgets import sync_table
+
+
+def refill_table(table: DataTable[Any], rows: list[tuple[str, list[Text]]],
+                 column_keys: list[str]) -> None:
+    """Bring a table to ``rows`` in their order, the cursor staying on its row.
+
+    The same rows in the same order are changed cell by cell (no flicker, as
+    :func:`screens.widgets.sync_table`); rows added, gone or in another order fill the table
+    again, and the cursor follows the row it was on (where it is still listed).
+
+    Args:
+        table: The table (columns already added with ``column_keys``).
+        rows: ``(row_key, cells)`` in the wanted order.
+        column_keys: The table's column keys, in order.
+    """
+    present = [row.key.value for row in table.ordered_rows]
+    if present == [key for key, _ in rows]:
+        sync_table(table, rows, column_keys)
+        return
+    cursor = present[table.cursor_row] if present and 0 <= table.cursor_row < len(present) else None
+    table.clear()
+    for key, cells in rows:
+        table.add_row(*cells, key=key)
+    if cursor is not None and cursor in table.rows:
+        table.move_cursor(row=table.get_row_index(cursor))
 
 
 class DeskScreen(Screen[Any]):

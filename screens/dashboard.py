@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, TabbedContent,
 from textual.worker import get_current_worker
 
 from models.dashdto import Dashboard, OfficeChoice, ServiceTiming, StepTiming
-from screens.base import RefreshingScreen
+from screens.base import RefreshingScreen, refill_table
 from screens.dashcharts import (
     PERIOD_CHOICES,
     STAFF_COLUMNS,
@@ -38,7 +38,7 @@ from screens.dashparts import (
     period_range,
     shift_period,
 )
-from screens.widgets import PlainStatic, sync_table
+from screens.widgets import PlainStatic
 
 #: The formats of the export (e), as the dialog lists them.
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
@@ -305,12 +305,7 @@ class DashboardScreen(RefreshingScreen):
             self._show_title(dashboard)
             table = self.query_one("#dash-steps", DataTable)
             rows = step_rows(dashboard)
-            if [row.key.value for row in table.ordered_rows] == [key for key, _ in rows]:
-                sync_table(table, rows, [key for key, _, _ in STEP_COLUMNS])
-            else:
-                table.clear()
-                for key, cells in rows:
-                    table.add_row(*cells, key=key)
+            refill_table(table, rows, [key for key, _, _ in STEP_COLUMNS])
             self._show_days(dashboard)
             self._show_staff(dashboard)
             self.shown = dashboard
@@ -378,12 +373,7 @@ class DashboardScreen(RefreshingScreen):
                 Text(fmt_duration(person.median_seconds), justify="right"),
             ]))
         table = self.query_one("#dash-staff", DataTable)
-        if [row.key.value for row in table.ordered_rows] == [key for key, _ in rows]:
-            sync_table(table, rows, [key for key, _, _ in STAFF_COLUMNS])
-        else:
-            table.clear()
-            for key, cells in rows:
-                table.add_row(*cells, key=key)
+        refill_table(table, rows, [key for key, _, _ in STAFF_COLUMNS])
 
     @on(DataTable.RowHighlighted, "#dash-steps")
     def _show_step_detail(self) -> None:

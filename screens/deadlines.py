@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Footer, Header
 from textual.worker import get_current_worker
 
 from models.dashdto import DeadlineItem, DeadlineList
-from screens.base import CaseOpener, RefreshingScreen
+from screens.base import CaseOpener, RefreshingScreen, refill_table
 from screens.dashparts import fmt_percent
-from screens.widgets import PlainStatic, clip, fmt_moment, sync_table
+from screens.widgets import PlainStatic, clip, fmt_moment
 
 #: Column keys, headers and widths (fits 80 columns with the scroll bar).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -212,16 +212,7 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         table = self.query_one("#dl-table", DataTable)
         rows = [(item_key(i), item_cells(i, today)) for i in items]
         with self.app.batch_update():
-            present = [row.key.value for row in table.ordered_rows]
-            if present == [key for key, _ in rows]:
-                sync_table(table, rows, [key for key, _, _ in COLUMNS])  # cells in place
-            else:  # the order changed: fill again, the cursor stays on its item
-                cursor = present[table.cursor_row] if present else None
-                table.clear()
-                for key, cells in rows:
-                    table.add_row(*cells, key=key)
-                if cursor is not None and cursor in table.rows:
-                    table.move_cursor(row=table.get_row_index(cursor))
+            refill_table(table, rows, [key for key, _, _ in COLUMNS])
         self._show_info()
         self._show_detail()
 
