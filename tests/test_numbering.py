@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 
+import pytest
+
 from desk.config import Config
 from desk.wiring import make_service
 
@@ -30,6 +32,7 @@ def _open(config):
     return service.open()
 
 
+@pytest.mark.empty_db
 def test_desks_starting_together_on_a_new_database_all_start(config: Config):
     """Four desks opening a database nobody has set up: one applies the migrations, the
     others wait for it and find the schema current; none fails."""
