@@ -22,6 +22,7 @@ from screens.dashcharts import (
     PERIOD_CHOICES,
     STAFF_COLUMNS,
     STEP_COLUMNS,
+    STEP_DETAIL_LINES,
     day_label,
     day_series,
     queue_line,
@@ -66,7 +67,9 @@ class DashboardScreen(RefreshingScreen):
         "dinding, tanpa jeda), ≤Mutu (bagian yang selesai dalam mutu baku), Buka dan Lewat "
         "(berjalan sekarang, dan yang sudah melewati batasnya). Batang: median waktu terhadap "
         "mutu baku (│ = 100%; hijau di bawah batas peringatan, kuning sampai 100%, merah "
-        "lewat), perpanjangan abu-abu sampai P90. Di bawah tabel: uraian baris yang disorot.\n"
+        "lewat), perpanjangan abu-abu sampai P90. Layanan yang ada kegiatannya di atas; layanan "
+        "tanpa kegiatan dalam periode itu satu baris saja. Di bawah tabel: pelaksana dan uraian "
+        "lengkap baris yang disorot, mutu bakunya.\n"
         "Tab Harian: langkah selesai per hari (per bulan untuk periode panjang). Tab Petugas: "
         "angka per petugas (hanya untuk peran yang berwenang).\n\n"
         "p memilih periode: 1 hari ini, 2 7 hari, 3 bulan ini, 4 bulan lalu, 5 tahun ini, "
@@ -136,11 +139,14 @@ class DashboardScreen(RefreshingScreen):
         yield PlainStatic(id="dash-queue")
         with TabbedContent(id="dash-tabs"):
             with TabPane("Langkah", id="tab-langkah"):
-                steps: DataTable[Text] = DataTable(id="dash-steps", cursor_type="row")
-                for key, label, width in STEP_COLUMNS:
-                    steps.add_column(label, key=key, width=width)
+                steps: DataTable[Text] = DataTable(id="dash-steps", cursor_type="row",
+                                                   cell_padding=0)
+                for key, label, width, justify in STEP_COLUMNS:
+                    steps.add_column(Text(label, justify=justify), key=key, width=width)
                 yield steps
-                yield PlainStatic(id="dash-step-detail")
+                detail = PlainStatic(id="dash-step-detail")
+                detail.styles.height = STEP_DETAIL_LINES + 1  # its lines and top border
+                yield detail
             with TabPane("Harian", id="tab-harian"):
                 yield PlainStatic(id="dash-day-title")
                 yield Sparkline([], id="dash-spark")
@@ -305,7 +311,7 @@ class DashboardScreen(RefreshingScreen):
             self._show_title(dashboard)
             table = self.query_one("#dash-steps", DataTable)
             rows = step_rows(dashboard)
-            refill_table(table, rows, [key for key, _, _ in STEP_COLUMNS])
+            refill_table(table, rows, [column[0] for column in STEP_COLUMNS])
             self._show_days(dashboard)
             self._show_staff(dashboard)
             self.shown = dashboard

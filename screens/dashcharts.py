@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.console import JustifyMethod
 from rich.text import Text
 
 from models.dashdto import Dashboard, DayCount, ServiceTiming, StepTiming
 from screens.dashparts import (
     ALL_SINCE,
+    BAR_WIDTH,
     PERIODS,
     fmt_count,
     fmt_duration,
@@ -18,20 +20,35 @@ from screens.dashparts import (
     fmt_tanggal,
     share_bar,
     share_style,
+    wrapped,
 )
 from screens.widgets import MONTHS_SHORT, clip
 
-#: The steps table: column keys, headers and widths (80 columns with the scroll bar).
-STEP_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("name", "Langkah", 13),
-    ("done", "Selesai", 7),
-    ("median", "Median", 9),
-    ("p90", "P90", 9),
-    ("within", "≤Mutu", 5),
-    ("open", "Buka", 4),
-    ("overdue", "Lewat", 5),
-    ("bar", "Mutu baku", 10),
+#: The steps table's width: 80 columns less the vertical scroll bar.
+STEPS_WIDTH = 78
+
+#: The figures of the steps table: column keys, headers, widths and alignment. The table has no
+#: cell padding: each width holds one blank before the content (counts and durations are
+#: right-aligned, the bar starts with a blank), so the columns stand one blank apart.
+_FIGURE_COLUMNS: tuple[tuple[str, str, int, JustifyMethod], ...] = (
+    ("done", "Selesai", 8, "right"),
+    ("median", "Median", 10, "right"),
+    ("p90", "P90", 10, "right"),
+    ("within", "≤Mutu", 6, "right"),
+    ("open", "Buka", 5, "right"),
+    ("overdue", "Lewat", 6, "right"),
+    ("bar", " Mutu baku", 1 + BAR_WIDTH, "left"),
 )
+
+#: The steps table: the step's name (after a blank) gets what the figures leave of
+#: :data:`STEPS_WIDTH`, so the bar stays in view at 80 columns.
+STEP_COLUMNS: tuple[tuple[str, str, int, JustifyMethod], ...] = (
+    ("name", " Langkah", STEPS_WIDTH - sum(width for _, _, width, _ in _FIGURE_COLUMNS), "left"),
+    *_FIGURE_COLUMNS,
+)
+
+#: Lines under the steps table about the highlighted row (:func:`step_detail`).
+STEP_DETAIL_LINES = 4
 
 #: The staff table.
 STAFF_COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -47,7 +64,7 @@ PERIOD_CHOICES: tuple[str, ...] = (*PERIODS, "rentang")
 
 
 def step_cells(timing: StepTiming, warn: float, *, heading: str = "") -> list[Text]:
-    """The cells of one row of the steps table.
+    """The cells of one row of the steps table (:data:`STEP_COLUMNS`).
 
     Args:
         timing: A step's figures, or (step_no 0) the whole case's.
@@ -55,11 +72,16 @@ def step_cells(timing: StepTiming, warn: float, *, heading: str = "") -> list[Te
         heading: For a service's row: its label (bold); else the step's number and uraian.
     """
     if heading:
-        name = Text(heading, style="bold", no_wrap=True, overflow="ellipsis")
+        name = Text(" ", no_wrap=True, overflow="ellipsis")
+        name.append(heading, style="bold")
     else:
-        name = Text(f"{timing.step_no:>2} ", style="dim", no_wrap=True, overflow="ellipsis")
+        name = Text(f" {timing.step_no:>2} ", style="dim", no_wrap=True, overflow="ellipsis")
         name.append(timing.uraian, style="")
     overdue = timing.overdue_now
+    if timing.with_standard or timing.median_share is not None:
+        bar = share_bar(timing.median_share, timing.p90_share, warn)
+    else:
+        bar = Text("tanpa mutu" if timing.done else "", style="dim")
     return [
         name,
         Text(fmt_count(timing.done), justify="right"),
@@ -68,14 +90,19 @@ def step_cells(timing: StepTiming, warn: float, *, heading: str = "") -> list[Te
         Text(fmt_percent(timing.within_ratio), justify="right"),
         Text(fmt_count(timing.open_now), justify="right", style="" if timing.open_now else "dim"),
         Text(fmt_count(overdue), justify="right", style="bold red" if overdue else "dim"),
-        share_bar(timing.median_share, timing.p90_share, warn) if timing.with_standard
-        or timing.median_share is not None else Text("tanpa mutu" if timing.done else "",
-                                                     style="dim"),
+        Text.assemble(" ", bar, no_wrap=True),
     ]
 
 
+def active(service: ServiceTiming) -> bool:
+    """Whether anything of the service was done in the period or is running now."""
+    return any(t.done or t.open_now for t in (service.case, *service.steps))
+
+
 def step_rows(dashboard: Dashboard) -> list[tuple[str, list[Text]]]:
-    """Every row of the steps table: per service its whole-case row, then its steps.
+    """Every row of the steps table: per service its whole-case row, then its steps. Services
+    with something done in the period or running now come first; the others follow as their
+    row alone.
 
     Args:
         dashboard: The figures.
@@ -84,16 +111,19 @@ def step_rows(dashboard: Dashboard) -> list[tuple[str, list[Text]]]:
         ``(row key, cells)``; keys are ``"CODE:0"`` for the service and ``"CODE:3"`` for step 3.
     """
     rows: list[tuple[str, list[Text]]] = []
-    for service in dashboard.services:
+    for service in sorted(dashboard.services, key=lambda service: not active(service)):
         rows.append((f"{service.code}:0",
                      step_cells(service.case, dashboard.warn_share, heading=service.code)))
+        if not active(service):
+            continue
         for step in service.steps:
             rows.append((f"{service.code}:{step.step_no}", step_cells(step, dashboard.warn_share)))
     return rows
 
 
 def step_detail(service: ServiceTiming, timing: StepTiming, width: int, warn: float) -> Text:
-    """Two lines about the highlighted row: what it is and its shares in words.
+    """The lines about the highlighted row (:data:`STEP_DETAIL_LINES`): which step and who does
+    it (what runs now), its full uraian (or the service's name), its mutu baku and shares.
 
     Args:
         service: The row's service.
@@ -102,28 +132,35 @@ def step_detail(service: ServiceTiming, timing: StepTiming, width: int, warn: fl
         warn: The warning share.
     """
     text = Text(no_wrap=True, overflow="ellipsis")
+    now = Text()
+    if timing.open_now:
+        now.append(f" · {fmt_count(timing.open_now)} berjalan")
+        if timing.overdue_now:
+            now.append(", ")
+            now.append(f"{fmt_count(timing.overdue_now)} terlambat", style="bold red")
     if timing.step_no:
-        who = f" · {timing.pelaksana}" if timing.pelaksana else ""
-        text.append(clip(f"{service.code} langkah {timing.step_no}: {timing.uraian}", width - len(who)),
-                    style="bold")
-        text.append(who)
-        standard = timing.waktu_label
+        head, who, what = f"{service.code} langkah {timing.step_no}", timing.pelaksana, timing.uraian
+        standard = f"mutu baku {timing.waktu_label or '-'}"
     else:
-        text.append(clip(f"{service.code} {service.name}", width), style="bold")
-        standard = service.jangka_waktu
-    text.append("\n")
-    text.append(f"mutu baku {standard or '-'}")
+        head, who, what = service.code, service.bidang, service.name
+        standard = f"jangka waktu {service.jangka_waktu or '-'}"
+    text.append(head, style="bold")
+    if who:
+        text.append(" · ")
+        text.append(clip(who, max(8, width - len(head) - 3 - len(now.plain))))
+    text.append_text(now)
+    lines = wrapped(what, width, STEP_DETAIL_LINES - 2)
+    text.append("\n" + "\n".join(lines) + "\n" * (STEP_DETAIL_LINES - 1 - len(lines)))
+    text.append(standard)
     if timing.with_standard:
-        text.append(f" · {fmt_count(timing.within)}/{fmt_count(timing.with_standard)} tepat waktu")
+        text.append(f" · tepat waktu {fmt_count(timing.within)}/{fmt_count(timing.with_standard)}")
     if timing.median_share is not None:
         text.append(" · median ")
         text.append(fmt_percent(timing.median_share), style=share_style(timing.median_share, warn))
         text.append(" · p90 ")
         text.append(fmt_percent(timing.p90_share), style=share_style(timing.p90_share, warn))
-    if timing.open_now:
-        text.append(f" · {fmt_count(timing.open_now)} berjalan")
-        if timing.overdue_now:
-            text.append(f", {fmt_count(timing.overdue_now)} terlambat", style="bold red")
+    if not active(service):
+        text.append(" · tidak ada kegiatan dalam periode ini", style="dim")
     return text
 
 

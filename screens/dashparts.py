@@ -1,6 +1,6 @@
 """Pieces of the supervisors' screens (the dashboard and the due/overdue list): periods and
 dates typed as dd-mm-yyyy, durations, counts and shares as they are shown, the bar of the mutu
-baku used.
+baku used, a text wrapped in a few lines.
 
 The period and date helpers import nothing of the UI: the command line (``desk dasbor``) uses
 them to check its options before the app starts.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 
 from rich.text import Text
 
@@ -162,6 +163,17 @@ def fmt_duration(seconds: float | None) -> str:
         return "-"
     text = short_duration(round(seconds))
     return text if len(text) <= 9 else f"{round(seconds) // 86400} hr"
+
+
+def wrapped(value: str, width: int, lines: int) -> list[str]:
+    """``value`` in at most ``lines`` lines of ``width`` (at least one line), the last ending
+    in "…" when the text goes on."""
+    width = max(2, width)
+    parts = textwrap.wrap(value, width) or [""]
+    if len(parts) > lines:
+        rest = " ".join(parts[lines - 1:])
+        parts = [*parts[:lines - 1], rest[:width - 1].rstrip() + "…"]
+    return parts
 
 
 def share_style(share: float | None, warn: float) -> str:

@@ -7,6 +7,7 @@ and the office choice on a stand-in facade; the bar, periods and dates as units;
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
@@ -291,6 +292,10 @@ def timing(no, uraian, pelaksana, label, done, within, median, p90, ms, ps, open
                       median, median, p90, ms, ps, opened, late)
 
 
+#: A step described at length, as the catalog's SOPs often are (two lines at 78 columns).
+LONG_URAIAN = ("Kepala Bidang Pemberdayaan Sosial memeriksa konsep rekomendasi, lalu Kepala Dinas "
+               "menandatangani rekomendasi izin pengumpulan uang atau barang")
+
 REK_PUB = ServiceTiming(
     "REK-PUB", "Penerbitan Rekomendasi Izin Pengumpulan Uang atau Barang",
     "Bidang Pemberdayaan Sosial", "2 hari kerja",
@@ -300,18 +305,29 @@ REK_PUB = ServiceTiming(
             0.83, 1.33),
      timing(2, "Petugas memeriksa berkas", "Petugas Pelayanan", "15 menit", 42, 30, 600, 1200,
             0.66, 1.33, 1),
-     timing(3, "Penerbitan rekomendasi", "Bidang Pemberdayaan Sosial", "2 hari kerja", 40, 20,
+     timing(3, LONG_URAIAN, "Bidang Pemberdayaan Sosial", "2 hari kerja", 40, 20,
             1.5 * 86400, 3 * 86400, 1.1, 1.6, 2, 1),
      timing(4, "Pemohon memperoleh rekomendasi", "Petugas Pelayanan", "", 38, 0, 300, 900,
             None, None)))
 
 
+#: A service with nothing done in any period and nothing running (its row alone).
+BENCANA = ServiceTiming(
+    "BENCANA", "Bantuan Korban Bencana", "Bidang Perlindungan dan Jaminan Sosial", "3 hari kerja",
+    StepTiming("BENCANA", 0, "Jangka waktu layanan", "", "3 hari kerja"),
+    (StepTiming("BENCANA", 1, "Pemohon datang", "Pemohon", "5 menit"),
+     StepTiming("BENCANA", 2, "Petugas memeriksa berkas", "Petugas Pelayanan", "15 menit")))
+
+
 class StandInDesk(FakeDesk):
     """The snapshot tests' stand-in for the facade, with a supervisor, a dashboard of fixed
-    figures for any period and (``offices`` > 1) a second office."""
+    figures for any period and (``offices`` > 1) a second office; ``busy`` more services as
+    busy as REK-PUB fill the steps table past the screen."""
 
-    def __init__(self, offices: int = 1) -> None:
+    def __init__(self, offices: int = 1, busy: int = 0) -> None:
         super().__init__()
+        self._services = (BENCANA, REK_PUB,
+                          *(dataclasses.replace(REK_PUB, code=f"REK-{i}") for i in range(busy)))
         self.asked: list[tuple[dt.date, dt.date, int | None]] = []
         self._offices = [OfficeChoice(1, "KUKAR", "Dinas Sosial"),
                          OfficeChoice(2, "TGR", "UPT Tenggarong")][:offices]
@@ -328,7 +344,7 @@ class StandInDesk(FakeDesk):
         office = next(o for o in self._offices if o.id == (office_id or 1))
         days = tuple(DayCount(since + dt.timedelta(days=i), (i * 7) % 11, 3, 4)
                      for i in range(min(92, (until - since).days + 1)))
-        return Dashboard(office.id, office.code, office.name, since, until, NOW, (REK_PUB,), days,
+        return Dashboard(office.id, office.code, office.name, since, until, NOW, self._services, days,
                          False, QueueNow(5, 40, 30, 250, 2, 3),
                          (StaffTiming(1, STAFF_NAME, "petugas", 30, 28, 25, 500),),
                          first_day=dt.date(2024, 3, 4))
@@ -372,6 +388,45 @@ async def test_period_dialog_shift_and_office_choice() -> None:
         assert desk.asked[-1] == (dt.date(2026, 10, 1), dt.date(2026, 10, 31), 2)
         assert "UPT Tenggarong" in title()
         footer_fits(app)
+
+
+async def test_the_steps_table_fits_80_columns_with_its_bars_and_whole_uraian() -> None:
+    """Three busy services fill the table past the screen (a scroll bar): every column is in
+    view, the bars against the mutu baku included; steps are named at length; the highlighted
+    step's whole uraian shows under the table; a service without any activity comes last, its
+    row alone."""
+    app = create_app(StandInDesk(busy=2), "dasbor")
+    async with app.run_test(size=SIZE) as pilot:
+        await stand_in_sign_in(pilot)
+        table = app.screen.query_one("#dash-steps", DataTable)
+        assert table.show_vertical_scrollbar
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert table.scroll_x == 0
+        rows = [row.key.value for row in table.ordered_rows]
+        assert rows[:5] == ["REK-PUB:0", "REK-PUB:1", "REK-PUB:2", "REK-PUB:3", "REK-PUB:4"]
+        assert rows[-1] == "BENCANA:0" and "BENCANA:1" not in rows
+        lines = screen_lines(app)
+        header = next(line for line in lines if "Selesai" in line)
+        assert header.split() == ["Langkah", "Selesai", "Median", "P90", "≤Mutu", "Buka", "Lewat",
+                                  "Mutu", "baku"]
+        for name in ("Pemohon datang ke", "Petugas memeriksa", "Kepala Bidang Pem"):
+            line = next(line for line in lines if name in line)
+            assert "│" in line, line  # the bar's mark of the mutu baku, in view
+        assert any("Pemohon memperole" in line and "tanpa mutu" in line for line in lines)
+
+        table.move_cursor(row=rows.index("REK-PUB:3"))
+        await settle(pilot)
+        detail = shown(app.screen.query_one("#dash-step-detail", PlainStatic))
+        assert "REK-PUB langkah 3 · Bidang Pemberdayaan Sosial" in detail
+        assert LONG_URAIAN in " ".join(detail.split())
+        assert "mutu baku 2 hari kerja · tepat waktu 20/40 · median 110% · p90 160%" in detail
+        on_screen = " ".join(" ".join(screen_lines(app)[-5:-1]).split())  # above the footer
+        assert LONG_URAIAN in on_screen and "p90 160%" in on_screen
+
+        table.move_cursor(row=rows.index("BENCANA:0"))
+        await settle(pilot)
+        detail = shown(app.screen.query_one("#dash-step-detail", PlainStatic))
+        assert "Bantuan Korban Bencana" in detail and "tidak ada kegiatan" in detail
 
 
 def test_dashboard_snapshot(snap_compare) -> None:
