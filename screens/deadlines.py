@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from models.dashdto import DeadlineItem, DeadlineList
 from screens.base import CaseOpener, RefreshingScreen, refill_table
-from screens.dashparts import fmt_percent
+from screens.dashparts import fmt_percent, wrapped
 from screens.widgets import PlainStatic, clip, fmt_moment
 
 #: Column keys, headers and widths (fits 80 columns with the scroll bar).
@@ -28,6 +28,12 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("step", "Lk", 2),
     ("due", "Batas", 12),
 )
+
+#: The width of the register column (a longer number is cut at the front).
+REGISTER_WIDTH = next(width for key, _, width in COLUMNS if key == "register")
+
+#: Lines under the table about the highlighted item (:func:`item_detail`).
+DETAIL_LINES = 4
 
 #: How each state is shown, and its colour.
 STATE_LABELS: dict[str, tuple[str, str]] = {
@@ -47,6 +53,16 @@ def item_key(item: DeadlineItem) -> str:
     return f"{item.case_id}:{item.step_no}"
 
 
+def register_cell(item: DeadlineItem) -> Text:
+    """The register number as its column shows it: cut at the front when long (the running
+    number at its end tells the cases apart), ``Berkas N`` in italics before registration."""
+    if not item.register_no:
+        return Text(f"Berkas {item.case_id}", style="italic", no_wrap=True, overflow="ellipsis")
+    width = REGISTER_WIDTH
+    register = item.register_no
+    return Text(register if len(register) <= width else "…" + register[1 - width:], no_wrap=True)
+
+
 def item_cells(item: DeadlineItem, today: dt.date) -> list[Text]:
     """The cells of one item's row (rich Text: user data never parsed as markup).
 
@@ -58,8 +74,7 @@ def item_cells(item: DeadlineItem, today: dt.date) -> list[Text]:
     return [
         Text(label, style=style),
         Text(fmt_percent(item.share), style=style, justify="right"),
-        Text(item.register_no or f"Berkas {item.case_id}", no_wrap=True, overflow="ellipsis",
-             style="" if item.register_no else "italic"),
+        register_cell(item),
         Text(item.applicant_name, no_wrap=True, overflow="ellipsis"),
         Text(item.service_code, no_wrap=True, overflow="ellipsis"),
         Text(str(item.step_no) if item.step_no else "JW", justify="right"),
@@ -68,7 +83,9 @@ def item_cells(item: DeadlineItem, today: dt.date) -> list[Text]:
 
 
 def item_detail(item: DeadlineItem, width: int, today: dt.date) -> Text:
-    """The three lines under the table about the highlighted item.
+    """The lines under the table about the highlighted item (:data:`DETAIL_LINES`): the
+    applicant, the register and the service; the step and its full uraian; how late, since
+    when, who does it.
 
     Args:
         item: The item.
@@ -77,13 +94,15 @@ def item_detail(item: DeadlineItem, width: int, today: dt.date) -> Text:
     """
     text = Text(no_wrap=True, overflow="ellipsis")
     label, style = STATE_LABELS.get(item.state, (item.state.upper(), ""))
-    register = f"  {item.register_no}" if item.register_no else ""
-    text.append(clip(item.applicant_name, width - len(register) - 1), style="bold")
+    register = f"  {item.register_no}" if item.register_no else f"  Berkas {item.case_id}"
+    name = clip(item.applicant_name, max(12, width - len(register) - len(item.service_name) - 3))
+    text.append(name, style="bold")
     text.append(register)
-    text.append("\n")
+    text.append(" · ")
+    text.append(clip(item.service_name, max(8, width - len(name) - len(register) - 3)))
     step = f"Langkah {item.step_no}: " if item.step_no else ""
-    text.append(clip(f"{step}{item.uraian} · {item.service_name}", width))
-    text.append("\n")
+    lines = wrapped(f"{step}{item.uraian}", width, DETAIL_LINES - 2)
+    text.append("\n" + "\n".join(lines) + "\n" * (DETAIL_LINES - 1 - len(lines)))
     state = Text(no_wrap=True, overflow="ellipsis")
     state.append(label, style=style)
     state.append(f" {fmt_percent(item.share)} mutu baku · batas {fmt_moment(item.due_at, today)}"
@@ -111,7 +130,9 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         "atau hampir habis waktunya (SEGERA jatuh tempo, kuning), yang paling mendesak di atas. "
         "JW pada kolom Lk berarti jangka waktu layanan seluruh berkas, bukan satu langkah.\n\n"
         "Kolom Pakai: bagian mutu baku yang sudah terpakai (112% = lewat 12%). Batas: kapan "
-        "mutu bakunya habis (jam kerja kantor). Di bawah tabel: pemohon, langkah, pelaksana.\n\n"
+        "mutu bakunya habis (jam kerja kantor). Nomor register yang panjang dipotong di depan "
+        "(…/2026/00012). Di bawah tabel: pemohon, register dan layanan; langkah dengan uraian "
+        "lengkapnya; pelaksana.\n\n"
         "Enter membuka berkas yang disorot. p memilih pelaksana (peran) dan b memilih bidang "
         "secara bergiliran; tekan terus sampai kembali ke \"semua\". d membuka dasbor kinerja, "
         "a (atau Esc) ke layar antrean loket. Daftar diperbarui saat langkah selesai di meja "
@@ -119,6 +140,7 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Buka berkas", id="deadlines.open", priority=True),
         Binding("p", "cycle_role", "Pelaksana", id="deadlines.role"),
         Binding("b", "cycle_bidang", "Bidang", id="deadlines.bidang"),
         Binding("d", "dashboard", "Dasbor", id="deadlines.dashboard"),
@@ -129,7 +151,7 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
                 id="deadlines.logout"),
     ]
-    """p / b narrow the list, d the dashboard, a the queue; Enter opens a case."""
+    """Enter opens the highlighted case, p / b narrow the list, d the dashboard, a the queue."""
 
     def __init__(self) -> None:
         """Create the screen (the session is the app's)."""
@@ -150,7 +172,9 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         for key, label, width in COLUMNS:
             table.add_column(label, key=key, width=width)
         yield table
-        yield PlainStatic(id="dl-detail")
+        detail = PlainStatic(id="dl-detail")
+        detail.styles.height = DETAIL_LINES + 1  # its lines and top border
+        yield detail
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -160,9 +184,12 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the queue only where there is one (not in ``desk dasbor``)."""
+        """Offer the queue only where there is one (not in ``desk dasbor``), Enter only on a
+        list with something to open."""
         if action == "queue":
             return self.desk_app.has_queue()
+        if action == "open":
+            return bool(self._items)
         return True
 
     # -- loading --------------------------------------------------------------------------------
@@ -215,6 +242,7 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
             refill_table(table, rows, [key for key, _, _ in COLUMNS])
         self._show_info()
         self._show_detail()
+        self.refresh_bindings()
 
     def _show_info(self) -> None:
         """The line under the header: counts, filters, when."""
@@ -286,8 +314,9 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
     # -- opening a case -------------------------------------------------------------------------
 
     @on(DataTable.RowSelected, "#dl-table")
-    def _open(self) -> None:
-        """Enter: open the highlighted case where it stopped."""
+    def action_open(self) -> None:
+        """Enter (or a click on the highlighted row): open the highlighted case where it
+        stopped."""
         item = self._highlighted()
         if item is not None:
             self.open_case(item.case_id)

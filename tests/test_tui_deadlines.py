@@ -108,6 +108,11 @@ async def test_supervisor_lands_on_the_list_narrows_it_and_opens_a_case(
         assert "2 terlambat · 1 segera" in info and "pelaksana semua" in info
         assert "Pemantauan berkas" in screen_lines(app)[0]
         footer_fits(app)
+        assert "Buka berkas" in screen_lines(app)[-1]  # Enter, named in the footer
+        # a register number too long for its column keeps its running number in view
+        registers = {i.applicant_name: i.register_no for i in app.screen.shown.items}
+        for name, cell in zip(column(app, "name"), column(app, "register"), strict=True):
+            assert cell.startswith("…") and registers[name].endswith(cell[1:]), (cell, name)
 
         # the markup-looking name is shown as typed, in the row and under the table
         assert column(app, "name")[1] == MARKUP_NAME
