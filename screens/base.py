@@ -1,6 +1,6 @@
 """The base class of the desk's screens (access to the facade, central worker-error routing)
 and what several screens share: opening the case of a row, following what other desks change,
-bringing a table to new rows in a new order."""
+bringing a table to new rows in a new order, the row under its cursor."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ from textual.worker import Worker, WorkerState
 from models.dto import CaseDetail, DeskError, DeskEvent, SessionInfo
 from screens.dialogs import ConfirmDialog
 from screens.widgets import sync_table
+
+
+def cursor_key(table: DataTable[Any]) -> str:
+    """The key of the row under the table's cursor ("" on an empty table)."""
+    if not 0 <= table.cursor_row < table.row_count:
+        return ""
+    return table.ordered_rows[table.cursor_row].key.value or ""
 
 
 def refill_table(table: DataTable[Any], rows: list[tuple[str, list[Text]]],
@@ -36,11 +43,11 @@ def refill_table(table: DataTable[Any], rows: list[tuple[str, list[Text]]],
     if present == [key for key, _ in rows]:
         sync_table(table, rows, column_keys)
         return
-    cursor = present[table.cursor_row] if present and 0 <= table.cursor_row < len(present) else None
+    cursor = cursor_key(table)
     table.clear()
     for key, cells in rows:
         table.add_row(*cells, key=key)
-    if cursor is not None and cursor in table.rows:
+    if cursor in table.rows:
         table.move_cursor(row=table.get_row_index(cursor))
 
 

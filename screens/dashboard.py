@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, TabbedContent,
 from textual.worker import get_current_worker
 
 from models.dashdto import Dashboard, OfficeChoice, ServiceTiming, StepTiming
-from screens.base import RefreshingScreen, refill_table
+from screens.base import RefreshingScreen, cursor_key, refill_table
 from screens.dashcharts import (
     PERIOD_CHOICES,
     STAFF_COLUMNS,
@@ -385,11 +385,10 @@ class DashboardScreen(RefreshingScreen):
     def _show_step_detail(self) -> None:
         """The lines under the steps table about the highlighted row."""
         detail = self.query_one("#dash-step-detail", PlainStatic)
-        table = self.query_one("#dash-steps", DataTable)
-        if not table.row_count or self.shown is None:
+        key = cursor_key(self.query_one("#dash-steps", DataTable))
+        if not key or self.shown is None:
             detail.set_text("")
             return
-        key = table.ordered_rows[table.cursor_row].key.value or ""
         timing = self._timings.get(key)
         service = self._services.get(key.rpartition(":")[0])
         if timing is None or service is None:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header
 from textual.worker import get_current_worker
 
 from models.dashdto import DeadlineItem, DeadlineList
-from screens.base import CaseOpener, RefreshingScreen, refill_table
+from screens.base import CaseOpener, RefreshingScreen, cursor_key, refill_table
 from screens.dashparts import fmt_percent, wrapped
 from screens.widgets import PlainStatic, clip, fmt_moment
 
@@ -263,10 +263,7 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
 
     def _highlighted(self) -> DeadlineItem | None:
         """The item under the cursor."""
-        table = self.query_one("#dl-table", DataTable)
-        if not table.row_count:
-            return None
-        return self._items.get(table.ordered_rows[table.cursor_row].key.value or "")
+        return self._items.get(cursor_key(self.query_one("#dl-table", DataTable)))
 
     @on(DataTable.RowHighlighted, "#dl-table")
     def _show_detail(self) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 from textual.worker import get_current_worker
 
 from models.dto import CaseSummary
-from screens.base import CaseOpener
+from screens.base import CaseOpener, cursor_key
 from screens.widgets import FormInput, PlainStatic, clip, fmt_moment, sync_table
 
 #: Column keys, headers and widths of the results (fits 80 columns).
@@ -166,10 +166,7 @@ class SearchScreen(CaseOpener):
 
     def _highlighted(self) -> CaseSummary | None:
         """The result under the cursor."""
-        table = self.query_one("#search-results", DataTable)
-        if not table.row_count:
-            return None
-        return self._results.get(table.ordered_rows[table.cursor_row].key.value or "")
+        return self._results.get(cursor_key(self.query_one("#search-results", DataTable)))
 
     @on(DataTable.RowHighlighted, "#search-results")
     def _show_detail(self) -> None:
