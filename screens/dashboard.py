@@ -183,10 +183,8 @@ class DashboardScreen(RefreshingScreen):
     # -- the period -----------------------------------------------------------------------------
 
     def _set_period(self) -> None:
-        """Work out the dates of a named period (today moves) and load."""
-        if self.period:
-            self.since, self.until = period_range(self.period, self.desk.now().date())
-        elif self.since is not None and self.until is None:
+        """Load the period chosen (a typed one without its last day ends today)."""
+        if not self.period and self.since is not None and self.until is None:
             self.until = self.desk.now().date()
         self.reload()
 
@@ -263,7 +261,10 @@ class DashboardScreen(RefreshingScreen):
     # -- loading --------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Compute the figures again in the background."""
+        """Compute the figures again in the background; a named period's days are worked out
+        again (after midnight "Hari ini" is the new day)."""
+        if self.period:
+            self.since, self.until = period_range(self.period, self.desk.now().date())
         if self.since is not None and self.until is not None:
             self.load(self.since, self.until, self.office_id)
 

@@ -233,6 +233,18 @@ async def test_desk_dasbor_is_for_supervisors(desk_service) -> None:
         assert Path(saved[0].removeprefix("Laporan kinerja tersimpan: ")).is_file()
 
 
+async def test_a_named_period_moves_with_the_day(desk_service, clock) -> None:
+    """A dashboard left open over midnight: "Hari ini" is the new day at the next refresh."""
+    app = create_app(desk_service, "dasbor", periode="hari")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "supervisor", "supervisor123")
+        title = lambda: shown(app.screen.query_one("#dash-title", PlainStatic))  # noqa: E731
+        assert "Hari ini (23-11-2026)" in title()
+        clock.advance(days=1)
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: "Hari ini (24-11-2026)" in title())
+
+
 def test_desk_dasbor_help_and_wrong_dates() -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["dasbor", "--help"], obj={}, prog_name="desk")
