@@ -150,8 +150,13 @@ def fmt_count(value: int) -> str:
 
 
 def fmt_percent(ratio: float | None) -> str:
-    """A share as a whole percentage (``"87%"``), ``"-"`` when unknown."""
-    return "-" if ratio is None else f"{round(ratio * 100)}%"
+    """A share as a whole percentage (``"87%"``), ``"-"`` when unknown; ``">999%"`` from ten
+    times the mutu baku on (it fits a 5-character column; the due time tells the rest)."""
+    if ratio is None:
+        return "-"
+    if ratio >= 9.995:
+        return ">999%"
+    return f"{round(ratio * 100)}%"
 
 
 def fmt_duration(seconds: float | None) -> str:

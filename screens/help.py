@@ -25,6 +25,8 @@ KEY_NAMES: dict[str, str] = {
     "right": "→",
     "delete": "Del",
     "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
     "pageup": "PgUp",
     "pagedown": "PgDn",
     "shift+tab": "Shift+Tab",

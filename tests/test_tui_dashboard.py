@@ -452,3 +452,13 @@ def test_dashboard_snapshot(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(create_app(StandInDesk(), "dasbor"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_shares_far_over_the_mutu_baku_fit_their_column_and_bracket_keys_read_as_brackets():
+    """A step at 115,570% of its mutu baku reads ">999%" (not "11557", cut by the column);
+    the help names the period keys [ and ] as the supervisor types them."""
+    from screens.dashparts import fmt_percent
+    from screens.help import key_label
+
+    assert [fmt_percent(r) for r in (None, 0.87, 9.99, 1155.7)] == ["-", "87%", "999%", ">999%"]
+    assert key_label("left_square_bracket") == "[" and key_label("right_square_bracket") == "]"
