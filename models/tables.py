@@ -11,18 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import (
-    AutoField,
-    BooleanField,
-    CharField,
-    DatabaseProxy,
-    DateField,
-    DateTimeField,
-    ForeignKeyField,
-    IntegerField,
-    Model,
-    TextField,
-)
+from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
+                    ForeignKeyField, IntegerField, Model, TextField)
 
 #: The database every table is bound to (initialised by models.db.open_database).
 database = DatabaseProxy()
@@ -81,6 +71,9 @@ class Staff(BaseModel):
     password_hash = CharField(max_length=200)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    #: Wrong passwords in a row, and until when sign-in is refused (migration 0015).
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
 
 
 class Service(BaseModel):

@@ -213,8 +213,8 @@ _HASHES: dict[str, str] = {}
 @pytest.fixture(autouse=True)
 def _hash_each_password_once(monkeypatch):
     """Every test signs the demo staff up again: hash each password once per test process (a
-    real salted PBKDF2 hash, reused) instead of 120,000 rounds per account per test. Sign-in
-    still verifies with the full rounds; tests of hashing itself call staff.hash_password."""
+    real salted argon2id hash, reused) instead of one argon2 run per account per test. Sign-in
+    still verifies with the full cost; tests of hashing itself call staff.hash_password."""
     from models import staff
 
     real = staff.hash_password
