@@ -125,7 +125,7 @@ def demo(ctx: click.Context, siapkan_saja: bool) -> None:
 @cli.group("petugas", cls=AliasedGroup)
 @help_option
 def petugas() -> None:
-    """Kelola akun petugas (alias: staff)."""
+    """Kelola akun petugas: tambah, daftar, nonaktif, reset-sandi (alias: staff)."""
 
 
 @petugas.command("tambah")
@@ -148,6 +148,59 @@ def petugas_tambah(ctx: click.Context, username: str, nama: str, peran: str, nip
     except DeskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Petugas '{username.lower()}' ({peran}) tersimpan.")
+
+
+@petugas.command("daftar")
+@help_option
+@click.pass_context
+def petugas_daftar(ctx: click.Context) -> None:
+    """Tampilkan akun petugas kantor: nama pengguna, nama, peran, aktif, terkunci (alias: list)."""
+    service = service_of(ctx)
+    accounts = service.list_staff(service.principal("sistem"))
+    if not accounts:
+        click.echo("Belum ada petugas.")
+        return
+    click.echo(f"{'NAMA PENGGUNA':<20} {'NAMA':<30} {'PERAN':<12} {'AKTIF':<6} TERKUNCI")
+    for acc in accounts:
+        locked = f"sampai {acc.locked_until:%H.%M}" if acc.locked_until else "-"
+        click.echo(f"{acc.username:<20} {acc.full_name[:30]:<30} {acc.role:<12} "
+                   f"{'ya' if acc.active else 'tidak':<6} {locked}")
+
+
+@petugas.command("nonaktif")
+@click.argument("username", metavar="NAMA_PENGGUNA")
+@click.option("--aktifkan", is_flag=True, help="Aktifkan kembali akun yang dinonaktifkan.")
+@help_option
+@click.pass_context
+def petugas_nonaktif(ctx: click.Context, username: str, aktifkan: bool) -> None:
+    """Nonaktifkan akun petugas (tidak dapat masuk lagi), atau aktifkan kembali dengan --aktifkan."""
+    from models.dto import DeskError
+
+    service = service_of(ctx)
+    try:
+        service.set_staff_active(service.principal("sistem"), username, aktifkan)
+    except DeskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Petugas '{username.strip().lower()}' {'diaktifkan' if aktifkan else 'dinonaktifkan'}.")
+
+
+@petugas.command("reset-sandi")
+@click.argument("username", metavar="NAMA_PENGGUNA")
+@click.option("--sandi", metavar="SANDI", help="Kata sandi baru (untuk skrip; ditanyakan bila tidak diberikan).")
+@help_option
+@click.pass_context
+def petugas_reset_sandi(ctx: click.Context, username: str, sandi: str | None) -> None:
+    """Atur kata sandi baru petugas dan buka kunci akunnya."""
+    from models.dto import DeskError
+
+    if sandi is None:
+        sandi = click.prompt("Kata sandi baru", hide_input=True, confirmation_prompt="Ulangi kata sandi")
+    service = service_of(ctx)
+    try:
+        service.reset_staff_password(service.principal("sistem"), username, sandi)
+    except DeskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Kata sandi petugas '{username.strip().lower()}' diganti; kunci akun dibuka.")
 
 
 @cli.command("status")

@@ -52,13 +52,14 @@ from models.dto import (
 from models.kernel import Context
 from models.deskcalendar import CalendarMixin
 from models.deskreports import ReportsMixin
+from models.deskstaff import StaffAdminMixin
 from models.officedto import OfficeInfo
 from models.permissions import machine_session
 from models.queuedto import BoardState, QueueLineInfo
 from models.settings import OfficeSettings
 
 
-class DeskService(ReportsMixin, CalendarMixin):
+class DeskService(ReportsMixin, CalendarMixin, StaffAdminMixin):
     """The desk's domain services over one database, one catalog and one office.
 
     Args:

@@ -80,3 +80,64 @@ def test_one_account_locked_leaves_the_others_signing_in(desk_service):
         with pytest.raises(AuthError):
             desk_service.login("petugas", "salah", 1)
     assert desk_service.login("supervisor", "supervisor123", 2).username == "supervisor"
+
+
+def cli(args, **kwargs):
+    from click.testing import CliRunner
+
+    from desk.cli import cli as desk_cli
+
+    return CliRunner().invoke(desk_cli, args, obj={}, prog_name="desk", catch_exceptions=False, **kwargs)
+
+
+@pytest.fixture
+def base_args(tmp_path, db_url):
+    return ["--db", db_url, "--data-dir", str(tmp_path)]
+
+
+def test_cli_lists_switches_off_and_resets_staff(live_desk_service, base_args):
+    service = live_desk_service
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            service.login("petugas", "salah", 1)
+    listing = cli([*base_args, "petugas", "daftar"])
+    assert listing.exit_code == 0, listing.output
+    lines = {line.split()[0]: line for line in listing.output.splitlines()[1:]}
+    assert set(lines) >= {"petugas", "supervisor"}
+    assert "sampai " in lines["petugas"] and lines["supervisor"].rstrip().endswith("ya     -")
+
+    mismatch = cli([*base_args, "petugas", "reset-sandi", "petugas"], input="baru-123\nlain-123\n")
+    assert mismatch.exit_code != 0  # the two entries differ: nothing changes, still locked
+    with pytest.raises(AuthError, match="Akun dikunci"):
+        service.login("petugas", "petugas123", 1)
+    reset = cli([*base_args, "petugas", "reset-sandi", "petugas"], input="baru-123\nbaru-123\n")
+    assert reset.exit_code == 0 and "kunci akun dibuka" in reset.output
+    assert service.login("petugas", "baru-123", 1).username == "petugas"
+    assert "sampai" not in cli([*base_args, "staff", "list"]).output
+
+    off = cli([*base_args, "petugas", "nonaktif", "petugas"])
+    assert off.exit_code == 0 and "Petugas 'petugas' dinonaktifkan." in off.output
+    with pytest.raises(AuthError, match="kata sandi salah"):
+        service.login("petugas", "baru-123", 1)
+    assert " tidak " in [ln for ln in cli([*base_args, "petugas", "daftar"]).output.splitlines()
+                         if ln.startswith("petugas ")][0]
+    on = cli([*base_args, "petugas", "nonaktif", "petugas", "--aktifkan"])
+    assert on.exit_code == 0 and "diaktifkan" in on.output
+    assert service.login("petugas", "baru-123", 1).username == "petugas"
+
+    assert "tidak ada di kantor ini" in cli([*base_args, "petugas", "nonaktif", "siapa"]).output
+    short = cli([*base_args, "petugas", "reset-sandi", "petugas", "--sandi", "123"])
+    assert short.exit_code == 1 and "minimal 6 karakter" in short.output
+    for cmd in ("daftar", "nonaktif", "reset-sandi"):
+        out = cli(["petugas", cmd, "--help"]).output
+        assert "Penggunaan:" in out and "Tampilkan bantuan ini" in out, cmd
+
+
+def test_an_administrator_cannot_switch_off_their_own_account(desk_service):
+    from models.dto import DeskError
+
+    admin = desk_service.login("admin", "admin12345", None)
+    with pytest.raises(DeskError, match="Akun sendiri"):
+        desk_service.set_staff_active(admin, "admin", False)
+    desk_service.set_staff_active(admin, "supervisor", False)
+    assert [a.active for a in desk_service.list_staff(admin) if a.username == "supervisor"] == [False]
