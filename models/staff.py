@@ -203,7 +203,7 @@ def _count_failure(ctx: Context, staff_id: int) -> dt.datetime | None:
 
 def _locked_message(ctx: Context, until: dt.datetime) -> str:
     """The sign-in's message for a locked account, with the local time the lock ends."""
-    local = until.replace(tzinfo=dt.timezone.utc).astimezone(ctx.tz)
+    local = until.replace(tzinfo=dt.UTC).astimezone(ctx.tz)
     return (f"Akun dikunci sementara karena {MAX_FAILED_LOGINS} kali salah kata sandi; "
             f"coba lagi pukul {local:%H.%M}.")
 

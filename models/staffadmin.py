@@ -49,7 +49,7 @@ def list_staff(ctx: Context, session: SessionInfo) -> list[StaffAccount]:
         rows = Staff.select().where(Staff.office == ctx.office_id).order_by(Staff.username)
         return [StaffAccount(
             username=r.username, full_name=r.full_name, role=r.role, nip=r.nip, active=r.active,
-            locked_until=(r.locked_until.replace(tzinfo=dt.timezone.utc).astimezone(ctx.tz)
+            locked_until=(r.locked_until.replace(tzinfo=dt.UTC).astimezone(ctx.tz)
                           if r.locked_until is not None and r.locked_until > now else None),
         ) for r in rows]
 

@@ -2,17 +2,26 @@
 
 The models are bound to :data:`database`, a :class:`peewee.DatabaseProxy` initialised at start-up
 by :func:`models.db.open_database`; nothing connects at import. All datetimes are stored as naive
-UTC; the domain services convert them to the office's time zone.
-
-Schema changes go through numbered migrations in ``models/migrations`` (see README).
+UTC; the domain services convert them to the office's time zone. Schema changes go through
+numbered migrations in ``models/migrations`` (see README).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
-                    ForeignKeyField, IntegerField, Model, TextField)
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 #: The database every table is bound to (initialised by models.db.open_database).
 database = DatabaseProxy()
@@ -71,9 +80,8 @@ class Staff(BaseModel):
     password_hash = CharField(max_length=200)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
-    #: Wrong passwords in a row, and until when sign-in is refused (migration 0015).
-    failed_logins = IntegerField(default=0)
-    locked_until = DateTimeField(null=True)
+    failed_logins = IntegerField(default=0)  # wrong passwords in a row (migration 0015)
+    locked_until = DateTimeField(null=True)  # sign-in refused until then (lockout)
 
 
 class Service(BaseModel):

@@ -119,8 +119,8 @@ def test_cli_lists_switches_off_and_resets_staff(live_desk_service, base_args):
     assert off.exit_code == 0 and "Petugas 'petugas' dinonaktifkan." in off.output
     with pytest.raises(AuthError, match="kata sandi salah"):
         service.login("petugas", "baru-123", 1)
-    assert " tidak " in [ln for ln in cli([*base_args, "petugas", "daftar"]).output.splitlines()
-                         if ln.startswith("petugas ")][0]
+    assert " tidak " in next(ln for ln in cli([*base_args, "petugas", "daftar"]).output.splitlines()
+                             if ln.startswith("petugas "))
     on = cli([*base_args, "petugas", "nonaktif", "petugas", "--aktifkan"])
     assert on.exit_code == 0 and "diaktifkan" in on.output
     assert service.login("petugas", "baru-123", 1).username == "petugas"
