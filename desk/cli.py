@@ -377,6 +377,15 @@ def _register_kalender() -> None:
 _register_kalender()
 
 
+def _register_cadangan() -> None:
+    from desk.cli_cadangan import register
+
+    register(cli)
+
+
+_register_cadangan()
+
+
 #: click's usage errors (English) and their Indonesian wording; applied one after another, so
 #: "No such option '--x'. Did you mean '--y'?" becomes two translated sentences.
 _CLICK_MESSAGES = (
