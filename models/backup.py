@@ -11,11 +11,12 @@ must be stopped first.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
+from urllib.parse import parse_qs, unquote, urlencode, urlparse, urlunparse
 
 
 class BackupError(Exception):
@@ -62,9 +63,10 @@ def _check_sqlite(path: Path) -> None:
         raise BackupError(f"Pemeriksaan keutuhan {path} gagal: {result}")
 
 
-def _pg_parts(db_url: str) -> tuple[str, str | None]:
-    """Split a PostgreSQL URL into a libpq connection URI (without the ``options`` parameter) and
-    the schema its search_path names (None when it names none)."""
+def _pg_parts(db_url: str) -> tuple[str, str | None, str | None]:
+    """Split a PostgreSQL URL into a libpq connection URI (without the ``options`` parameter and
+    the password), the schema its search_path names and the password (None when not given); the
+    password goes to pg_dump through PGPASSWORD, not its command line (which others can read)."""
     parsed = urlparse(db_url)
     query = parse_qs(parsed.query)
     schema = None
@@ -74,15 +76,21 @@ def _pg_parts(db_url: str) -> tuple[str, str | None]:
                 schema = word.split("=", 1)[1].split(",")[0].strip().strip('"') or None
     # keep only what libpq understands (peewee's own pool options are dropped)
     keep = {k: v for k, v in query.items() if k in {"sslmode", "connect_timeout", "application_name"}}
-    scheme = "postgresql"
-    return urlunparse((scheme, parsed.netloc, parsed.path, "", urlencode(keep, doseq=True), "")), schema
+    netloc, password = parsed.netloc, None
+    if parsed.password is not None:
+        password = unquote(parsed.password)
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.split(':', 1)[0]}@{host}"
+    uri = urlunparse(("postgresql", netloc, parsed.path, "", urlencode(keep, doseq=True), ""))
+    return uri, schema, password
 
 
-def _run(tool: str, args: list[str]) -> None:
+def _run(tool: str, args: list[str], password: str | None) -> None:
     exe = shutil.which(tool)
     if exe is None:
         raise BackupError(f"Program {tool} tidak ditemukan. Pasang klien PostgreSQL (paket postgresql-client).")
-    proc = subprocess.run([exe, *args], check=False, capture_output=True, text=True)
+    env = dict(os.environ, PGPASSWORD=password) if password is not None else None
+    proc = subprocess.run([exe, *args], check=False, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise BackupError(f"{tool} gagal: {proc.stderr.strip()[-1000:]}")
 
@@ -119,11 +127,11 @@ def backup(db_url: str, target_path: Path) -> Path:
         _check_sqlite(partial)
         partial.replace(target)
         return target
-    uri, schema = _pg_parts(db_url)
+    uri, schema, password = _pg_parts(db_url)
     args = ["--format=custom", f"--file={target}", f"--dbname={uri}"]
     if schema:
         args.append(f"--schema={schema}")
-    _run("pg_dump", args)
+    _run("pg_dump", args, password)
     return target
 
 
@@ -153,9 +161,9 @@ def restore(db_url: str, source_path: Path) -> None:
             dest.close()
         _check_sqlite(target_path)
         return
-    uri, _schema = _pg_parts(db_url)
+    uri, _schema, password = _pg_parts(db_url)
     _run("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={uri}",
-                        str(source)])
+                        str(source)], password)
 
 
 def _check_sqlite_backup(path: Path) -> None:

@@ -125,3 +125,11 @@ def test_default_name_in_the_cadangan_folder(tmp_path):
     now = dt.datetime(2026, 3, 1, 17, 5, 9)
     assert default_backup_path(tmp_path, "sqlite:///x.db", now) == tmp_path / "cadangan" / "desk-20260301-170509.db"
     assert default_backup_path(tmp_path, "postgresql://h/db", now).name == "desk-20260301-170509.dump"
+
+
+def test_the_password_stays_off_pg_dump_command_line():
+    from models.backup import _pg_parts
+
+    uri, schema, password = _pg_parts("postgresql://desk:r%40hasia@db.kantor:5432/desk?options=-csearch_path%3Dcabang1")
+    assert (uri, schema, password) == ("postgresql://desk@db.kantor:5432/desk", "cabang1", "r@hasia")
+    assert _pg_parts("postgresql://postgres@127.0.0.1/test")[1:] == (None, None)
