@@ -174,13 +174,8 @@ def petugas_daftar(ctx: click.Context) -> None:
 @click.pass_context
 def petugas_nonaktif(ctx: click.Context, username: str, aktifkan: bool) -> None:
     """Nonaktifkan akun petugas (tidak dapat masuk lagi), atau aktifkan kembali dengan --aktifkan."""
-    from models.dto import DeskError
-
     service = service_of(ctx)
-    try:
-        service.set_staff_active(service.principal("sistem"), username, aktifkan)
-    except DeskError as exc:
-        raise click.ClickException(str(exc)) from None
+    service.set_staff_active(service.principal("sistem"), username, aktifkan)
     click.echo(f"Petugas '{username.strip().lower()}' {'diaktifkan' if aktifkan else 'dinonaktifkan'}.")
 
 
@@ -191,15 +186,10 @@ def petugas_nonaktif(ctx: click.Context, username: str, aktifkan: bool) -> None:
 @click.pass_context
 def petugas_reset_sandi(ctx: click.Context, username: str, sandi: str | None) -> None:
     """Atur kata sandi baru petugas dan buka kunci akunnya."""
-    from models.dto import DeskError
-
     if sandi is None:
         sandi = click.prompt("Kata sandi baru", hide_input=True, confirmation_prompt="Ulangi kata sandi")
     service = service_of(ctx)
-    try:
-        service.reset_staff_password(service.principal("sistem"), username, sandi)
-    except DeskError as exc:
-        raise click.ClickException(str(exc)) from None
+    service.reset_staff_password(service.principal("sistem"), username, sandi)
     click.echo(f"Kata sandi petugas '{username.strip().lower()}' diganti; kunci akun dibuka.")
 
 

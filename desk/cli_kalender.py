@@ -79,14 +79,10 @@ def kalender_lihat(ctx: click.Context, tahun: int | None) -> None:
 def kalender_tutup(ctx: click.Context, tanggal: dt.datetime, alasan: str) -> None:
     """Catat kantor tutup pada TANGGAL (TTTT-BB-HH); batas waktu langkah dan berkas yang
     berjalan dihitung ulang (alias: close)."""
-    from models.dto import DeskError
     from output.words import format_tanggal
 
     service = service_of(ctx)
-    try:
-        change = service.add_closure(service.principal("sistem"), tanggal.date(), alasan)
-    except DeskError as exc:
-        raise click.ClickException(str(exc)) from None
+    change = service.add_closure(service.principal("sistem"), tanggal.date(), alasan)
     why = f" ({change.reason})" if change.reason else ""
     click.echo(f"Kantor tutup pada {format_tanggal(change.day)}{why}.")
     click.echo(f"Batas waktu dihitung ulang: {change.runs_moved} langkah berjalan, "
@@ -99,14 +95,10 @@ def kalender_tutup(ctx: click.Context, tanggal: dt.datetime, alasan: str) -> Non
 @click.pass_context
 def kalender_buka(ctx: click.Context, tanggal: dt.datetime) -> None:
     """Hapus catatan kantor tutup pada TANGGAL (kantor buka lagi) (alias: open)."""
-    from models.dto import DeskError
     from output.words import format_tanggal
 
     service = service_of(ctx)
-    try:
-        change = service.remove_closure(service.principal("sistem"), tanggal.date())
-    except DeskError as exc:
-        raise click.ClickException(str(exc)) from None
+    change = service.remove_closure(service.principal("sistem"), tanggal.date())
     click.echo(f"Kantor buka pada {format_tanggal(change.day)}.")
     click.echo(f"Batas waktu dihitung ulang: {change.runs_moved} langkah berjalan, "
                f"{change.cases_moved} berkas dalam proses.")

@@ -76,14 +76,10 @@ def kinerja(ctx: click.Context, bulan: str | None, dari: dt.datetime | None, sam
 
     Contoh: desk laporan kinerja --bulan 2026-11 --format xlsx
     """
-    from models.dto import DeskError
     from output.kinerja import periode
 
     service = service_of(ctx)
     since, until = period_of(service.now().date(), bulan, dari.date() if dari else None,
                              sampai.date() if sampai else None)
-    try:
-        path = service.export_performance(service.principal("sistem"), since, until, fmt, path=output)
-    except DeskError as exc:
-        raise click.ClickException(str(exc)) from None
+    path = service.export_performance(service.principal("sistem"), since, until, fmt, path=output)
     click.echo(f"Laporan Kinerja Pelayanan {periode(since, until)} ({fmt.upper()}) ditulis ke {path}")

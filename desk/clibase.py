@@ -35,13 +35,22 @@ class DeskContext(click.Context):
 
 
 class DeskCommand(click.Command):
-    """A command with Indonesian usage metavars."""
+    """A command with Indonesian usage metavars; a domain refusal (DeskError, already in
+    Indonesian) ends it as a plain error message, never a traceback."""
 
     context_class = DeskContext
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[OPSI]")
         super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        from models.dto import DeskError
+
+        try:
+            return super().invoke(ctx)
+        except DeskError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 class AliasedGroup(click.Group):
