@@ -177,7 +177,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if ahead is None:
             for line in before or []:
                 if line.prefix == ticket.line:
-                    ahead, wait = line.waiting, line.wait_minutes
+                    ahead, wait = line.ahead, line.wait_minutes
         lines = self._lines_or_none() or []
         self.call_from_thread(self._issued, result, ticket, ahead, wait, lines)
 

@@ -118,7 +118,7 @@ def queue(ctx: Context, session: SessionInfo) -> list[TicketInfo]:
         rates = line_rates(ctx, today, ctx.utc())
         queued = [t for t in tickets if t.status == "menunggu"]
         rows = [{"id": t.id, "line": t.line, "priority": t.priority} for t in queued]
-        ahead, pooled = positions(ctx, rows), positions(ctx, rows, rates)
+        pooled = positions(ctx, rows, rates)  # a loket serving several lines calls across them
         here = [t.id for t in queued if t.target_counter_no is not None]
         order = here + call_order([(t.id, t.priority) for t in queued if t.target_counter_no is None],
                                   run, ctx.settings.queue.priority_run)
@@ -130,7 +130,7 @@ def queue(ctx: Context, session: SessionInfo) -> list[TicketInfo]:
             t = by_id[ticket_id]
             rate = rates.get(t.line)
             before = pooled.get(t.id, 0)  # the wait counts the lines sharing its loket too
-            result.append(_with_estimate(t, ahead.get(t.id, 0), rate.wait_minutes(before) if rate else None))
+            result.append(_with_estimate(t, before, rate.wait_minutes(before) if rate else None))
         return result
 
     return ctx.read(session, Permission.QUEUE_VIEW, body)
@@ -141,8 +141,9 @@ def _with_estimate(t: TicketInfo, ahead: int, minutes: int | None) -> TicketInfo
 
 
 def waiting_ahead(ctx: Context, ticket_id: int) -> tuple[dict[str, Any], int, int | None]:
-    """A ticket's row, how many waiting tickets of its line are called before it, and its
-    estimated wait in minutes (counting the lines that share its loket too). Runs on the caller's connection (models.documents.print_ticket)."""
+    """A ticket's row, how many waiting tickets are called before it (of its line and of the
+    lines that share its loket: the citizen counts everyone called first), and its estimated
+    wait in minutes. Runs on the caller's connection (models.documents.print_ticket)."""
     t = Ticket.select().where((Ticket.id == ticket_id) & (Ticket.office == ctx.office_id)).dicts().first()
     if t is None:
         raise DeskError("Tiket tidak ditemukan.")
@@ -155,8 +156,7 @@ def waiting_ahead(ctx: Context, ticket_id: int) -> tuple[dict[str, Any], int, in
                        & (Ticket.status == "menunggu") & Ticket.target_counter.is_null()
                        & Ticket.line.in_(rate.pool if rate and rate.pool else (t["line"],))).dicts())
     before = positions(ctx, rows, rates).get(t["id"], 0)
-    ahead = positions(ctx, [r for r in rows if r["line"] == t["line"]]).get(t["id"], 0)
-    return t, ahead, rate.wait_minutes(before) if rate else None
+    return t, before, rate.wait_minutes(before) if rate else None
 
 
 def call_next(ctx: Context, session: SessionInfo) -> TicketInfo | None:

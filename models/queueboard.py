@@ -36,7 +36,8 @@ def _lines(ctx: Context) -> list[QueueLineInfo]:
         # a ticket taken now waits behind everyone waiting in the lines its loket call from
         ahead = sum(counts.get(p, 0) for p in rate.pool) if rate and rate.pool else waiting
         result.append(QueueLineInfo(prefix=line.prefix, name=line.name, services=line.services,
-                                    waiting=waiting, wait_minutes=rate.wait_minutes(ahead) if rate else None))
+                                    waiting=waiting, wait_minutes=rate.wait_minutes(ahead) if rate else None,
+                                    ahead=ahead))
     return result
 
 

@@ -16,6 +16,9 @@ class QueueLineInfo:
     waiting: int = 0
     #: Estimated wait in minutes for someone taking a ticket now (None: unknown).
     wait_minutes: int | None = None
+    #: People called before someone taking a ticket now: the waiting of every line its loket
+    #: call from (a loket serving several lines calls them by the order of taking).
+    ahead: int = 0
 
 
 @dataclass(frozen=True)

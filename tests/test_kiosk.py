@@ -84,6 +84,23 @@ async def take(pilot, *keys: str) -> ResultScreen:
     return pilot.app.screen
 
 
+async def test_the_ticket_counts_people_of_other_lines_called_first(live_desk_service):
+    """The demo's loket call every line by the order of taking: two people who took a ticket
+    for other services earlier are called before the citizen, and the screen says so."""
+    desk = live_desk_service
+    services = list(desk.office.services)
+    for code in (services[2].code, services[3].code):
+        desk.issue_ticket(desk.principal("kiosk"), code)
+    app = kiosk(desk, result_grace=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("1")
+        await until_screen(pilot, PriorityScreen)
+        result = await take(pilot, "enter")
+        assert result.ticket is not None and result.ticket.service_code == services[0].code
+        assert "Antrean di depan Anda: 2" in screen_text(app)
+
+
 async def test_citizen_takes_tickets_on_both_pages_and_as_priority(live_desk_service, config):
     desk = live_desk_service
     services = list(desk.office.services)

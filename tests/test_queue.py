@@ -330,8 +330,10 @@ def test_lines_sharing_a_loket_wait_together(desk_service, session):
         desk_service.issue_ticket(kiosk, code)
     new = desk_service.issue_ticket(kiosk, "REK-PUB")
     mine = next(t for t in desk_service.queue(session) if t.id == new.id)
-    assert mine.ahead == 0  # nobody of its own line
+    assert mine.ahead == 3  # nobody of its own line, but three taken earlier in the others
     assert mine.wait_minutes == 35  # (3 + 0.5) * 10 minutes, one loket
+    line = next(li for li in desk_service.queue_lines(session) if li.prefix == "H")
+    assert (line.waiting, line.ahead) == (1, 4)  # what the kiosk tells the next REK-PUB ticket
     assert desk_service.call_next(session).code == "G-001"
 
 
