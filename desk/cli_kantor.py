@@ -2,7 +2,9 @@
 bangun-ulang`` recomputes the dashboard's step summaries).
 
 The command line runs on the server with the database's credentials: it acts as the ``sistem``
-principal, which holds every permission (see models.permissions).
+principal, which holds every permission (see models.permissions) and may read every office:
+``--kantor KODE`` reports on another office of the database, its days in that office's time
+zone (default: the office of the configuration).
 """
 
 from __future__ import annotations
@@ -65,8 +67,48 @@ def laporan() -> None:
     """Angka layanan untuk supervisor (alias: report)."""
 
 
-def _period(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None, service) -> tuple[dt.date, dt.date]:
-    today = service.now().date()
+def office_option(f):
+    """--kantor KODE: another office of the database (default: the configuration's)."""
+    return click.option("--kantor", metavar="KODE",
+                        help="Kode kantor lain di basis data ini (mis. kantor cabang); bawaan kantor "
+                             "konfigurasi ini.")(f)
+
+
+def office_of(ctx: click.Context, service, kantor: str | None):
+    """The office ``--kantor`` names (an OfficeChoice), or None for the configuration's own.
+
+    Raises:
+        click.BadParameter: no office with that code on this database.
+    """
+    if not kantor:
+        return None
+    choices = service.offices(service.principal("sistem"))
+    for choice in choices:
+        if choice.code.casefold() == kantor.strip().casefold():
+            return None if choice.id == service.office_id else choice
+    known = ", ".join(c.code for c in choices)
+    raise click.BadParameter(f"kantor '{kantor}' tidak ada di basis data ini (kantor yang ada: {known})",
+                             ctx=ctx, param_hint="--kantor")
+
+
+def office_today(service, office) -> dt.date:
+    """Today at ``office`` (None: the configuration's), in its time zone."""
+    if office is None or not office.timezone:
+        return service.now().date()
+    from zoneinfo import ZoneInfo
+
+    return service.now().astimezone(ZoneInfo(office.timezone)).date()
+
+
+def _heading(since: dt.date, until: dt.date, office) -> None:
+    if office is not None:
+        click.echo(f"Kantor {office.name} ({office.code})")
+    click.echo(f"Periode {since:%d-%m-%Y} s.d. {until:%d-%m-%Y}")
+
+
+def _period(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None, service,
+            office=None) -> tuple[dt.date, dt.date]:
+    today = office_today(service, office)
     since = dari.date() if dari else today
     until = sampai.date() if sampai else today
     if until < since:
@@ -86,14 +128,17 @@ def _period_options(f):
 
 @laporan.command("petugas")
 @_period_options
+@office_option
 @help_option
 @click.pass_context
-def laporan_petugas(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None) -> None:
+def laporan_petugas(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None,
+                    kantor: str | None) -> None:
     """Kerja tiap petugas dalam periode: panggilan, berkas, keputusan, langkah, dokumen (alias: staff)."""
     service = service_of(ctx)
-    since, until = _period(ctx, dari, sampai, service)
-    rows = service.staff_figures(service.principal("sistem"), since, until)
-    click.echo(f"Periode {since:%d-%m-%Y} s.d. {until:%d-%m-%Y}")
+    office = office_of(ctx, service, kantor)
+    since, until = _period(ctx, dari, sampai, service, office)
+    rows = service.staff_figures(service.principal("sistem"), since, until, office.id if office else None)
+    _heading(since, until, office)
     click.echo(f"{'Petugas':<28}{'Panggil':>8}{'Berkas':>8}{'Putusan':>8}{'Langkah':>8}{'Dokumen':>8}")
     for r in rows:
         click.echo(f"{r.full_name[:27]:<28}{r.tickets_called:>8}{r.cases_opened:>8}{r.decisions:>8}"
@@ -102,14 +147,17 @@ def laporan_petugas(ctx: click.Context, dari: dt.datetime | None, sampai: dt.dat
 
 @laporan.command("langkah")
 @_period_options
+@office_option
 @help_option
 @click.pass_context
-def laporan_langkah(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None) -> None:
+def laporan_langkah(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None,
+                    kantor: str | None) -> None:
     """Waktu tiap langkah SOP per layanan: dimulai, selesai, rata-rata, tepat mutu baku (alias: steps)."""
     service = service_of(ctx)
-    since, until = _period(ctx, dari, sampai, service)
-    rows = service.step_figures(service.principal("sistem"), since, until)
-    click.echo(f"Periode {since:%d-%m-%Y} s.d. {until:%d-%m-%Y}")
+    office = office_of(ctx, service, kantor)
+    since, until = _period(ctx, dari, sampai, service, office)
+    rows = service.step_figures(service.principal("sistem"), since, until, office.id if office else None)
+    _heading(since, until, office)
     click.echo(f"{'Layanan':<14}{'Langkah':>8}{'Mulai':>8}{'Selesai':>8}{'Rata-rata':>12}{'Tepat waktu':>14}")
     for r in rows:
         mean = "-" if r.mean_seconds is None else _duration(r.mean_seconds)
@@ -121,15 +169,18 @@ def laporan_langkah(ctx: click.Context, dari: dt.datetime | None, sampai: dt.dat
 
 @laporan.command("antrean")
 @_period_options
+@office_option
 @help_option
 @click.pass_context
-def laporan_antrean(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None) -> None:
+def laporan_antrean(ctx: click.Context, dari: dt.datetime | None, sampai: dt.datetime | None,
+                    kantor: str | None) -> None:
     """Antrean per jalur, loket dan jam: diambil, dilayani, tidak hadir, waktu tunggu dan
     waktu layanan (median dan persentil 90) (alias: queue)."""
     service = service_of(ctx)
-    since, until = _period(ctx, dari, sampai, service)
-    stats = service.queue_stats(service.principal("sistem"), since, until)
-    click.echo(f"Periode {since:%d-%m-%Y} s.d. {until:%d-%m-%Y}")
+    office = office_of(ctx, service, kantor)
+    since, until = _period(ctx, dari, sampai, service, office)
+    stats = service.queue_stats(service.principal("sistem"), since, until, office.id if office else None)
+    _heading(since, until, office)
     for title, rows in (("Per jalur", stats.lines), ("Per loket", stats.counters), ("Per jam", stats.hours),
                         ("Seluruhnya", (stats.total,))):
         click.echo(f"\n{title}")

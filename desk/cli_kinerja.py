@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from desk.cli_kantor import office_of, office_option, office_today
 from desk.clibase import DeskCommand, help_option, service_of
 
 _DATE = click.DateTime(formats=["%d-%m-%Y", "%Y-%m-%d"])
@@ -65,10 +66,11 @@ def period_of(today: dt.date, bulan: str | None, dari: dt.date | None,
               help="pdf: laporan lengkap dengan grafik; csv/xlsx: tabel angkanya.")
 @click.option("--keluar", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="BERKAS",
               help="Berkas tujuan; bawaan laporan/kinerja-KANTOR-DARI-SAMPAI.FORMAT di folder dokumen.")
+@office_option
 @help_option
 @click.pass_context
 def kinerja(ctx: click.Context, bulan: str | None, dari: dt.datetime | None, sampai: dt.datetime | None,
-            fmt: str, output: Path | None) -> None:
+            fmt: str, output: Path | None, kantor: str | None) -> None:
     """Laporan Kinerja Pelayanan satu bulan (atau periode lain): per layanan dan langkah SOP
     jumlah selesai, median dan P90 waktu, bagian yang tepat mutu baku, yang berjalan dan
     terlambat saat ini, per hari dan per petugas. PDF dengan kop, tabel dan grafik; CSV atau
@@ -79,7 +81,9 @@ def kinerja(ctx: click.Context, bulan: str | None, dari: dt.datetime | None, sam
     from output.kinerja import periode
 
     service = service_of(ctx)
-    since, until = period_of(service.now().date(), bulan, dari.date() if dari else None,
+    office = office_of(ctx, service, kantor)
+    since, until = period_of(office_today(service, office), bulan, dari.date() if dari else None,
                              sampai.date() if sampai else None)
-    path = service.export_performance(service.principal("sistem"), since, until, fmt, path=output)
+    path = service.export_performance(service.principal("sistem"), since, until, fmt,
+                                      office_id=office.id if office else None, path=output)
     click.echo(f"Laporan Kinerja Pelayanan {periode(since, until)} ({fmt.upper()}) ditulis ke {path}")

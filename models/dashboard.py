@@ -34,6 +34,8 @@ from models.dashperiods import Ranges, cover, next_month, spans
 from models.dashperiods import ranges as period_ranges
 from models.dto import SessionInfo
 from models.kernel import Context, to_storage
+from models.office import check_office
+from models.office import offices as office_choices
 from models.permissions import Permission, PermissionDenied, allowed
 from models.tables import Case, Counter, Office, Service, Staff, StepRun, Ticket
 
@@ -71,16 +73,8 @@ def summed(ctx: Context, office_id: int, kinds: tuple[str, ...], ranges: Ranges,
 
 
 def offices(ctx: Context, session: SessionInfo) -> list[OfficeChoice]:
-    """The offices whose dashboard the session may open: every office of the database for
-    roles that see figures per staff member (supervisors and above), else its own."""
-
-    def body() -> list[OfficeChoice]:
-        query = Office.select(Office.id, Office.code, Office.name).order_by(Office.name)
-        if not allowed(session, Permission.REPORT_STAFF):
-            query = query.where(Office.id == ctx.office_id)
-        return [OfficeChoice(id=i, code=c, name=n) for i, c, n in query.tuples()]
-
-    return ctx.read(session, Permission.REPORT_OFFICE, body)
+    """The offices whose dashboard the session may open (:func:`models.office.offices`)."""
+    return office_choices(ctx, session)
 
 
 def _services(ctx: Context, office_id: int) -> list[tuple[int, CatalogService]]:
@@ -246,10 +240,8 @@ def dashboard(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date
     """
     if until < since:
         since, until = until, since
-    target = ctx.office_id if office_id is None else office_id
+    target = check_office(ctx, session, office_id)
     see_staff = session is not None and allowed(session, Permission.REPORT_STAFF)
-    if target != ctx.office_id and session is not None and not see_staff:
-        raise PermissionDenied("Hanya supervisor dan pimpinan yang dapat melihat angka kantor lain.")
 
     def body() -> Dashboard:
         office = Office.get_or_none(Office.id == target)

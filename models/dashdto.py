@@ -105,11 +105,12 @@ class QueueNow:
 
 @dataclass(frozen=True)
 class OfficeChoice:
-    """An office a supervisor may look at."""
+    """An office a supervisor may look at, with its IANA time zone (its days and hours)."""
 
     id: int
     code: str
     name: str
+    timezone: str = ""
 
 
 @dataclass(frozen=True)

@@ -26,17 +26,22 @@ class ReportsMixin:
         """Row counts of the office."""
         return reports.counts(self.ctx, session)
 
-    def staff_figures(self, session: SessionInfo, since: dt.date, until: dt.date) -> list[StaffFigures]:
-        """What each staff member did in a period (supervisors)."""
-        return reports.staff_figures(self.ctx, session, since, until)
+    def staff_figures(self, session: SessionInfo, since: dt.date, until: dt.date,
+                      office_id: int | None = None) -> list[StaffFigures]:
+        """What each staff member of an office (default: the session's) did in a period
+        (supervisors)."""
+        return reports.staff_figures(self.ctx, session, since, until, office_id)
 
-    def step_figures(self, session: SessionInfo, since: dt.date, until: dt.date) -> list[StepFigures]:
-        """Step timing per service and step in a period."""
-        return reports.step_figures(self.ctx, session, since, until)
+    def step_figures(self, session: SessionInfo, since: dt.date, until: dt.date,
+                     office_id: int | None = None) -> list[StepFigures]:
+        """Step timing per service and step of an office in a period."""
+        return reports.step_figures(self.ctx, session, since, until, office_id)
 
-    def queue_stats(self, session: SessionInfo, since: dt.date, until: dt.date) -> QueueStats:
-        """Queue statistics of a period (per line, loket, hour of day)."""
-        return queuestats.queue_stats(self.ctx, session, since, until)
+    def queue_stats(self, session: SessionInfo, since: dt.date, until: dt.date,
+                    office_id: int | None = None) -> QueueStats:
+        """Queue statistics of an office (default: the session's) for its local days [since,
+        until]: per line, loket, hour of day."""
+        return queuestats.queue_stats(self.ctx, session, since, until, office_id)
 
     def dashboard(self, session: SessionInfo, since: dt.date, until: dt.date,
                   office_id: int | None = None) -> Dashboard:
@@ -56,17 +61,20 @@ class ReportsMixin:
         return kinerja.export_performance(self.ctx, session, since, until, fmt, office_id, path)
 
     def offices(self, session: SessionInfo) -> list[OfficeChoice]:
-        """The offices on this database a supervisor may choose for the dashboard."""
-        from models import dashboard
+        """The offices on this database the session may look at, its own first: every office
+        for supervisors and pimpinan of a main office, else its own (models.office)."""
+        from models import office
 
-        return dashboard.offices(self.ctx, session)
+        return office.offices(self.ctx, session)
 
-    def deadlines(self, session: SessionInfo, role: str = "", bidang: str = "") -> DeadlineList:
-        """Running steps and cases near (segera jatuh tempo) or past (terlambat) their due time,
-        most urgent first; ``role`` filters by the step's pelaksana, ``bidang`` by the service's."""
+    def deadlines(self, session: SessionInfo, role: str = "", bidang: str = "",
+                  office_id: int | None = None) -> DeadlineList:
+        """Running steps and cases of an office (default: the session's) near (segera jatuh
+        tempo) or past (terlambat) their due time, most urgent first; ``role`` filters by the
+        step's pelaksana, ``bidang`` by the service's."""
         from models import deadlines
 
-        return deadlines.deadlines(self.ctx, session, role, bidang)
+        return deadlines.deadlines(self.ctx, session, role, bidang, office_id)
 
     def rebuild_stats(self, session: SessionInfo) -> int:
         """Recompute the office's step-timing summaries from its step runs and cases.

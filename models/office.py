@@ -1,23 +1,34 @@
 """Office set-up: the office row, its loket and its service rows, synced from the settings and
-the catalog when a desk opens; loket administration.
+the catalog when a desk opens; loket administration; which offices a supervisor may look at.
 
 Each office on a shared central database keeps its own service rows (unique per office and
 code), so one office's catalog sync never overwrites another's.
+
+Who sees which office: every role sees its own office's figures (``report.office``). Roles that
+see figures per staff member (``report.staff``: supervisor, kepala bidang, kepala dinas, admin)
+at a main office (no ``[kantor] induk``) may also choose any other office on the database; at a
+branch office (``induk`` names its main office) they see their own office only. The command
+line (``sistem``) sees every office.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from peewee import IntegrityError
 
 from forms.catalog import Service as CatalogService
-from models import events, stepstats
+from models import events, stepstats, worktime
+from models.clocktables import OfficeClosure
+from models.dashdto import OfficeChoice
 from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.officedto import OfficeInfo
-from models.permissions import Permission
+from models.permissions import Permission, PermissionDenied, allowed
 from models.queuelines import counter_lines
 from models.queuelines import lines as queue_lines
 from models.tables import Case, Counter, Office, Service
@@ -189,3 +200,123 @@ def rename_counter(ctx: Context, session: SessionInfo, number: int, name: str = 
 def _counter_info(row: Counter) -> CounterInfo:
     return CounterInfo(id=row.id, number=row.number, name=row.name, active=row.active,
                        lines=counter_lines(row.lines))
+
+
+# -- the office a supervisor looks at ----------------------------------------------------------
+
+
+def sees_every_office(ctx: Context, session: SessionInfo) -> bool:
+    """Whether ``session`` may look at other offices than its own (see the module docstring)."""
+    if session.role == "sistem":
+        return True
+    return allowed(session, Permission.REPORT_STAFF) and not ctx.settings.induk
+
+
+def offices(ctx: Context, session: SessionInfo) -> list[OfficeChoice]:
+    """The offices the session may look at, its own first, then the others by name."""
+
+    def body() -> list[OfficeChoice]:
+        query = Office.select(Office.id, Office.code, Office.name, Office.timezone).order_by(Office.name)
+        if not sees_every_office(ctx, session):
+            query = query.where(Office.id == ctx.office_id)
+        rows = [OfficeChoice(id=i, code=c, name=n, timezone=tz) for i, c, n, tz in query.tuples()]
+        return sorted(rows, key=lambda o: o.id != ctx.office_id)
+
+    return ctx.read(session, Permission.REPORT_OFFICE, body)
+
+
+def check_office(ctx: Context, session: SessionInfo | None, office_id: int | None) -> int:
+    """The office a read is about (None: the session's own), after checking the session may
+    look at it.
+
+    Raises:
+        PermissionDenied: another office, for a role or an office that sees only its own.
+    """
+    if office_id is None or office_id == ctx.office_id or session is None:
+        return ctx.office_id
+    if not sees_every_office(ctx, session):
+        if ctx.settings.induk and allowed(session, Permission.REPORT_STAFF):
+            raise PermissionDenied("Supervisor kantor cabang hanya dapat melihat angka kantornya sendiri.")
+        raise PermissionDenied("Hanya supervisor dan pimpinan kantor induk yang dapat melihat angka kantor lain.")
+    return office_id
+
+
+@dataclass(frozen=True)
+class OfficeScope:
+    """One office as a supervisor's figures read it: its own day and hours (time zone), its
+    working calendar and its services. The desk's own office, or another on the database.
+
+    Another office's working hours are not in the database: its calendar takes this desk's
+    ``[kalender]`` hours with that office's time zone and closures. Due times were stored by
+    that office's desks, so what is late is late by its own calendar.
+
+    Attributes:
+        services: Service row id -> this desk's catalog entry of that code (None when the
+            other office offers a service from its own catalog folder that this desk lacks).
+        service_codes / service_names: Service row id -> the code and name the office's
+            desks stored.
+    """
+
+    id: int
+    code: str
+    name: str
+    timezone: str
+    own: bool
+    calendar: worktime.WorkCalendar = field(repr=False)
+    services: dict[int, CatalogService | None] = field(repr=False)
+    service_codes: dict[int, str] = field(repr=False)
+    service_names: dict[int, str] = field(repr=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The office's time zone."""
+        return self.calendar.tz
+
+    def local(self, stored: dt.datetime | str | None) -> dt.datetime | None:
+        """A stored (naive UTC) time in the office's time zone."""
+        if stored is None:
+            return None
+        if isinstance(stored, str):  # SQLite through raw SQL
+            stored = dt.datetime.fromisoformat(stored)
+        return stored.replace(tzinfo=dt.timezone.utc).astimezone(self.tz)
+
+    def now(self, ctx: Context) -> dt.datetime:
+        """The current time in the office's time zone."""
+        return ctx.clock().astimezone(self.tz)
+
+    def day_bounds(self, since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """Office-local days [since, until] as stored (naive UTC) times [start, end)."""
+        start = dt.datetime.combine(since, dt.time(), tzinfo=self.tz)
+        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=self.tz)
+        return (start.astimezone(dt.timezone.utc).replace(tzinfo=None),
+                end.astimezone(dt.timezone.utc).replace(tzinfo=None))
+
+
+def office_scope(ctx: Context, office_id: int) -> OfficeScope:
+    """The office ``office_id`` (checked with :func:`check_office`) as its figures read it.
+    Inside a read: another office costs three queries (the office, its services, its closures).
+
+    Raises:
+        PermissionDenied: no such office on this database.
+    """
+    if office_id == ctx.office_id:
+        s = ctx.settings
+        names = {row_id: svc.name for code, row_id in ctx.service_ids.items()
+                 if (svc := ctx.catalog.services.get(code)) is not None}
+        return OfficeScope(id=ctx.office_id, code=s.code, name=s.name, timezone=s.timezone, own=True,
+                           calendar=ctx.calendar,
+                           services={i: ctx.service_by_row(i) for i in ctx.service_codes},
+                           service_codes=dict(ctx.service_codes), service_names=names)
+    office = Office.get_or_none(Office.id == office_id)
+    if office is None:
+        raise PermissionDenied("Kantor itu tidak ada di basis data ini.")
+    rows = list(Service.select(Service.id, Service.code, Service.name).where(Service.office == office_id).tuples())
+    closures = [d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for (d,) in
+                OfficeClosure.select(OfficeClosure.day).where(OfficeClosure.office_id == office_id).tuples()]
+    calendar = worktime.WorkCalendar(office.timezone, ctx.settings.calendar,
+                                     cuti_bersama_libur=ctx.settings.cuti_bersama_libur, closures=closures)
+    return OfficeScope(id=office.id, code=office.code, name=office.name, timezone=office.timezone, own=False,
+                       calendar=calendar,
+                       services={i: ctx.catalog.services.get(code) for i, code, _ in rows},
+                       service_codes={i: code for i, code, _ in rows},
+                       service_names={i: name for i, _, name in rows})

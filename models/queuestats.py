@@ -4,6 +4,9 @@ Times per ticket: waiting = issued -> first call; walk = (latest) call -> servin
 service = serving began (or the call) -> finished, time parked left out. Medians and the 90th
 percentile are computed over the tickets of the period (one query; a busy office takes a few
 hundred tickets a day, so a year is about 60,000 rows).
+
+The period's days and the hours of day are the office's own (its time zone): a supervisor of a
+main office in WIB reading a branch in WITA sees the branch's days and hours.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from dataclasses import dataclass
 
 from models.dto import SessionInfo
 from models.queuedto import QueueFigures, QueueStats
-from models.kernel import Context, to_storage
+from models.kernel import Context
+from models.office import check_office, office_scope
 from models.permissions import Permission
 from models.queuelines import line_named
 from models.tables import Counter, Ticket
@@ -71,29 +75,42 @@ def _grouped(rows: list[_Row], key: Callable[[_Row], object], label: Callable[[o
     return tuple(_figures(str(k), label(k), groups[k]) for k in sorted(groups, key=lambda k: (k is None, str(k).zfill(4))))
 
 
-def queue_stats(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date) -> QueueStats:
-    """Queue figures of the tickets taken from ``since`` to ``until`` (office local days)."""
+def queue_stats(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date,
+                office_id: int | None = None) -> QueueStats:
+    """Queue figures of the tickets taken from ``since`` to ``until`` (the office's local days)
+    at an office (default: the session's; another one for supervisors of a main office).
+
+    Raises:
+        PermissionDenied: another office the session may not look at.
+    """
     if until < since:
         since, until = until, since
-    start = to_storage(dt.datetime.combine(since, dt.time(), ctx.tz))
-    end = to_storage(dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), ctx.tz))
+    target = check_office(ctx, session, office_id)
 
     def body() -> QueueStats:
-        today = ctx.today()
+        scope = office_scope(ctx, target)
+        start, end = scope.day_bounds(since, until)
+        today = scope.now(ctx).date()
         query = (Ticket.select(Ticket.line, Counter.number, Ticket.status, Ticket.issued_at, Ticket.day,
                                Ticket.first_called_at, Ticket.called_at, Ticket.served_at,
-                               Ticket.finished_at, Ticket.parked_seconds)
+                               Ticket.finished_at, Ticket.parked_seconds, Ticket.service)
                  .join(Counter, JOIN.LEFT_OUTER, on=(Ticket.counter == Counter.id))
-                 .where((Ticket.office == ctx.office_id) & (Ticket.issued_at >= start) & (Ticket.issued_at < end))
+                 .where((Ticket.office == target) & (Ticket.issued_at >= start) & (Ticket.issued_at < end))
                  .tuples())
         rows = []
-        for line, counter, status, issued, day, first, called, served, finished, parked in query:
+        services: dict[str, set[str]] = {}  # line -> the services its tickets were for
+        for line, counter, status, issued, day, first, called, served, finished, parked, service_id in query:
+            day = dt.date.fromisoformat(day) if isinstance(day, str) else day
             rows.append(_Row(
-                line=line, counter=counter, status=status, hour=ctx.local(issued).hour, today=day == today,
+                line=line, counter=counter, status=status, hour=scope.local(issued).hour, today=day == today,
                 wait=_seconds(first, issued), walk=_seconds(served, called),
                 service=_seconds(finished, served or called, parked or 0)))
+            services.setdefault(line, set()).add(scope.service_names.get(service_id, ""))
 
         def line_label(prefix: object) -> str:
+            if not scope.own:  # another office's lines are in its own configuration
+                names = sorted(n for n in services.get(str(prefix), ()) if n)
+                return f"{prefix} {', '.join(names)}" if names else str(prefix)
             line = line_named(ctx, str(prefix))
             return f"{prefix} {line.name}" if line else f"{prefix} (jalur lama)"
 

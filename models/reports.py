@@ -10,7 +10,8 @@ from peewee import Case as SqlCase
 from peewee import fn
 
 from models.dto import SessionInfo
-from models.kernel import Context, to_storage
+from models.kernel import Context
+from models.office import check_office, office_scope
 from models.officedto import StaffFigures, StepFigures
 from models.permissions import Permission
 from models.tables import AuditLog, Case, Document, Staff, StepRun, Ticket
@@ -43,20 +44,16 @@ def counts(ctx: Context, session: SessionInfo) -> dict[str, int]:
     return ctx.read(session, Permission.REPORT_OFFICE, body)
 
 
-def _period(ctx: Context, since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """A period of office-local days [since, until] as stored times."""
-    start = dt.datetime.combine(since, dt.time(), tzinfo=ctx.tz)
-    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=ctx.tz)
-    return to_storage(start), to_storage(end)
-
-
-def staff_figures(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date) -> list[StaffFigures]:
-    """What each staff member did in a period (supervisors and above only)."""
-    start, end = _period(ctx, since, until)
+def staff_figures(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date,
+                  office_id: int | None = None) -> list[StaffFigures]:
+    """What each staff member of an office (default: the session's) did in its local days
+    [since, until] (supervisors and above only)."""
+    target = check_office(ctx, session, office_id)
 
     def body() -> list[StaffFigures]:
+        start, end = office_scope(ctx, target).day_bounds(since, until)
         rows = (AuditLog.select(AuditLog.staff, AuditLog.action, fn.COUNT(AuditLog.id))
-                .where((AuditLog.office_id == ctx.office_id) & (AuditLog.at >= start) & (AuditLog.at < end)
+                .where((AuditLog.office_id == target) & (AuditLog.at >= start) & (AuditLog.at < end)
                        & AuditLog.staff.is_null(False) & AuditLog.action.in_(list(_STAFF_ACTIONS)))
                 .group_by(AuditLog.staff, AuditLog.action).tuples())
         figures: dict[int, dict[str, int]] = {}
@@ -65,7 +62,7 @@ def staff_figures(ctx: Context, session: SessionInfo, since: dt.date, until: dt.
             figures.setdefault(staff_id, {}).setdefault(key, 0)
             figures[staff_id][key] += count
         people = (Staff.select(Staff.id, Staff.username, Staff.full_name)
-                  .where(Staff.office == ctx.office_id).order_by(Staff.full_name))
+                  .where(Staff.office == target).order_by(Staff.full_name))
         return [
             StaffFigures(staff_id=p.id, username=p.username, full_name=p.full_name,
                          **{k: figures.get(p.id, {}).get(k, 0) for k in set(_STAFF_ACTIONS.values())})
@@ -75,10 +72,12 @@ def staff_figures(ctx: Context, session: SessionInfo, since: dt.date, until: dt.
     return ctx.read(session, Permission.REPORT_STAFF, body)
 
 
-def step_figures(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date) -> list[StepFigures]:
-    """Per service and SOP step: runs started in the period, done, running, mean duration of
-    the done ones, and how many of those with a mutu baku ended within it."""
-    start, end = _period(ctx, since, until)
+def step_figures(ctx: Context, session: SessionInfo, since: dt.date, until: dt.date,
+                 office_id: int | None = None) -> list[StepFigures]:
+    """Per service and SOP step of an office (default: the session's): runs started in its
+    local days [since, until], done, running, mean duration of the done ones, and how many of
+    those with a mutu baku ended within it."""
+    target = check_office(ctx, session, office_id)
     if ctx.postgres:
         seconds = fn.date_part("epoch", StepRun.ended_at - StepRun.started_at)
     else:
@@ -86,7 +85,9 @@ def step_figures(ctx: Context, session: SessionInfo, since: dt.date, until: dt.d
 
     def body() -> list[StepFigures]:
         out: list[StepFigures] = []
-        ids = sorted(ctx.service_codes)
+        scope = office_scope(ctx, target)
+        start, end = scope.day_bounds(since, until)
+        ids = sorted(scope.service_codes)
         if not ids:
             return out
         in_time = SqlCase(None, [((StepRun.ended_at.is_null(False)) & (StepRun.due_at.is_null(False))
@@ -99,7 +100,7 @@ def step_figures(ctx: Context, session: SessionInfo, since: dt.date, until: dt.d
                 .order_by(StepRun.service_id, StepRun.step_no).tuples())
         for service_id, step_no, started, done, mean, in_standard, with_standard in rows:
             out.append(StepFigures(
-                service_code=ctx.service_codes.get(service_id, "?"), step_no=step_no, started=started, done=done,
+                service_code=scope.service_codes.get(service_id, "?"), step_no=step_no, started=started, done=done,
                 running=started - done, mean_seconds=float(mean) if mean is not None else None,
                 within_standard=int(in_standard or 0), with_standard=int(with_standard or 0)))
         return out

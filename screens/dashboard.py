@@ -30,6 +30,7 @@ from screens.dashcharts import (
     step_rows,
 )
 from screens.dashdialogs import ListDialog, RangeDialog
+from screens.offices import OfficeChoosing, office_binding
 from screens.dashparts import (
     PERIODS,
     fmt_count,
@@ -49,7 +50,7 @@ EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
 )
 
 
-class DashboardScreen(RefreshingScreen):
+class DashboardScreen(OfficeChoosing, RefreshingScreen):
     """The supervisors' dashboard for a period and an office."""
 
     REFRESH_EVENTS: ClassVar[tuple[str, ...]] = ("step.", "case.", "ticket.", "counter.",
@@ -98,7 +99,7 @@ class DashboardScreen(RefreshingScreen):
         Binding("2", "tab('tab-harian')", "Harian", show=False, id="dashboard.tab2"),
         Binding("3", "tab('tab-petugas')", "Petugas", show=False, id="dashboard.tab3"),
         Binding("e", "export", "Ekspor", id="dashboard.export"),
-        Binding("o", "choose_office", "Kantor", id="dashboard.office"),
+        office_binding("dashboard"),
         Binding("j", "deadlines", "Pemantauan", id="dashboard.deadlines"),
         Binding("escape", "back", "Kembali", id="dashboard.back"),
         Binding("q", "quit", "Keluar", id="dashboard.quit"),
@@ -123,7 +124,6 @@ class DashboardScreen(RefreshingScreen):
         self.period = "" if since is not None else period
         self.since = since
         self.until = until
-        self.office_id: int | None = None
         self.offices: list[OfficeChoice] = []
         self.shown: Dashboard | None = None
         """The figures on screen (None until the first are drawn)."""
@@ -172,7 +172,7 @@ class DashboardScreen(RefreshingScreen):
         """Offer the office choice only with several offices, Escape only over another screen,
         q only where the dashboard is the first screen (``desk dasbor``)."""
         if action == "choose_office":
-            return len(self.offices) > 1
+            return self.can_choose_office()
         base = len(self.app.screen_stack) <= 2 if self.is_attached else False
         if action == "back":
             return not base
@@ -185,7 +185,7 @@ class DashboardScreen(RefreshingScreen):
     def _set_period(self) -> None:
         """Load the period chosen (a typed one without its last day ends today)."""
         if not self.period and self.since is not None and self.until is None:
-            self.until = self.desk.now().date()
+            self.until = self.office_today()
         self.reload()
 
     def action_period(self, key: str) -> None:
@@ -210,7 +210,7 @@ class DashboardScreen(RefreshingScreen):
 
     def action_choose_range(self) -> None:
         """Type the first and last day."""
-        today = self.desk.now().date()
+        today = self.office_today()
 
         def chosen(span: tuple[dt.date, dt.date] | None) -> None:
             if span is not None:
@@ -230,43 +230,15 @@ class DashboardScreen(RefreshingScreen):
         self.period = ""
         self.reload()
 
-    # -- offices --------------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-offices",
-          description="Memuat daftar kantor")
-    def load_offices(self) -> None:
-        """Read the offices the session may look at (thread worker)."""
-        offices = self.desk.offices(self.session)
-        self.desk_app.call_from_thread(self._offices_loaded, offices)
-
-    def _offices_loaded(self, offices: list[OfficeChoice]) -> None:
-        self.offices = list(offices)
-        self.refresh_bindings()
-
-    def action_choose_office(self) -> None:
-        """Choose the office whose figures are shown."""
-        if len(self.offices) < 2:
-            return
-        current_id = self.office_id if self.office_id is not None else self.session.office_id
-        current = next((i for i, o in enumerate(self.offices) if o.id == current_id), 0)
-
-        def chosen(index: int | None) -> None:
-            if index is not None:
-                self.office_id = self.offices[index].id
-                self.reload()
-
-        self.app.push_screen(
-            ListDialog("Kantor", [f"{o.name} ({o.code})" for o in self.offices], current), chosen)
-
     # -- loading --------------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Compute the figures again in the background; a named period's days are worked out
         again (after midnight "Hari ini" is the new day)."""
         if self.period:
-            self.since, self.until = period_range(self.period, self.desk.now().date())
+            self.since, self.until = period_range(self.period, self.office_today())
         if self.since is not None and self.until is not None:
-            self.load(self.since, self.until, self.office_id)
+            self.load(self.since, self.until, self.office_for_load())
 
     def action_reload(self) -> None:
         """r: compute the figures again."""

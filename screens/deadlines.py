@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 from models.dashdto import DeadlineItem, DeadlineList
 from screens.base import CaseOpener, RefreshingScreen, cursor_key, refill_table
 from screens.dashparts import fmt_percent, wrapped
+from screens.offices import OfficeChoosing, office_binding
 from screens.widgets import PlainStatic, clip, fmt_moment
 
 #: Column keys, headers and widths (fits 80 columns with the scroll bar).
@@ -115,7 +116,7 @@ def item_detail(item: DeadlineItem, width: int, today: dt.date) -> Text:
     return text
 
 
-class DeadlinesScreen(CaseOpener, RefreshingScreen):
+class DeadlinesScreen(OfficeChoosing, CaseOpener, RefreshingScreen):
     """The steps of the office due soon and overdue, to follow them up."""
 
     REFRESH_EVENTS: ClassVar[tuple[str, ...]] = ("step.", "case.", "calendar.")
@@ -134,24 +135,28 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         "(…/2026/00012). Di bawah tabel: pemohon, register dan layanan; langkah dengan uraian "
         "lengkapnya; pelaksana.\n\n"
         "Enter membuka berkas yang disorot. p memilih pelaksana (peran) dan b memilih bidang "
-        "secara bergiliran; tekan terus sampai kembali ke \"semua\". d membuka dasbor kinerja, "
-        "a (atau Esc) ke layar antrean loket. Daftar diperbarui saat langkah selesai di meja "
-        "mana pun, dan tiap 30 detik."
+        "secara bergiliran; tekan terus sampai kembali ke \"semua\". o memilih kantor (bila "
+        "Anda boleh melihat beberapa kantor; nama kantor di baris judul): waktu dan batasnya "
+        "menurut zona waktu kantor itu, berkas kantor lain hanya dilihat di sini dan dibuka di "
+        "desk kantor itu. d membuka dasbor kinerja, a (atau Esc) ke layar antrean loket, q keluar "
+        "dari desk. Daftar diperbarui saat langkah selesai di meja mana pun, dan tiap 30 detik."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Buka berkas", id="deadlines.open", priority=True),
         Binding("p", "cycle_role", "Pelaksana", id="deadlines.role"),
         Binding("b", "cycle_bidang", "Bidang", id="deadlines.bidang"),
+        office_binding("deadlines"),
         Binding("d", "dashboard", "Dasbor", id="deadlines.dashboard"),
         Binding("a", "queue", "Antrean", id="deadlines.queue"),
         Binding("escape", "leave", "Kembali", show=False, id="deadlines.back"),
         Binding("r", "reload", "Muat ulang", show=False, id="deadlines.refresh"),
-        Binding("q", "app.quit_app", "Keluar", id="deadlines.quit"),
+        Binding("q", "app.quit_app", "Keluar", show=False, id="deadlines.quit"),
         Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
                 id="deadlines.logout"),
     ]
-    """Enter opens the highlighted case, p / b narrow the list, d the dashboard, a the queue."""
+    """Enter opens the highlighted case, p / b narrow the list, o chooses the office, d the
+    dashboard, a the queue."""
 
     def __init__(self) -> None:
         """Create the screen (the session is the app's)."""
@@ -163,6 +168,7 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         self._items: dict[str, DeadlineItem] = {}
         self._roles: tuple[str, ...] = ()
         self._bidangs: tuple[str, ...] = ()
+        self.offices = []
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -181,6 +187,7 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         """Load the list."""
         self.title = "Pemantauan berkas"
         self.query_one("#dl-info", PlainStatic).set_text(Text("Memuat…", style="dim"))
+        self.load_offices()
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -189,14 +196,16 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         if action == "queue":
             return self.desk_app.has_queue()
         if action == "open":
-            return bool(self._items)
+            return bool(self._items) and self.office_id is None
+        if action == "choose_office":
+            return self.can_choose_office()
         return True
 
     # -- loading --------------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Read the list again in the background."""
-        self.load(self.role, self.bidang)
+        self.load(self.role, self.bidang, self.office_for_load())
 
     def action_reload(self) -> None:
         """r: read the list again."""
@@ -204,18 +213,19 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="deadlines-load",
           description="Memuat pemantauan berkas")
-    def load(self, role: str, bidang: str) -> None:
+    def load(self, role: str, bidang: str, office_id: int | None = None) -> None:
         """Read the list (thread worker).
 
         Args:
             role: The pelaksana to narrow to ("" = all).
             bidang: The bidang to narrow to ("" = all).
+            office_id: The office (None: the session's).
         """
         session = self.desk_app.session
         if session is None:
             return  # signed out meanwhile
-        result = self.desk.deadlines(session, role=role, bidang=bidang)
-        today = self.desk.now().date()
+        result = self.desk.deadlines(session, role=role, bidang=bidang, office_id=office_id)
+        today = result.computed_at.date()  # in the office's own time zone
         if get_current_worker().is_cancelled:
             return  # a newer load has started
         self.desk_app.call_from_thread(self.show_list, result, today)
@@ -315,8 +325,20 @@ class DeadlinesScreen(CaseOpener, RefreshingScreen):
         """Enter (or a click on the highlighted row): open the highlighted case where it
         stopped."""
         item = self._highlighted()
-        if item is not None:
-            self.open_case(item.case_id)
+        if item is None:
+            return
+        office = self.chosen_office()
+        if self.office_id is not None and office is not None:
+            self.notify(f"Berkas {office.name} dibuka di desk kantor itu; di sini hanya dipantau.",
+                        title="Kantor lain", markup=False)
+            return
+        self.open_case(item.case_id)
+
+    def office_changed(self) -> None:
+        """Another office: its own pelaksana and bidang to choose from, the list unnarrowed."""
+        self.role = self.bidang = ""
+        self._roles = self._bidangs = ()
+        self.reload()
 
     # -- elsewhere ------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header
 from models.dto import DeskEvent
 from models.queuedto import QueueFigures, QueueStats
 from screens.base import DeskScreen
+from screens.offices import OfficeChoosing, office_binding
 from screens.widgets import PlainStatic
 
 #: Column keys, headers and widths (fits 80 columns).
@@ -43,7 +44,7 @@ def short_duration(seconds: float | None) -> str:
     return f"{seconds // 3600}j{seconds % 3600 // 60:02d}"
 
 
-class QueueStatsScreen(DeskScreen):
+class QueueStatsScreen(OfficeChoosing, DeskScreen):
     """Issued, served, tidak hadir, waiting and service times of the queue."""
 
     HELP_TITLE: ClassVar[str] = "Statistik antrean"
@@ -53,17 +54,20 @@ class QueueStatsScreen(DeskScreen):
         "dilayani sampai selesai, tanpa waktu ditunda): median dan persentil 90 (9 dari 10 "
         "pemohon di bawah angka itu), dalam menit:detik.\n\n"
         "1 per jalur, 2 per loket, 3 per jam.  h hari ini, m 7 hari, b bulan ini.  "
-        "[ dan ] menggeser periode.  Esc kembali. Angka diperbarui saat antrean berubah."
+        "[ dan ] menggeser periode.  o memilih kantor (bila Anda boleh melihat beberapa kantor; "
+        "nama kantor di baris judul): hari dan jam menurut zona waktu kantor itu.  Esc kembali. "
+        "Angka diperbarui saat antrean berubah."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Kembali", id="stats.back"),
-        Binding("1", "group('lines')", "Jalur", id="stats.lines"),
-        Binding("2", "group('counters')", "Loket", id="stats.counters"),
-        Binding("3", "group('hours')", "Jam", id="stats.hours"),
+        Binding("1", "group('lines')", "Kelompok", key_display="1-3", id="stats.lines"),
+        Binding("2", "group('counters')", "Loket", show=False, id="stats.counters"),
+        Binding("3", "group('hours')", "Jam", show=False, id="stats.hours"),
         Binding("h", "period('today')", "Hari ini", id="stats.today"),
         Binding("m", "period('week')", "7 hari", id="stats.week"),
         Binding("b", "period('month')", "Bulan ini", id="stats.month"),
+        office_binding("stats"),
         Binding("left_square_bracket", "shift(-1)", "Mundur", show=False, id="stats.back_period"),
         Binding("right_square_bracket", "shift(1)", "Maju", show=False, id="stats.next_period"),
     ]
@@ -73,7 +77,10 @@ class QueueStatsScreen(DeskScreen):
         self.group = "lines"
         self.since: dt.date | None = None
         self.until: dt.date | None = None
+        self.period = "today"
+        """The named period shown ("" after [ or ]: the days stay)."""
         self.stats: QueueStats | None = None
+        self.offices = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,7 +93,21 @@ class QueueStatsScreen(DeskScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.load_offices()
         self.action_period("today")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the office choice only with several offices."""
+        if action == "choose_office":
+            return self.can_choose_office()
+        return True
+
+    def office_changed(self) -> None:
+        """Another office: a named period is that office's (its today)."""
+        if self.period:
+            self.action_period(self.period)
+        else:
+            self.load()
 
     def desk_events(self, events: list[DeskEvent]) -> None:
         """Refresh when tickets change (today's figures move while the office works)."""
@@ -101,7 +122,8 @@ class QueueStatsScreen(DeskScreen):
         self.show()
 
     def action_period(self, which: str) -> None:
-        today = self.desk.now().date()
+        self.period = which
+        today = self.office_today()
         if which == "week":
             self.since, self.until = today - dt.timedelta(days=6), today
         elif which == "month":
@@ -116,14 +138,25 @@ class QueueStatsScreen(DeskScreen):
         length = (self.until - self.since).days + 1
         step = dt.timedelta(days=length * direction)
         self.since, self.until = self.since + step, self.until + step
+        self.period = ""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="stats-load", description="Menghitung statistik")
     def load(self) -> None:
-        """Compute the figures (thread worker)."""
-        if self.since is None or self.until is None:
+        """Compute the figures of the period and office shown, in the background."""
+        if self.since is None or self.until is None or self.desk_app.session is None:
             return
-        stats = self.desk.queue_stats(self.session, self.since, self.until)
+        self._load(self.since, self.until, self.office_for_load())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats-load", description="Menghitung statistik")
+    def _load(self, since: dt.date, until: dt.date, office_id: int | None) -> None:
+        """Compute the figures (thread worker).
+
+        Args:
+            since: First day (the office's own).
+            until: Last day.
+            office_id: The office (None: the session's).
+        """
+        stats = self.desk.queue_stats(self.session, since, until, office_id=office_id)
         self.desk_app.call_from_thread(self._loaded, stats)
 
     def _loaded(self, stats: QueueStats) -> None:
