@@ -95,9 +95,6 @@ def init(ctx: click.Context) -> None:
         click.echo("Skema sudah terbaru.")
     click.echo(f"Kantor: {config.office.name} ({config.office.timezone}), {config.office.counters} loket, "
                f"{len(service.office.services)} jenis layanan.")
-    from desk.cli_kantor import describe_offices
-
-    describe_offices(service, config.office)
     if service.staff_count(service.principal("sistem")) == 0:
         click.echo("Belum ada petugas. Tambahkan dengan: desk petugas tambah NAMA_PENGGUNA --nama \"Nama Lengkap\"")
 
@@ -377,15 +374,6 @@ def _register_cadangan() -> None:
 
 
 _register_cadangan()
-
-
-def _register_audit() -> None:
-    from desk.cli_audit import audit
-
-    cli.add_command(audit)
-
-
-_register_audit()
 
 
 def _register_ssh() -> None:
