@@ -61,6 +61,24 @@ def loket_ubah(ctx: click.Context, nomor: int, nama: str, tutup: bool | None, ja
     click.echo(f"Loket {counter.number}: {counter.name}{state}; memanggil {served}.")
 
 
+def describe_offices(service, settings) -> None:
+    """After ``desk init``: this office's place among the offices of the database (kantor induk
+    or cabang, the others there), and a warning when a branch's main office is not there yet."""
+    others = [o for o in service.offices(service.principal("sistem")) if o.id != service.office_id]
+    if settings.induk:
+        main = next((o for o in others if o.code == settings.induk), None)
+        if main is None:
+            click.echo(f"Peringatan: kantor induk '{settings.induk}' ([kantor] induk) belum ada di basis data "
+                       "ini. Jalankan desk init dengan konfigurasi kantor induk, atau periksa kodenya.")
+        else:
+            click.echo(f"Kantor cabang dari {main.name} ({main.code}): supervisor di sini hanya melihat "
+                       "kantor ini.")
+    elif others:
+        click.echo(f"Kantor induk: supervisor dan pimpinan di sini dapat memilih kantor lain ({len(others)}: "
+                   f"{', '.join(o.code for o in others)}). Kantor cabang menulis [kantor] induk = "
+                   f"\"{settings.code}\".")
+
+
 @click.group("laporan", cls=AliasedGroup)
 @help_option
 def laporan() -> None:

@@ -370,3 +370,25 @@ async def test_o_on_the_queue_statistics_shows_the_branch_in_its_hours(offices, 
         assert any(line.lstrip().startswith("09.00-10.00") for line in lines)
         assert not any(line.lstrip().startswith("08.00-09.00") for line in lines)
         footer_fits(app)
+
+
+def test_init_says_whether_an_office_is_a_branch(db_url, tmp_path):
+    """desk init with a branch's file before its main office exists warns; afterwards each
+    says where it stands."""
+    branch = tmp_path / "cabang.toml"
+    branch.write_text(f'[kantor]\ncode = "{BRANCH}"\nname = "UPT Muara Badak"\ninduk = "{MAIN}"\n'
+                      'timezone = "Asia/Makassar"\ncounters = 2\nservices = ["REK-PUB"]\n', encoding="utf-8")
+    main = tmp_path / "pusat.toml"
+    main.write_text(f'[kantor]\ncode = "{MAIN}"\ntimezone = "Asia/Jakarta"\n', encoding="utf-8")
+
+    def init(path: Path) -> str:
+        out = CliRunner().invoke(cli, ["--db", db_url, "--data-dir", str(tmp_path), "--config", str(path), "init"],
+                                 obj={}, prog_name="desk")
+        assert out.exit_code == 0, out.output
+        return out.output
+
+    assert f"Peringatan: kantor induk '{MAIN}'" in init(branch)
+    assert f"Kantor induk: supervisor dan pimpinan di sini dapat memilih kantor lain (1: {BRANCH})" in init(main)
+    output = init(branch)
+    assert "UPT Muara Badak (Asia/Makassar), 2 loket, 1 jenis layanan" in output
+    assert f"Kantor cabang dari Dinas Sosial Kabupaten Kutai Kartanegara ({MAIN})" in output
