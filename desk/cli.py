@@ -376,6 +376,15 @@ def _register_cadangan() -> None:
 _register_cadangan()
 
 
+def _register_audit() -> None:
+    from desk.cli_audit import audit
+
+    cli.add_command(audit)
+
+
+_register_audit()
+
+
 def _register_ssh() -> None:
     from desk.cli_ssh import register
 

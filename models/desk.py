@@ -52,6 +52,7 @@ from models.dto import (
 from models.kernel import Context
 from models.deskcalendar import CalendarMixin
 from models.deskreports import ReportsMixin
+from models.deskaudit import AuditMixin
 from models.deskstaff import StaffAdminMixin
 from models.officedto import OfficeInfo
 from models.permissions import machine_session
@@ -59,7 +60,7 @@ from models.queuedto import BoardState, QueueLineInfo
 from models.settings import OfficeSettings
 
 
-class DeskService(ReportsMixin, CalendarMixin, StaffAdminMixin):
+class DeskService(ReportsMixin, CalendarMixin, StaffAdminMixin, AuditMixin):
     """The desk's domain services over one database, one catalog and one office.
 
     Args:

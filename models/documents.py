@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from models import events, numbering, printing
+from models.audit import record_nik_view
 from models.dto import (
     CaseDetail,
     ChecklistLine,
@@ -58,14 +59,18 @@ def doc_path(ctx: Context, kind: str, name: str, day: dt.date) -> Path:
 
 def _record(ctx: Context, session: SessionInfo, *, kind: str, title: str, path: Path,
             case_id: int | None = None, ticket_id: int | None = None, audit: dict | None = None,
-            permission: Permission = Permission.DOCUMENT_PRINT, send: bool = True) -> DocumentInfo:
-    """Record a rendered document (its PDF is on disk already), then print it (``send``)."""
+            permission: Permission = Permission.DOCUMENT_PRINT, send: bool = True,
+            full_nik_printed: str = "") -> DocumentInfo:
+    """Record a rendered document (its PDF is on disk already), then print it (``send``); a
+    document printing a full NIK (``full_nik_printed``) records that view too (lihat_nik)."""
 
     def body(tx: Tx) -> DocumentInfo:
         doc_id = Document.insert(office=ctx.office_id, case=case_id, ticket=ticket_id, kind=kind, title=title,
                                  path=str(path), created_by=tx.staff_id, created_at=tx.now).execute()
         if audit is not None:
             tx.audit("cetak", "document", doc_id, jenis=kind, **audit)
+        if case_id is not None:
+            record_nik_view(tx, "case", case_id, full_nik_printed, "cetak dokumen", jenis=kind, dokumen=doc_id)
         if case_id is not None:
             tx.emit(events.DOCUMENT_ISSUED, doc_id, berkas=case_id, jenis=kind)
         return DocumentInfo(id=doc_id, kind=kind, title=title, path=str(path), created_at=tx.local_now,
@@ -127,7 +132,8 @@ def render_slip(ctx: Context, session: SessionInfo, detail: CaseDetail,
         officer=session.full_name, reference=str(detail.id), return_note=closing,
     )
     return _record(ctx, session, kind="slip", title="Slip kekurangan berkas", path=path, case_id=detail.id,
-                   audit={"berkas": detail.id})
+                   audit={"berkas": detail.id},
+                   full_nik_printed=detail.applicant.nik if full_nik(ctx, "kekurangan_berkas") else "")
 
 
 def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> DocumentInfo:
@@ -144,7 +150,8 @@ def _print_receipt(ctx: Context, session: SessionInfo, detail: CaseDetail) -> Do
         date=today, due_text=due_text, officer=session.full_name, title=title, intro=intro, closing=closing,
     )
     return _record(ctx, session, kind="tanda_terima", title="Tanda terima berkas", path=path, case_id=detail.id,
-                   audit={"berkas": detail.id})
+                   audit={"berkas": detail.id},
+                   full_nik_printed=detail.applicant.nik if full_nik(ctx, "tanda_terima") else "")
 
 
 def allocate_letter_number(ctx: Context, klasifikasi: str, day: dt.date) -> str:

@@ -22,6 +22,7 @@ from peewee import IntegrityError
 from forms.catalog import Letter
 from forms.doctypes import DOCUMENT_KINDS
 from models import events, lettertext, printing
+from models.audit import record_nik_view
 from models.casedto import DocumentChoice
 from models.documents import _print_receipt, _record, allocate_letter_number, doc_path
 from models.dto import CaseDetail, DeskError, DocumentInfo, SessionInfo
@@ -147,6 +148,11 @@ def _audit_nik(ctx: Context, spec: Letter) -> dict:
     return {"nik": "lengkap" if lettertext.full_nik(ctx, spec.document_kind) else "samar"}
 
 
+def _printed_nik(ctx: Context, detail: CaseDetail, kind: str) -> str:
+    """The NIK a document of ``kind`` prints in full ("" when it prints it masked)."""
+    return detail.applicant.nik if lettertext.full_nik(ctx, kind) else ""
+
+
 def _draft(ctx: Context, session: SessionInfo, detail: CaseDetail, spec: Letter, svc: Any, why: str) -> DocumentInfo:
     """A KONSEP: the document as it will read, without number or verification, marked as such."""
     now = ctx.now()
@@ -155,7 +161,8 @@ def _draft(ctx: Context, session: SessionInfo, detail: CaseDetail, spec: Letter,
     lettertext.render(ctx, detail, spec, svc, path, number=DRAFT_NUMBER, issued=now.date(), code="",
                       officer=session.full_name, draft=True)
     info = _record(ctx, session, kind=spec.document_kind, title=f"KONSEP {_title(spec)} ({why})", path=path,
-                   case_id=detail.id, audit={"berkas": detail.id, "konsep": True, **_audit_nik(ctx, spec)})
+                   case_id=detail.id, audit={"berkas": detail.id, "konsep": True, **_audit_nik(ctx, spec)},
+                   full_nik_printed=_printed_nik(ctx, detail, spec.document_kind))
     return info
 
 
@@ -167,7 +174,8 @@ def _unnumbered(ctx: Context, session: SessionInfo, detail: CaseDetail, spec: Le
     lettertext.render(ctx, detail, spec, svc, path, number="", issued=now.date(), code="",
                       officer=session.full_name)
     return _record(ctx, session, kind=spec.document_kind, title=_title(spec), path=path, case_id=detail.id,
-                   audit={"berkas": detail.id, **_audit_nik(ctx, spec)})
+                   audit={"berkas": detail.id, **_audit_nik(ctx, spec)},
+                   full_nik_printed=_printed_nik(ctx, detail, spec.document_kind))
 
 
 def _issue(ctx: Context, session: SessionInfo, detail: CaseDetail, spec: Letter, svc: Any, digest: str,
@@ -201,6 +209,8 @@ def _issue(ctx: Context, session: SessionInfo, detail: CaseDetail, spec: Letter,
         doc_id = Document.insert(**fields).execute()
         tx.audit("cetak", "document", doc_id, jenis=kind, nomor=number, **_audit_nik(ctx, spec),
                  **({"mengganti": replaces.number} if replaces is not None else {}))
+        record_nik_view(tx, "case", detail.id, _printed_nik(ctx, detail, kind), "cetak dokumen", jenis=kind,
+                        nomor=number)
         return Document(id=doc_id, **fields)
 
     try:
@@ -238,6 +248,8 @@ def _render_recorded(ctx: Context, session: SessionInfo, detail: CaseDetail, spe
             tx.emit(events.DOCUMENT_ISSUED, doc.id, berkas=detail.id, jenis=doc.kind, nomor=doc.number)
         if reprint:
             tx.audit("cetak_ulang", "document", doc.id, jenis=doc.kind, nomor=doc.number)
+            record_nik_view(tx, "case", detail.id, _printed_nik(ctx, detail, doc.kind), "cetak ulang dokumen",
+                            jenis=doc.kind, nomor=doc.number)
 
     ctx.write(session, Permission.DOCUMENT_PRINT, body)
     title = f"Salinan {doc.title}" if reprint and not first else doc.title

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from models import documents, lettertext, printing, verification
+from models.audit import record_nik_view
 from models.dto import CaseDetail, DeskError, DocumentInfo, SessionInfo
 from models.kernel import Context, Tx
 from models.permissions import Permission
@@ -74,6 +75,7 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
     klasifikasi = (letter.klasifikasi if letter is not None and letter.klasifikasi
                    else template.klasifikasi if template is not None and template.klasifikasi else KLASIFIKASI)
     s = ctx.settings
+    printed = detail.applicant.nik if lettertext.full_nik(ctx, KIND) else ""  # the NIK it prints in full
     if existing is None:
         secret = verification.installation_secret(ctx)
 
@@ -94,6 +96,7 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
                           "created_at": tx.now, "facts": facts}
             doc_id = Document.insert(**fields).execute()
             tx.audit("cetak", "document", doc_id, jenis=KIND, nomor=number)
+            record_nik_view(tx, "case", case_id, printed, "cetak dokumen", jenis=KIND, nomor=number)
             return Document(id=doc_id, **fields)
 
         existing = ctx.write(session, Permission.DOCUMENT_PRINT, number_it)
@@ -115,6 +118,7 @@ def print_notice(ctx: Context, session: SessionInfo, case_id: int) -> DocumentIn
             tx.emit("document.issued", doc.id, berkas=case_id, jenis=KIND, nomor=doc.number)
         if not first:
             tx.audit("cetak_ulang", "document", doc.id, jenis=KIND, nomor=doc.number)
+            record_nik_view(tx, "case", case_id, printed, "cetak ulang dokumen", jenis=KIND, nomor=doc.number)
 
     ctx.write(session, Permission.DOCUMENT_PRINT, body)
     info = DocumentInfo(id=doc.id, kind=KIND, title="Surat pemberitahuan", path=str(path),

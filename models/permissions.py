@@ -37,6 +37,8 @@ class Permission(StrEnum):
     REGISTER_EXPORT = "register.export"
     # the working calendar (issue 10)
     CALENDAR_EDIT = "calendar.edit"
+    # the audit trail read back (issue 11)
+    AUDIT_VIEW = "audit.view"
 
 
 #: What each permission allows, as the refusal says it ("tidak berwenang <...>").
@@ -59,6 +61,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.CASE_IMPORT: "mengimpor daftar penerima menjadi berkas",
     Permission.REGISTER_EXPORT: "melihat dan mengekspor register berkas (berisi NIK lengkap)",
     Permission.CALENDAR_EDIT: "mengubah kalender kerja kantor",
+    Permission.AUDIT_VIEW: "melihat jejak audit",
 }
 
 _COUNTER = frozenset({
@@ -77,12 +80,13 @@ _ALL = frozenset(Permission)
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "petugas": _COUNTER,
     "supervisor": _COUNTER | {Permission.QUEUE_MANAGE, Permission.REPORT_STAFF, Permission.CASE_REOPEN,
-                              Permission.CASE_IMPORT, Permission.REGISTER_EXPORT, Permission.CALENDAR_EDIT},
+                              Permission.CASE_IMPORT, Permission.REGISTER_EXPORT, Permission.CALENDAR_EDIT,
+                              Permission.AUDIT_VIEW},
     "admin": _ALL,
     "verifikator": _BACK_OFFICE,
     "pekerja_sosial": _BACK_OFFICE,
-    "kepala_bidang": _BACK_OFFICE | {Permission.REPORT_STAFF},
-    "kepala_dinas": _BACK_OFFICE | {Permission.REPORT_STAFF},
+    "kepala_bidang": _BACK_OFFICE | {Permission.REPORT_STAFF, Permission.AUDIT_VIEW},
+    "kepala_dinas": _BACK_OFFICE | {Permission.REPORT_STAFF, Permission.AUDIT_VIEW},
     "kiosk": frozenset({Permission.QUEUE_ISSUE, Permission.QUEUE_VIEW}),
     "papan": frozenset({Permission.QUEUE_VIEW}),
     "publik": frozenset({Permission.LETTER_VERIFY}),

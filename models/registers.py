@@ -16,7 +16,8 @@ from pathlib import Path
 from peewee import JOIN, fn
 
 from models.dto import CASE_STATUSES, DeskError, SessionInfo
-from models.kernel import Context, to_storage
+from models.audit import record_nik_views
+from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
 from models.tables import Applicant, Case, Document
 
@@ -42,6 +43,7 @@ class RegisterRow:
     finished_date: dt.date | None
     outcome: str
     letter_no: str
+    case_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,14 +75,14 @@ def _read(ctx: Context, service_code: str | None, since: dt.date, until: dt.date
         where &= Case.service == ctx.service_id(service_code)
     query = (Case.select(Case.register_no, Case.complete_at, Case.service, Case.status, Case.finished_at,
                          Case.outcome, Case.applicant_data, Applicant.nik, Applicant.name, Applicant.address,
-                         Applicant.desa, Applicant.kecamatan, letter.alias("letter_no"))
+                         Applicant.desa, Applicant.kecamatan, letter.alias("letter_no"), Case.id)
              .join(Applicant, JOIN.INNER, on=(Case.applicant == Applicant.id))
              .where(where)
              .order_by(Case.complete_at, Case.register_seq, Case.id)
              .tuples())
     rows = []
     for (register_no, complete_at, service_id, status, finished_at, outcome, snapshot, nik, name, address,
-         desa, kecamatan, letter_no) in query:
+         desa, kecamatan, letter_no, case_id) in query:
         # the case keeps the applicant's data as entered for it (its letters print these)
         data = json.loads(snapshot) if snapshot else {}
         svc = ctx.service_by_row(service_id)
@@ -95,7 +97,7 @@ def _read(ctx: Context, service_code: str | None, since: dt.date, until: dt.date
             kecamatan=data.get("kecamatan") or kecamatan or "",
             status=status, status_label=CASE_STATUSES.get(status, status),
             finished_date=finished.date() if finished else None, outcome=outcome or "",
-            letter_no=letter_no or "",
+            letter_no=letter_no or "", case_id=case_id,
         ))
     return rows
 
@@ -118,10 +120,19 @@ def register_rows(ctx: Context, session: SessionInfo, service_code: str | None, 
     """
     code = _check_service(ctx, service_code)
     rows = ctx.read(session, Permission.REGISTER_EXPORT, lambda: _read(ctx, code, since, until))
-    ctx.write(session, Permission.REGISTER_EXPORT, lambda tx: tx.audit(
-        "lihat_register", "register", None, layanan=code or "semua", dari=since.isoformat(),
-        sampai=until.isoformat(), baris=len(rows)))
+
+    def record(tx: Tx) -> None:
+        tx.audit("lihat_register", "register", None, layanan=code or "semua", dari=since.isoformat(),
+                 sampai=until.isoformat(), baris=len(rows))
+        _nik_views(tx, rows, "lihat register")
+
+    ctx.write(session, Permission.REGISTER_EXPORT, record)
     return rows
+
+
+def _nik_views(tx: Tx, rows: list[RegisterRow], context: str) -> None:
+    """Every full NIK of the register handed out, one lihat_nik row per case (UU 27/2022)."""
+    record_nik_views(tx, (("case", r.case_id, r.nik) for r in rows), context)
 
 
 #: The register's columns: header, kind, and the RegisterRow attribute.
@@ -177,10 +188,13 @@ def export_register(ctx: Context, session: SessionInfo, service_code: str | None
         tabular.write_table(doc, target, fmt)
     except OSError as exc:
         raise DeskError(f"Berkas {target} tidak dapat ditulis: {exc.strerror or exc}.") from None
+    def record(tx: Tx) -> None:
+        tx.audit("ekspor_register", "register", None, layanan=code or "semua", dari=since.isoformat(),
+                 sampai=until.isoformat(), baris=len(rows), format=fmt, berkas=str(target))
+        _nik_views(tx, rows, f"ekspor register {fmt}")
+
     try:
-        ctx.write(session, Permission.REGISTER_EXPORT, lambda tx: tx.audit(
-            "ekspor_register", "register", None, layanan=code or "semua", dari=since.isoformat(),
-            sampai=until.isoformat(), baris=len(rows), format=fmt, berkas=str(target)))
+        ctx.write(session, Permission.REGISTER_EXPORT, record)
     except BaseException:
         target.unlink(missing_ok=True)  # an export that is not recorded is not left behind
         raise

@@ -87,7 +87,8 @@ def test_an_old_orphan_row_does_not_stop_the_desk(db_url):
                                      "0007_case_applicant_recent", "0008_queue_lines",
                                      "0009_case_branches", "0010_case_people", "0011_installation_secret",
                                      "0012_document_versions", "0013_step_clocks",
-                                     "0014_step_stat_read", "0015_staff_lockout"]
+                                     "0014_step_stat_read", "0015_staff_lockout",
+                                     "0016_audit_append_only"]
         assert dbmod.migrate(db) == []
 
 
