@@ -17,7 +17,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from models.dto import AuthError, DeskError, SessionInfo
+from models.dto import AuthError, SessionInfo, ValidationError
 from models.kernel import Context, Tx, to_storage
 from models.permissions import STAFF_ROLES, Permission
 from models.tables import Counter, Staff
@@ -79,39 +79,50 @@ def needs_rehash(stored: str) -> bool:
 
 
 def add_staff(ctx: Context, session: SessionInfo, username: str, full_name: str, password: str,
-              role: str = "petugas", nip: str = "") -> int:
+              role: str = "petugas", nip: str = "", *, new_only: bool = False) -> int:
     """Create a staff account of this office (or reset its password when it exists).
+
+    Args:
+        new_only: Refuse a username already taken (the administrator's form) instead of
+            changing that account.
 
     Returns:
         The staff id.
 
     Raises:
         PermissionDenied: without staff management.
-        DeskError: bad input, or the username belongs to another office.
+        ValidationError: bad input (by field: username, full_name, nip, password, role), the
+            username belongs to another office, or (``new_only``) is taken at all.
     """
     username = username.strip().lower()
     full_name, nip = full_name.strip(), re.sub(r"\s", "", nip or "")
-    if not full_name or len(full_name) > 120:
-        raise DeskError("Nama lengkap wajib diisi, paling banyak 120 karakter.")
-    if len(nip) > 30 or (nip and not nip.isdigit()):
-        raise DeskError("NIP hanya angka, paling banyak 30 digit.")
+    errors: dict[str, str] = {}
     if not re.fullmatch(r"[a-z0-9_.-]{3,60}", username):
-        raise DeskError("Nama pengguna 3-60 karakter: huruf kecil, angka, titik, garis bawah atau strip.")
-    if len(password) < 6:
-        raise DeskError("Kata sandi minimal 6 karakter.")
+        errors["username"] = "Nama pengguna 3-60 karakter: huruf kecil, angka, titik, garis bawah atau strip."
+    if not full_name or len(full_name) > 120:
+        errors["full_name"] = "Nama lengkap wajib diisi, paling banyak 120 karakter."
+    if len(nip) > 30 or (nip and not nip.isdigit()):
+        errors["nip"] = "NIP hanya angka, paling banyak 30 digit."
     if role not in STAFF_ROLES:
-        raise DeskError("Peran harus " + ", ".join(STAFF_ROLES[:-1]) + f" atau {STAFF_ROLES[-1]}.")
+        errors["role"] = "Peran harus " + ", ".join(STAFF_ROLES[:-1]) + f" atau {STAFF_ROLES[-1]}."
+    if len(password) < 6:
+        errors["password"] = "Kata sandi minimal 6 karakter."
+    if errors:
+        raise ValidationError(errors)
     hashed = hash_password(password)  # ~30 ms and 19 MiB of work: not inside the transaction
 
     def body(tx: Tx) -> int:
         row = Staff.get_or_none(Staff.username == username)
+        if row is not None and new_only:
+            raise ValidationError({"username": f"Nama pengguna '{username}' sudah dipakai; pilih nama lain."})
         if row is None:
             row = Staff.create(office=ctx.office_id, username=username, full_name=full_name,
                                role=role, nip=nip, password_hash=hashed, created_at=tx.now)
             tx.audit("buat", "staff", row.id, username=username, role=role)
             return row.id
         if row.office_id != ctx.office_id:
-            raise DeskError(f"Nama pengguna '{username}' sudah dipakai akun di kantor lain; pilih nama lain.")
+            raise ValidationError({"username": f"Nama pengguna '{username}' sudah dipakai akun di kantor lain; "
+                                               "pilih nama lain."})
         (Staff.update(full_name=full_name, role=role, nip=nip, password_hash=hashed, active=True,
                       failed_logins=0, locked_until=None)
          .where(Staff.id == row.id).execute())
@@ -179,9 +190,12 @@ def login(ctx: Context, username: str, password: str, counter_no: int | None) ->
     return session
 
 
-def _count_failure(ctx: Context, staff_id: int) -> dt.datetime | None:
+def _count_failure(ctx: Context, staff_id: int, **detail: str) -> dt.datetime | None:
     """Count a failed sign-in in its own committed transaction; lock the account for
     :data:`LOCKOUT` at the :data:`MAX_FAILED_LOGINS`-th in a row.
+
+    Args:
+        detail: Added to the ``gagal_masuk`` audit row (where the password was typed).
 
     Returns:
         When the lock ends (naive UTC) if this failure locked the account, else None.
@@ -190,7 +204,7 @@ def _count_failure(ctx: Context, staff_id: int) -> dt.datetime | None:
     def body(tx: Tx) -> dt.datetime | None:
         Staff.update(failed_logins=Staff.failed_logins + 1).where(Staff.id == staff_id).execute()
         failed = Staff.select(Staff.failed_logins).where(Staff.id == staff_id).scalar()
-        tx.audit("gagal_masuk", "staff", staff_id, ke=failed)
+        tx.audit("gagal_masuk", "staff", staff_id, ke=failed, **detail)
         if failed < MAX_FAILED_LOGINS:
             return None
         until = tx.now + LOCKOUT
@@ -212,6 +226,45 @@ def logout(ctx: Context, session: SessionInfo) -> None:
     """Record that the staff member signed out (who sat at a loket when)."""
     ctx.write(session, None, lambda tx: tx.audit("keluar", "staff", session.staff_id,
                                                  loket=session.counter_no))
+
+
+def lock_screen(ctx: Context, session: SessionInfo, idle: bool) -> None:
+    """Record that a signed-in desk locked its screen (``kunci_layar``), after the idle time
+    or at the staff member's own key."""
+    ctx.write(session, None, lambda tx: tx.audit("kunci_layar", "staff", session.staff_id,
+                                                 loket=session.counter_no,
+                                                 sebab="diam" if idle else "tombol"))
+
+
+def verify_password(ctx: Context, session: SessionInfo, password: str) -> None:
+    """Unlock a locked desk: the signed-in staff member types their own password again.
+
+    The right password is audited (``buka_kunci``) and clears a count of wrong ones; a wrong
+    one counts toward the account's lockout exactly as at sign-in (``gagal_masuk`` with
+    ``saat="buka_kunci"``), and a locked or switched-off account cannot unlock at all.
+
+    Raises:
+        AuthError: a wrong password, an account locked after wrong passwords, or switched off.
+    """
+    if session.staff_id is None:
+        raise AuthError("Tidak ada petugas yang masuk di desk ini.")
+    row = ctx.read(None, None, lambda: Staff.get_or_none(Staff.id == session.staff_id))
+    if row is None or not row.active:
+        raise AuthError("Akun ini sudah dinonaktifkan; pilih Keluar akun.")
+    if row.locked_until is not None and row.locked_until > to_storage(ctx.now()):
+        raise AuthError(_locked_message(ctx, row.locked_until))
+    if not check_password(password, row.password_hash):
+        locked_until = _count_failure(ctx, row.id, saat="buka_kunci")
+        if locked_until is not None:
+            raise AuthError(_locked_message(ctx, locked_until))
+        raise AuthError("Kata sandi salah.")
+
+    def unlocked(tx: Tx) -> None:
+        if row.failed_logins or row.locked_until is not None:
+            Staff.update(failed_logins=0, locked_until=None).where(Staff.id == row.id).execute()
+        tx.audit("buka_kunci", "staff", row.id, loket=session.counter_no)
+
+    ctx.write(session, None, unlocked)
 
 
 def staff_count(ctx: Context, session: SessionInfo) -> int:

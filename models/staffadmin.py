@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import fn
+
 from models import staff
 from models.dto import DeskError, SessionInfo
 from models.kernel import Context, Tx, to_storage
 from models.permissions import Permission
-from models.tables import Staff
+from models.tables import AuditLog, Staff
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class StaffAccount:
         nip: The NIP ("" when none).
         active: Whether the account may sign in.
         locked_until: When a lockout after wrong passwords ends (office time), None if not locked.
+        last_login: The last sign-in (office time), None if never.
     """
 
     username: str
@@ -35,10 +38,12 @@ class StaffAccount:
     nip: str
     active: bool
     locked_until: dt.datetime | None
+    last_login: dt.datetime | None = None
 
 
 def list_staff(ctx: Context, session: SessionInfo) -> list[StaffAccount]:
-    """The office's staff accounts by username.
+    """The office's staff accounts by username, each with its last sign-in (from the audit
+    trail's ``masuk`` rows).
 
     Raises:
         PermissionDenied: without staff management.
@@ -46,11 +51,16 @@ def list_staff(ctx: Context, session: SessionInfo) -> list[StaffAccount]:
 
     def body() -> list[StaffAccount]:
         now = to_storage(ctx.now())
-        rows = Staff.select().where(Staff.office == ctx.office_id).order_by(Staff.username)
+        rows = list(Staff.select().where(Staff.office == ctx.office_id).order_by(Staff.username))
+        last = dict(AuditLog.select(AuditLog.staff, fn.MAX(AuditLog.at))
+                    .where((AuditLog.action == "masuk") & (AuditLog.entity == "staff")
+                           & AuditLog.staff.in_([r.id for r in rows]))
+                    .group_by(AuditLog.staff).tuples()) if rows else {}
         return [StaffAccount(
             username=r.username, full_name=r.full_name, role=r.role, nip=r.nip, active=r.active,
-            locked_until=(r.locked_until.replace(tzinfo=dt.UTC).astimezone(ctx.tz)
+            locked_until=(ctx.local(r.locked_until)
                           if r.locked_until is not None and r.locked_until > now else None),
+            last_login=ctx.local(last.get(r.id)),
         ) for r in rows]
 
     return ctx.read(session, Permission.STAFF_MANAGE, body)
