@@ -1,0 +1,613 @@
+"""Capacity benchmark: N real desk sessions at once, each a person at a loket.
+
+Usage:  .venv/bin/python bench/sessions.py [--db URL] [--sessions 50] [--rounds 5] [--think 2]
+
+Prepares the database (the migrated schema, an office with N loket, N petugas accounts
+``bench001`` ...), then starts N real ``desk`` commands, each in its own 80x24 pseudo-terminal
+(TERM=xterm-256color, as over SSH). The bench is their terminal: it reads everything each desk
+writes, drops the escape sequences and looks for what a person would look for on the screen.
+
+Each session signs in (username, Tab, password, Tab, Enter on the loket choice, the loket's
+number typed, Enter, F10) at its own loket. When all are signed in they start together and each
+repeats ``--rounds`` times, pausing ``--think`` seconds (0.5x-1.5x, random) before each step:
+
+    t             the service picker opens            (picker)
+    H             "Tiket H-012 diambil"               (issue: the ticket issued)
+    n             "Memanggil H-007 — Loket 3"         (call: the next ticket called here)
+    l             "Berkas baru: ..."                  (serve: serving starts, the intake opens)
+    Escape        the queue screen again              (back)
+    s             "Selesaikan layanan tiket H-007?"   (confirm)
+    y             "H-007 selesai dilayani."           (finish)
+
+An action's latency is from the key written to the terminal to the chunk of output that shows
+its result. An error is: a traceback, "Terjadi kesalahan", "Tidak berhasil", "terputus" or
+"Tidak ada antrean" on a screen, a desk that exits, a result not shown within ``--timeout``
+seconds, or a session signed in at the wrong loket.
+
+Reported: errors; p50 / p95 / max latency per action kind; RSS and PSS of the N processes
+(sum of /proc/PID/smaps_rollup) signed in before the rounds and after them; their CPU seconds
+(utime + stime of /proc/PID/stat, all threads) for starting, signing in and the rounds, and per
+session per minute of the rounds; the bench's own CPU (it parses N terminals); on PostgreSQL the
+connections the desks held. Then the database is checked: ticket numbers per line 1..n with
+none twice, every ticket called once by one loket (the events), the loket the session saw, every
+ticket finished, counts equal to what the sessions saw.
+
+The database: a fresh SQLite file in a temp folder by default; ``--db postgresql://...`` gets a
+fresh schema ``bench_<random>`` (dropped at the end). Exit 1 on any error or domain problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import codecs
+import fcntl
+import json
+import os
+import pty
+import random
+import re
+import shutil
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchdb import fresh_database, percentile
+
+DESK = shutil.which("desk", path=str(Path(sys.executable).parent))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PASSWORD = "bench12345"
+SERVICE = "REK-PUB"
+KINDS = ("sign-in", "issue", "call", "serve", "finish", "picker", "back", "confirm")
+F10 = "\x1b[21~"
+TAIL = 20000  # characters of plain text kept per session, for reports
+
+#: Escape sequences: CSI (cursor moves become a line break), OSC, DCS, and two-byte ones.
+ESC_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|[ -/]*[0-OQ-Z\\^-~])")
+#: What a person would read as something gone wrong.
+ERROR_RE = re.compile(r"Traceback|Terjadi kesalahan|Tidak berhasil|tidak terduga|tidak dapat dibuka|"
+                      r"\b[A-Z][a-z]+Error\b|[Tt]erputus|Tidak ada antrean")
+CODE = r"([A-Z]{1,4}-\d{3,})"
+
+
+def _plain(match: re.Match) -> str:
+    return "\n" if match.group().endswith(("H", "f")) and match.group().startswith("\x1b[") else ""
+
+
+class ScreenError(Exception):
+    """A session did not show what it should have."""
+
+
+# -- one desk in a pseudo-terminal ---------------------------------------------------------------
+
+
+class Session:
+    """A desk process in an 80x24 pseudo-terminal, read by the event loop as it writes.
+
+    The output is turned into plain text (escape sequences dropped, cursor moves as line
+    breaks); ``expect`` waits for a pattern in the text written after a mark.
+    """
+
+    def __init__(self, no: int, env: dict[str, str], loop: asyncio.AbstractEventLoop) -> None:
+        self.no = no
+        self.loop = loop
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: size its terminal before the program looks at it
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+                os.execve(DESK, [DESK], env)
+            finally:
+                os._exit(127)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.set_blocking(self.fd, False)
+        self.started = time.perf_counter()
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.held = ""
+        self.text = ""  # plain text written since the last mark
+        self.tail = ""  # the last few thousand characters, for reports
+        self.bytes_in = 0
+        self.alive = True
+        self.errors: list[tuple[str, str]] = []
+        self.doing = "start"
+        self.waiter: tuple[re.Pattern, set[str], asyncio.Future] | None = None
+        self.samples: dict[str, list[float]] = defaultdict(list)
+        self.issued: list[str] = []
+        self.called: list[str] = []
+        self.finished: list[str] = []
+        self.rounds_done = 0
+        loop.add_reader(self.fd, self._readable)
+
+    # reading
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        now = time.perf_counter()
+        if not data:
+            self.loop.remove_reader(self.fd)
+            self.alive = False
+            self._fail(f"the desk process ended (exit status {self._exit_status()})")
+            return
+        self.bytes_in += len(data)
+        s = self.held + self.decoder.decode(data)
+        cut = s.rfind("\x1b")
+        if cut != -1 and len(s) - cut < 512 and not ESC_RE.match(s, cut):
+            s, self.held = s[:cut], s[cut:]  # an escape sequence cut in two: wait for the rest
+        else:
+            self.held = ""
+        piece = ESC_RE.sub(_plain, s)
+        if not piece:
+            return
+        seen = self.tail[-40:] + piece
+        for m in ERROR_RE.finditer(seen):
+            if m.end() > 40 or len(self.tail) < 40:
+                self._fail(f"{m.group()!r} on the screen: {self._around(seen, m.start())}")
+        self.tail = (self.tail + piece)[-TAIL:]
+        self.text += piece
+        if self.waiter is not None:
+            pattern, exclude, future = self.waiter
+            for m in pattern.finditer(self.text):
+                if not m.groups() or m.group(1) not in exclude:
+                    if not future.done():
+                        future.set_result((now, m))
+                    break
+
+    def _around(self, text: str, at: int) -> str:
+        return " ".join(text[max(0, at - 60):at + 140].split())
+
+    def _exit_status(self) -> str:
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            return "?"
+        return str(os.waitstatus_to_exitcode(status)) if pid else "running"
+
+    def _fail(self, message: str) -> None:
+        if (self.doing, message) not in self.errors:  # a message drawn again is one error
+            self.errors.append((self.doing, message))
+        if self.waiter is not None and not self.waiter[2].done():
+            self.waiter[2].set_exception(ScreenError(message))
+
+    # acting
+
+    def mark(self) -> None:
+        """Forget what was written so far: the next expect looks at what comes after."""
+        self.text = ""
+
+    def type(self, keys: str) -> float:
+        """Write ``keys`` to the terminal (a person typing); returns the time written."""
+        self.mark()
+        os.write(self.fd, keys.encode())
+        return time.perf_counter()
+
+    async def expect(self, pattern: str, timeout: float, exclude: set[str] | None = None) -> tuple[float, re.Match]:
+        """Wait for ``pattern`` in the text written since the mark (its first group, if any,
+        not in ``exclude``). Returns (time seen, match)."""
+        if not self.alive:
+            raise ScreenError("the desk process has ended")
+        future = self.loop.create_future()
+        self.waiter = (re.compile(pattern), exclude or set(), future)
+        self._readable_text_again()
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise ScreenError(f"{pattern!r} not shown within {timeout:g} s; screen: "
+                              f"{' '.join(self.tail[-300:].split())}") from None
+        finally:
+            self.waiter = None
+
+    def _readable_text_again(self) -> None:
+        """Look at what was already written since the mark (a fast desk)."""
+        pattern, exclude, future = self.waiter  # type: ignore[misc]
+        for m in pattern.finditer(self.text):
+            if not m.groups() or m.group(1) not in exclude:
+                future.set_result((time.perf_counter(), m))
+                return
+
+    async def quiet(self, seconds: float, limit: float) -> None:
+        """Wait until the desk has written something since the mark and then nothing for
+        ``seconds`` (a screen that has settled), at most ``limit`` seconds."""
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline:
+            before = self.bytes_in
+            await asyncio.sleep(seconds)
+            if self.text and self.bytes_in == before:
+                return
+            if not self.alive:
+                raise ScreenError("the desk process has ended")
+        raise ScreenError(f"the screen did not settle within {limit:g} s")
+
+    async def step(self, kind: str, keys: str, pattern: str, timeout: float,
+                   exclude: set[str] | None = None) -> re.Match:
+        """Type ``keys``, wait for ``pattern``, record the latency under ``kind``."""
+        self.doing = kind
+        sent = self.type(keys)
+        seen, m = await self.expect(pattern, timeout, exclude)
+        self.samples[kind].append((seen - sent) * 1000)
+        return m
+
+    # the process
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process so far (all its threads)."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def memory_kib(self) -> tuple[int, int]:
+        """(RSS, PSS) in KiB from /proc/PID/smaps_rollup."""
+        values = {"Rss:": 0, "Pss:": 0}
+        try:
+            with open(f"/proc/{self.pid}/smaps_rollup") as f:
+                for line in f:
+                    parts = line.split()
+                    if parts and parts[0] in values:
+                        values[parts[0]] = int(parts[1])
+        except OSError:
+            pass
+        return values["Rss:"], values["Pss:"]
+
+    def close(self) -> None:
+        """End the desk (ours, by pid) and close its terminal."""
+        if self.alive:
+            self.loop.remove_reader(self.fd)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                break
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                try:
+                    if os.waitpid(self.pid, os.WNOHANG)[0]:
+                        break
+                except ChildProcessError:
+                    break
+                time.sleep(0.05)
+            else:
+                continue
+            break
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        os.close(self.fd)
+
+
+# -- what a person at the loket does --------------------------------------------------------------
+
+
+async def sign_in(s: Session, timeout: float) -> None:
+    """Wait for the login screen, then sign in as bench<no> at loket <no>."""
+    s.doing = "start"
+    await s.expect(r"Kata sandi", timeout)
+    await s.expect(r"Loket 1\b", timeout)  # the loket choice (it may come after the form)
+    s.samples["start"].append((time.perf_counter() - s.started) * 1000)
+    await s.quiet(0.3, timeout)  # the form has focus once it is drawn; a person looks first
+    s.doing = "sign-in"
+    # each key waits for the screen to show the one before, as a person's eyes do: a key
+    # typed while the focus is still moving would land in the field before
+    await s.step("typing", f"bench{s.no:03d}", f"bench{s.no:03d}", timeout)
+    s.type("\t")
+    await s.quiet(0.2, timeout)  # the focus moved: the fields are drawn again
+    await s.step("typing", PASSWORD, "•" * len(PASSWORD), timeout)
+    s.type("\t")
+    await s.quiet(0.2, timeout)
+    await s.step("loket", "\r", r"Loket 2\b", timeout)  # the loket list opens
+    s.type(str(s.no))  # the list jumps to the loket typed
+    await s.quiet(0.2, timeout)
+    await s.step("loket", "\r", rf"Loket {s.no}\b", timeout)
+    await s.quiet(0.2, timeout)
+    m = await s.step("sign-in", F10, r"·  Loket (\d+)  ·", timeout)
+    if int(m.group(1)) != s.no:
+        raise ScreenError(f"signed in at loket {m.group(1)}, not {s.no}")
+
+
+async def serve_rounds(s: Session, rounds: int, think: float, letter: str, timeout: float,
+                       rng: random.Random) -> None:
+    """Issue, call, serve and finish ``rounds`` times."""
+
+    async def pause() -> None:
+        if think > 0:
+            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+
+    for _ in range(rounds):
+        await pause()
+        await s.step("picker", "t", r"Ambil tiket: pilih layanan", timeout)
+        await pause()
+        m = await s.step("issue", letter, rf"Tiket {CODE} diambil", timeout, set(s.issued))
+        s.issued.append(m.group(1))
+        await pause()
+        m = await s.step("call", "n", rf"Memanggil {CODE} — Loket (\d+)", timeout, set(s.called))
+        code = m.group(1)
+        if int(m.group(2)) != s.no:
+            raise ScreenError(f"{code} shown as called to loket {m.group(2)}")
+        s.called.append(code)
+        await pause()
+        await s.step("serve", "l", rf"Berkas baru: (?:.|\n){{0,300}}?Tiket {re.escape(code)}", timeout)
+        await pause()
+        await s.step("back", "\x1b", r"Ambil tiket", timeout)
+        await pause()
+        await s.step("confirm", "s", rf"Selesaikan layanan tiket {re.escape(code)}\?", timeout)
+        await s.step("finish", "y", rf"{re.escape(code)} selesai dilayani", timeout)
+        s.finished.append(code)
+        s.rounds_done += 1
+
+
+# -- the database --------------------------------------------------------------------------------
+
+
+def prepare(url: str, tmp: Path, n: int) -> tuple[Path, str]:
+    """The office with ``n`` loket and ``n`` petugas accounts; returns (config file, the prefix
+    letter of the service the sessions take tickets for)."""
+    from desk.config import load_config
+    from desk.wiring import make_service
+
+    toml = tmp / "desk.toml"
+    toml.write_text(f'[kantor]\ncounters = {max(n, 3)}\n\n[suara]\nmesin = "mati"\n', encoding="utf-8")
+    service = make_service(load_config(db=url, config_file=toml, data_dir=tmp))
+    service.open()
+    system = service.principal("sistem")
+    for no in range(1, n + 1):
+        service.add_staff(system, f"bench{no:03d}", f"Petugas Bench {no}", PASSWORD, "petugas")
+    prefix = next(s.prefix for s in service.office_info().services if s.code == SERVICE)
+    service.close()
+    return toml, prefix
+
+
+def check_domain(url: str, toml: Path, tmp: Path, sessions: list[Session]) -> tuple[list[str], dict]:
+    """Tickets in the database against what the sessions saw. Returns (problems, counts)."""
+    from desk.config import load_config
+    from desk.wiring import make_service
+
+    service = make_service(load_config(db=url, config_file=toml, data_dir=tmp))
+    service.open()
+    db = service.db
+    with service.ctx.connection():
+        tickets = db.execute_sql(
+            "SELECT t.id, t.day, t.line, t.number, t.code, t.status, c.number, s.username FROM ticket t "
+            "LEFT JOIN counter c ON c.id = t.counter_id LEFT JOIN staff s ON s.id = t.staff_id").fetchall()
+        events = db.execute_sql(f"SELECT kind, entity_id, payload FROM event WHERE kind LIKE {db.param}",
+                                ("ticket.%",)).fetchall()
+    service.close()
+    problems: list[str] = []
+    numbers: dict[tuple, list[int]] = defaultdict(list)
+    by_code = {}
+    for tid, day, line, number, code, status, loket, username in tickets:
+        numbers[(str(day)[:10], line)].append(number)
+        if code in by_code:
+            problems.append(f"ticket code {code} given twice")
+        by_code[code] = (tid, status, loket, username)
+    for (day, line), got in sorted(numbers.items()):
+        counts = Counter(got)
+        twice = sorted(k for k, c in counts.items() if c > 1)
+        missing = [k for k in range(1, max(got) + 1) if k not in counts]
+        if twice:
+            problems.append(f"line {line} {day}: numbers given twice {twice[:10]}")
+        if missing:
+            problems.append(f"line {line} {day}: numbers missing {missing[:10]}")
+    calls: dict[int, list[int]] = defaultdict(list)
+    kinds = Counter()
+    for kind, entity_id, payload in events:
+        kinds[kind] += 1
+        if kind == "ticket.called":
+            calls[entity_id].append(json.loads(payload or "{}").get("loket"))
+    for tid, lokets in calls.items():
+        if len(lokets) > 1:
+            problems.append(f"ticket {tid} called {len(lokets)} times, by loket {lokets}")
+    for s in sessions:
+        for code in s.called:
+            tid, status, loket, username = by_code.get(code, (None, None, None, None))
+            if tid is None:
+                problems.append(f"session {s.no} called {code}, which is not in the database")
+                continue
+            if calls.get(tid) != [s.no] or loket != s.no or username != f"bench{s.no:03d}":
+                problems.append(f"{code}: seen called at loket {s.no}, the database says loket {loket} "
+                                f"({username}), call events {calls.get(tid)}")
+        for code in s.finished:
+            if by_code.get(code, (0, ""))[1] != "selesai":
+                problems.append(f"{code} finished at loket {s.no} is '{by_code.get(code, (0, None))[1]}'")
+    issued = sum(len(s.issued) for s in sessions)
+    called = sum(len(s.called) for s in sessions)
+    finished = sum(len(s.finished) for s in sessions)
+    statuses = Counter(t[5] for t in tickets)
+    counts = {"tickets": len(tickets), "issued": issued, "called": called, "finished": finished,
+              "selesai": statuses.get("selesai", 0), "menunggu": statuses.get("menunggu", 0),
+              "call events": kinds.get("ticket.called", 0)}
+    if len(tickets) != issued:
+        problems.append(f"{len(tickets)} tickets in the database, {issued} issued on the screens")
+    if kinds.get("ticket.called", 0) != called:
+        problems.append(f"{kinds.get('ticket.called', 0)} call events, {called} calls on the screens")
+    if statuses.get("selesai", 0) != finished:
+        problems.append(f"{statuses.get('selesai', 0)} tickets selesai, {finished} finished on the screens")
+    if len(tickets) - finished != statuses.get("menunggu", 0) + (called - finished):
+        problems.append(f"statuses {dict(statuses)} do not add up to {issued} issued, {finished} finished")
+    return problems, counts
+
+
+def pg_connections(url: str) -> int | None:
+    """Connections to the PostgreSQL database of ``url`` now (None on SQLite)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg2
+
+    conn = psycopg2.connect(url.split("?")[0])
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            return cur.fetchone()[0] - 1
+    finally:
+        conn.close()
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+
+def totals(sessions: list[Session]) -> tuple[float, int, int]:
+    """(CPU seconds, RSS KiB, PSS KiB) of the sessions' processes now."""
+    cpu = sum(s.cpu_seconds() for s in sessions)
+    mem = [s.memory_kib() for s in sessions]
+    return cpu, sum(m[0] for m in mem), sum(m[1] for m in mem)
+
+
+async def run(args: argparse.Namespace, env: dict[str, str], letter: str, url: str) -> dict:
+    """Start the sessions, sign them in, run the rounds together; returns the figures."""
+    loop = asyncio.get_running_loop()
+    n = args.sessions
+    figures: dict = {"pg": []}
+    sessions: list[Session] = []
+    bench0 = os.times()
+    t_launch = time.perf_counter()
+    for no in range(1, n + 1):
+        sessions.append(Session(no, env, loop))
+        if args.launch_gap:
+            await asyncio.sleep(args.launch_gap)
+    figures["sessions"] = sessions
+
+    async def guarded(s: Session, coro) -> bool:
+        try:
+            await coro
+            return True
+        except ScreenError as exc:
+            if (s.doing, str(exc)) not in s.errors:  # else _fail has it
+                s.errors.append((s.doing, str(exc)))
+        except OSError as exc:  # the terminal is gone
+            s.errors.append((s.doing, f"{type(exc).__name__}: {exc}"))
+        return False
+
+    signed = await asyncio.gather(*(guarded(s, sign_in(s, args.timeout * 3)) for s in sessions))
+    figures["signed_in"] = sum(signed)
+    figures["sign_in_wall"] = time.perf_counter() - t_launch
+    # the warm-up each desk runs after its login screen (calendar, fpdf2) ends: wait until
+    # the desks are idle (the sum of their CPU below 3% of a core each over a second)
+    deadline = time.perf_counter() + args.settle
+    while time.perf_counter() < deadline:
+        before = sum(s.cpu_seconds() for s in sessions)
+        await asyncio.sleep(1.0)
+        if sum(s.cpu_seconds() for s in sessions) - before < 0.03 * n:
+            break
+    figures["settled"] = time.perf_counter() - deadline + args.settle
+    figures["cpu_start"], figures["rss_idle"], figures["pss_idle"] = totals(sessions)
+    figures["pg"].append(pg_connections(url))
+    ready = [s for s, ok in zip(sessions, signed, strict=True) if ok]
+    t0 = time.perf_counter()
+    await asyncio.gather(*(guarded(s, serve_rounds(s, args.rounds, args.think, letter, args.timeout,
+                                                   random.Random(s.no)))
+                           for s in ready))
+    figures["rounds_wall"] = time.perf_counter() - t0
+    cpu_end, figures["rss_end"], figures["pss_end"] = totals(sessions)
+    figures["cpu_rounds"] = cpu_end - figures["cpu_start"]
+    figures["pg"].append(pg_connections(url))
+    figures["bench_cpu"] = sum(os.times()[:2]) - sum(bench0[:2])
+    await asyncio.sleep(0.5)  # a late error message still counts
+    for s in sessions:
+        s.close()
+    return figures
+
+
+def main() -> int:
+    """Run the sessions, print the figures, check the database; exit 1 on any error."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--sessions", type=int, default=50, help="desk sessions at once")
+    parser.add_argument("--rounds", type=int, default=5, help="issue-call-serve-finish rounds per session")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="seconds a person pauses before each step (0.5x-1.5x at random; 0 = none)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds an action may take")
+    parser.add_argument("--launch-gap", type=float, default=0.0, help="seconds between starting two desks")
+    parser.add_argument("--screens", default="", help="folder for the last output of sessions with errors")
+    parser.add_argument("--settle", type=float, default=120.0,
+                        help="at most this many seconds for the desks to become idle after signing in")
+    args = parser.parse_args()
+    if DESK is None:
+        print("the desk command is not installed in this environment (pip install -e .)")
+        return 1
+    n = args.sessions
+    with tempfile.TemporaryDirectory(prefix="desk-sessions-") as tmpdir, \
+            fresh_database(args.db, Path(tmpdir)) as url:
+        tmp = Path(tmpdir)
+        toml, letter = prepare(url, tmp, n)
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24", DESK_DB=url,
+                   DESK_DATA_DIR=str(tmp), DESK_CONFIG=str(toml), HOME=str(tmp),
+                   XDG_CONFIG_HOME=str(tmp / "cfg"), XDG_DATA_HOME=str(tmp / "data"))
+        for name in ("TEXTUAL", "NO_COLOR", "TMUX"):
+            env.pop(name, None)
+        backend = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        print(f"{n} desk sessions (80x24 pty) x {args.rounds} rounds (ticket {letter} = {SERVICE}, call, "
+              f"serve, finish), think {args.think:g} s, on {backend} ({url.split('?')[0]}), "
+              f"{os.cpu_count()} cores", flush=True)
+        figures = asyncio.run(run(args, env, letter, url))
+        sessions: list[Session] = figures["sessions"]
+        problems, counts = check_domain(url, toml, tmp, sessions)
+
+    errors = [(s.no, kind, message) for s in sessions for kind, message in s.errors]
+    samples: dict[str, list[float]] = defaultdict(list)
+    for s in sessions:
+        for kind, values in s.samples.items():
+            samples[kind] += values
+    rounds = sum(s.rounds_done for s in sessions)
+    wall = figures["rounds_wall"]
+    start = samples["start"] or [0.0]
+    print(f"signed in: {figures['signed_in']} of {n}, {figures['sign_in_wall']:.1f} s from the first launch "
+          f"to the last sign-in; login form with its loket choice shown after p50 "
+          f"{statistics.median(start) / 1000:.1f} s, max {max(start) / 1000:.1f} s")
+    print(f"idle after signing in (warm-up done) {figures['settled']:.0f} s later")
+    print(f"rounds: {rounds} of {n * args.rounds} in {wall:.1f} s "
+          f"({rounds * 4 / wall * 60:.0f} counter actions a minute)")
+    print(f"{'action':<10} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for kind in KINDS:
+        values = samples.get(kind, [])
+        if values:
+            print(f"{kind:<10} {len(values):>6} {statistics.median(values):>8.0f} "
+                  f"{percentile(values, 95):>8.0f} {max(values):>8.0f}")
+    mib = 1024
+    print(f"memory of the {n}: signed in, before the rounds RSS {figures['rss_idle'] / mib:.0f} MiB, "
+          f"PSS {figures['pss_idle'] / mib:.0f} MiB; after RSS {figures['rss_end'] / mib:.0f} MiB, "
+          f"PSS {figures['pss_end'] / mib:.0f} MiB ({figures['pss_end'] / mib / n:.1f} MiB PSS a session)")
+    per_min = figures["cpu_rounds"] / n / (wall / 60) if wall else float("nan")
+    print(f"CPU of the {n}: {figures['cpu_start']:.1f} s to start and sign in, {figures['cpu_rounds']:.1f} s in the "
+          f"rounds = {per_min:.2f} CPU s per session per minute ({100 * per_min / 60:.1f}% of a core each); "
+          f"the bench's own (reading {n} terminals): {figures['bench_cpu']:.1f} s")
+    if any(c is not None for c in figures["pg"]):
+        print(f"PostgreSQL connections held (signed in / after the rounds): "
+              f"{' / '.join(str(c) for c in figures['pg'])}")
+    print(f"database: {counts['tickets']} tickets ({counts['issued']} issued, {counts['called']} called, "
+          f"{counts['finished']} finished on the screens; {counts['selesai']} selesai, {counts['menunggu']} "
+          f"menunggu, {counts['call events']} call events)")
+    for problem in problems[:20]:
+        print(f"  {problem}")
+    print(f"errors: {len(errors)}")
+    for no, kind, message in errors[:20]:
+        print(f"  session {no} ({kind}): {message[:400]}")
+    if errors and args.screens:
+        folder = Path(args.screens)
+        folder.mkdir(parents=True, exist_ok=True)
+        for s in sessions:
+            if s.errors:
+                (folder / f"session{s.no:03d}.txt").write_text(s.tail, encoding="utf-8")
+        print(f"  what the sessions with errors wrote last (plain text): {folder}/session*.txt")
+    failed = bool(errors or problems or rounds != n * args.rounds)
+    print(f"{'errors':<28} {len(errors):>5}  target 0  {'PASS' if not errors else 'FAIL'}")
+    print(f"{'domain problems':<28} {len(problems):>5}  target 0  {'PASS' if not problems else 'FAIL'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
