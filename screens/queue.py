@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Digits, Footer, Header
 from textual.worker import get_current_worker
 
 from models.dto import CaseDetail, DeskEvent, TicketInfo
+from models.permissions import Permission, allowed
 from models.settings import PRIORITY_KINDS
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, ServicePicker
@@ -64,7 +65,10 @@ class QueueScreen(CounterOps, DeskScreen):
         "Kolom Tunggu: perkiraan menit sampai dipanggil. F7 statistik antrean.\n"
         "Tanpa tiket: tekan b untuk membuat berkas baru. Berkas lama: c (F3) untuk mencari.\n"
         "j membuka pemantauan berkas: langkah yang terlambat dan segera jatuh tempo.\n"
+        "m (admin): akun petugas, tambah, nonaktifkan, reset kata sandi.\n"
         "Ganti petugas di loket ini: Ctrl+L (atau F12) keluar akun dan kembali ke layar masuk.\n"
+        "Meninggalkan loket sebentar: Ctrl+K mengunci layar; buka lagi dengan kata sandi Anda. "
+        "Layar juga terkunci sendiri bila lama tidak dipakai.\n"
         "Antrean diperbarui seketika bila loket lain mengambil atau memanggil tiket."
     )
 
@@ -90,6 +94,7 @@ class QueueScreen(CounterOps, DeskScreen):
                 tooltip="Berkas baru tanpa tiket"),
         Binding("j", "deadlines", "Tempo", id="queue.deadlines",
                 tooltip="Langkah yang terlambat dan segera jatuh tempo"),
+        Binding("m", "staff", "Akun petugas", id="queue.staff", show=False),
         Binding("r", "refresh_queue", "Muat ulang", show=False, id="queue.refresh"),
         Binding("q", "app.quit_app", "Keluar", id="queue.quit"),
         Binding("ctrl+l,f12", "logout", "Keluar akun (ganti petugas)", show=False,
@@ -233,12 +238,23 @@ class QueueScreen(CounterOps, DeskScreen):
                 info.append(session.counter_name)
                 info.append(")")
         info.append(f"  ·  {waiting} menunggu")
-        hint = "Ctrl+L ganti petugas"
-        room = self.app.size.width - 2 - len(info.plain) - len(hint)
-        if room >= 2:
-            info.append(" " * room)
-            info.append(hint, style="dim")
+        for hint in self._hints():
+            room = self.app.size.width - 2 - len(info.plain) - len(hint)
+            if room >= 2:
+                info.append(" " * room)
+                info.append(hint, style="dim")
+                break
         self.query_one("#queue-info", PlainStatic).set_text(info)
+
+    def _hints(self) -> tuple[str, ...]:
+        """Keys named at the right of the info line, the longest that fits first (the footer
+        is full at 80 columns): m for administrators, Ctrl+K, always Ctrl+L."""
+        if self.check_action("staff", ()):
+            return ("m akun petugas · Ctrl+K kunci · Ctrl+L ganti petugas",
+                    "m akun petugas · Ctrl+L ganti petugas", "m petugas · Ctrl+L ganti petugas",
+                    "Ctrl+L ganti petugas")
+        return ("Ctrl+K kunci layar · Ctrl+L ganti petugas", "Ctrl+K kunci · Ctrl+L ganti petugas",
+                "Ctrl+L ganti petugas")
 
     def _show_call(self) -> None:
         """Show the ticket called to this loket, prominently."""
@@ -550,6 +566,17 @@ class QueueScreen(CounterOps, DeskScreen):
     def action_deadlines(self) -> None:
         """Open the list of steps overdue and due soon (pemantauan berkas)."""
         self.desk_app.show_deadlines()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """m (akun petugas) only for roles that manage staff accounts."""
+        if action == "staff":
+            session = self.desk_app.session
+            return session is not None and allowed(session, Permission.STAFF_MANAGE)
+        return True
+
+    def action_staff(self) -> None:
+        """m: the office's staff accounts (administrators)."""
+        self.app.push_screen(self.desk_app.staff_screen())
 
     def action_stats(self) -> None:
         """Open the queue statistics."""
