@@ -298,6 +298,25 @@ class DeskApp(App[None]):
 
         return DeadlinesScreen()
 
+    def audit_screen(self) -> Screen[Any]:
+        """Jejak audit: who did what to whose data (roles with audit.view)."""
+        from screens.audit import AuditScreen
+
+        return AuditScreen()
+
+    def action_audit(self) -> None:
+        """u on the supervisor's screens: the audit trail, for roles that may read it."""
+        from models.permissions import Permission, allowed
+        from screens.audit import AuditScreen
+
+        if self.session is None or isinstance(self.screen, AuditScreen):
+            return
+        if not allowed(self.session, Permission.AUDIT_VIEW):
+            self.notify("Jejak audit hanya untuk supervisor, admin dan pimpinan.", title="Jejak audit",
+                        markup=False)
+            return
+        self.push_screen(self.audit_screen())
+
     def dashboard_screen(self, periode: str = "bulan", since: Any = None,
                          until: Any = None) -> Screen[Any]:
         """The dashboard, for a named period or the days ``since`` to ``until``."""

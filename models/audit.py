@@ -86,6 +86,25 @@ ACTION_LABELS: dict[str, str] = {
     "buka_kantor": "Kantor buka lagi",
 }
 
+#: Actions named after the kind of record they touch ((action, entity) -> name).
+ENTITY_ACTION_LABELS: dict[tuple[str, str], str] = {
+    ("buat", "staff"): "Buat akun",
+    ("ubah", "staff"): "Ubah akun",
+    ("ubah", "applicant"): "Ubah data pemohon",
+    ("ubah", "counter"): "Ubah loket",
+    ("lihat", "case"): "Lihat berkas",
+    ("lihat", "applicant"): "Lihat data pemohon",
+    ("lanjutkan", "ticket"): "Lanjutkan tiket",
+    ("lanjutkan", "case"): "Lanjutkan verifikasi",
+    ("selesai", "ticket"): "Selesai dilayani",
+}
+
+
+def action_label(action: str, entity: str) -> str:
+    """What an action of the trail is called on screen ("Cetak dokumen", "Buat akun")."""
+    return ENTITY_ACTION_LABELS.get((action, entity)) or ACTION_LABELS.get(action) or action.replace("_", " ")
+
+
 #: What each kind of record of the trail is called on screen.
 ENTITY_LABELS: dict[str, str] = {
     "ticket": "Tiket",

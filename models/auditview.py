@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from peewee import Expression
 
 from forms.validators import mask_nik
-from models.audit import ACTION_LABELS, ENTITY_LABELS, TRAIL_VIEW, record_nik_view
+from models.audit import ENTITY_LABELS, TRAIL_VIEW, action_label, record_nik_view
 from models.dto import DeskError, SessionInfo, ValidationError
 from models.kernel import Context, Tx, to_storage
 from models.office import offices
@@ -278,11 +278,11 @@ def _entries(ctx: Context, rows: list[AuditLog], tz: Any) -> tuple[AuditEntry, .
         if r.staff_id is not None:
             name, user = staff.get(r.staff_id, (f"petugas #{r.staff_id}", ""))
         else:  # the kiosk, the board, the public check or the command line
-            name, user = MACHINE_ROLES.get(detail.get("oleh", ""), "Mesin atau baris perintah"), ""
+            name, user = MACHINE_ROLES.get(detail.get("oleh", ""), "Mesin/sistem"), ""
         at = r.at if isinstance(r.at, dt.datetime) else dt.datetime.fromisoformat(str(r.at))
         entries.append(AuditEntry(
             id=r.id, at=at.replace(tzinfo=dt.UTC).astimezone(tz), staff_name=name, username=user,
-            action=r.action, action_label=ACTION_LABELS.get(r.action, r.action.replace("_", " ")),
+            action=r.action, action_label=action_label(r.action, r.entity),
             entity=r.entity, entity_id=r.entity_id, what=_what(r, names, detail),
             detail=_detail_text(r.detail),
         ))

@@ -43,6 +43,9 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("durasi", "Durasi", 9),
 )
 
+#: Seconds the full NIK stays in the header after n.
+NIK_SECONDS = 15
+
 #: Step status labels.
 STEP_STATUS: dict[str, str] = {"belum": "belum", "berjalan": "berjalan", "selesai": "selesai",
                                "dilewati": "dilewati"}
@@ -84,6 +87,7 @@ class CaseScreen(CaseFlow, DeskScreen):
         "menghasilkan surat); untuk permohonan yang ditolak, surat pemberitahuan berisi "
         "alasannya. Dokumen yang sudah dicetak tampil di bagian bawah.\n"
         "r (supervisor): membuka kembali berkas yang sudah berakhir, dengan alasan.\n"
+        "n menampilkan NIK pemohon lengkap selama 15 detik (tercatat di jejak audit).\n"
         "e membetulkan data pemohon (salah ketik nama, alamat). Surat yang sudah terbit tidak "
         "pernah diubah: cetak ulang menghasilkan SALINAN bernomor sama; bila data yang dicetak "
         "berubah setelah terbit, p menerbitkan surat perubahan bernomor baru dan surat lama "
@@ -104,6 +108,7 @@ class CaseScreen(CaseFlow, DeskScreen):
         Binding("r", "reopen", "Buka kembali", id="case.reopen"),
         Binding("e", "edit_applicant", "Pemohon", id="case.edit_applicant"),
         Binding("o", "people", "Orang", id="case.people"),
+        Binding("n", "show_nik", "NIK lengkap", show=False, id="case.show_nik"),
         Binding("escape", "back", "Kembali", id="case.back"),
     ]
     """s / F6 ends the running step, p / F7 prints the letter (or the receipt, or a refused
@@ -259,11 +264,12 @@ class CaseScreen(CaseFlow, DeskScreen):
         if case.member_count:
             header.append(f"  ·  {case.member_count} anggota")
         header.append("\nPemohon: ")
-        budget = width - len("Pemohon: ") - len("  NIK ") - len(case.applicant.nik_masked)
+        nik = self._nik_shown or case.applicant.nik_masked  # full for a while after n (audited)
+        budget = width - len("Pemohon: ") - len("  NIK ") - len(nik)
         name = clip(case.applicant.display_name, budget)
         header.append(name, style="bold")
         header.append("  NIK ")
-        header.append(case.applicant.nik_masked)
+        header.append(nik, style="reverse" if self._nik_shown else "")
         header.append("\nJangka waktu: ")
         header.append(case.service.jangka_waktu or "-")
         if case.due_at is not None:
@@ -467,6 +473,38 @@ class CaseScreen(CaseFlow, DeskScreen):
         message, severity = document_notice(document)
         self.notify(message, title="Cetak", markup=False, severity=severity,  # type: ignore[arg-type]
                     timeout=10 if severity == "information" else 20)
+
+    #: The full NIK while shown on purpose (n), else "".
+    _nik_shown: str = ""
+
+    def action_show_nik(self) -> None:
+        """n: the applicant's full NIK in the header for :data:`NIK_SECONDS` (recorded)."""
+        self.reveal_nik(self.case.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-nik", description="Membuka NIK")
+    def reveal_nik(self, case_id: int) -> None:
+        """Ask for the full NIK (the domain records the view; thread worker)."""
+        nik = self.desk.reveal_nik(self.session, case_id, context="tampilkan NIK")
+        self.desk_app.call_from_thread(self._nik_revealed, case_id, nik)
+
+    def _nik_revealed(self, case_id: int, nik: str) -> None:
+        if not self.is_attached or case_id != self.case.id or not nik:
+            return
+        self._nik_shown = nik
+        self._show_header()
+        self.set_timer(NIK_SECONDS, self._hide_nik)
+        self.notify(f"NIK lengkap tampil {NIK_SECONDS} detik; tercatat di jejak audit.", markup=False)
+
+    def _hide_nik(self) -> None:
+        """Back to the masked NIK."""
+        if self._nik_shown:
+            self._nik_shown = ""
+            if self.is_attached:
+                self._show_header()
+
+    def on_screen_suspend(self) -> None:
+        """Leaving the screen masks the NIK again."""
+        self._hide_nik()
 
     def action_edit_applicant(self) -> None:
         """Correct the applicant's data before the letter is printed (or printed again)."""

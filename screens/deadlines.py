@@ -138,7 +138,8 @@ class DeadlinesScreen(OfficeChoosing, CaseOpener, RefreshingScreen):
         "secara bergiliran; tekan terus sampai kembali ke \"semua\". o memilih kantor (bila "
         "Anda boleh melihat beberapa kantor; nama kantor di baris judul): waktu dan batasnya "
         "menurut zona waktu kantor itu, berkas kantor lain hanya dilihat di sini dan dibuka di "
-        "desk kantor itu. d membuka dasbor kinerja, a (atau Esc) ke layar antrean loket, q keluar "
+        "desk kantor itu. d membuka dasbor kinerja, u jejak audit (siapa melihat atau mengubah "
+        "data siapa), a (atau Esc) ke layar antrean loket, q keluar "
         "dari desk. Daftar diperbarui saat langkah selesai di meja mana pun, dan tiap 30 detik."
     )
 
@@ -148,6 +149,7 @@ class DeadlinesScreen(OfficeChoosing, CaseOpener, RefreshingScreen):
         Binding("b", "cycle_bidang", "Bidang", id="deadlines.bidang"),
         office_binding("deadlines"),
         Binding("d", "dashboard", "Dasbor", id="deadlines.dashboard"),
+        Binding("u", "app.audit", "Audit", id="deadlines.audit"),
         Binding("a", "queue", "Antrean", id="deadlines.queue"),
         Binding("escape", "leave", "Kembali", show=False, id="deadlines.back"),
         Binding("r", "reload", "Muat ulang", show=False, id="deadlines.refresh"),

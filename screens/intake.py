@@ -152,7 +152,8 @@ class IntakeScreen(DeskScreen):
         """Fill the form when correcting a case, remember it, and focus the first field."""
         if self.case is not None:
             a = self.case.applicant
-            values = {"org_name": a.org_name, "nik": a.nik, "name": a.name, "sex": a.sex,
+            # the NIK cannot change here: shown masked (a full one would be a view to record)
+            values = {"org_name": a.org_name, "nik": a.nik_masked, "name": a.name, "sex": a.sex,
                       "birth_date": birth_date_text(a.birth_date), "address": a.address,
                       "desa": a.desa, "kecamatan": a.kecamatan, "kabupaten": a.kabupaten,
                       "phone": a.phone,
@@ -281,6 +282,8 @@ class IntakeScreen(DeskScreen):
             return
         values = self._values()
         values["sex"] = values.get("sex", "").upper()
+        if self.case is not None:
+            values["nik"] = self.case.applicant.nik  # the field shows it masked
         applicant = ApplicantInput(
             kind=self.service.applicant_kind,
             **{key: value.strip() for key, value in values.items()},

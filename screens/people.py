@@ -268,8 +268,15 @@ class PeopleScreen(DeskScreen):
         if person is None:
             return
         session, case_id = self.session, self.case_id
+        if person.nik:  # the form shows the full NIK (it can be corrected there): recorded
+            self.record_nik_view(person.id)
         self._open_form(PersonForm(self.service, person,
                                    lambda typed: self.desk.change_person(session, case_id, person.id, typed)))
+
+    @work(thread=True, exit_on_error=False, group="people-nik", description="Mencatat NIK yang ditampilkan")
+    def record_nik_view(self, person_id: int) -> None:
+        """Record in the audit trail that the person's full NIK is shown (thread worker)."""
+        self.desk.reveal_nik(self.session, self.case_id, person_id=person_id, context="formulir orang")
 
     def action_remove(self) -> None:
         """Remove the highlighted person (after asking)."""
