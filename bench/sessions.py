@@ -1,39 +1,47 @@
 """Capacity benchmark: N real desk sessions at once, each a person at a loket.
 
-Usage:  .venv/bin/python bench/sessions.py [--db URL] [--sessions 50] [--rounds 5] [--think 2]
+Usage:  .venv/bin/python bench/sessions.py [--db URL] [--sessions 50] [--rounds 3] [--think 10]
+                                          [--watchers 0] [--timeout 60] [--screens DIR]
 
-Prepares the database (the migrated schema, an office with N loket, N petugas accounts
-``bench001`` ...), then starts N real ``desk`` commands, each in its own 80x24 pseudo-terminal
-(TERM=xterm-256color, as over SSH). The bench is their terminal: it reads everything each desk
-writes, drops the escape sequences and looks for what a person would look for on the screen.
+Prepares the database (the migrated schema, an office with one loket per session, petugas
+accounts ``bench001`` ...), then starts the real ``desk`` command once per session, each in its
+own 80x24 pseudo-terminal (TERM=xterm-256color, as over SSH). The bench is their terminal: it
+reads everything each desk writes, drops the escape sequences (cursor moves become line breaks)
+and looks for what a person would look for on the screen.
 
-Each session signs in (username, Tab, password, Tab, Enter on the loket choice, the loket's
-number typed, Enter, F10) at its own loket. When all are signed in they start together and each
-repeats ``--rounds`` times, pausing ``--think`` seconds (0.5x-1.5x, random) before each step:
+Each session signs in at its own loket (username, Tab, password, Tab, Enter on the loket
+choice, the loket's number typed, Enter, F10; each key once the screen shows the one before).
+When all are signed in they start together and each repeats ``--rounds`` times, pausing
+``--think`` seconds (0.5x-1.5x, at random) before each step:
 
     t             the service picker opens            (picker)
     H             "Tiket H-012 diambil"               (issue: the ticket issued)
     n             "Memanggil H-007 — Loket 3"         (call: the next ticket called here)
-    l             "Berkas baru: ..."                  (serve: serving starts, the intake opens)
+    l             "Berkas baru: ... Tiket H-007"      (serve: serving starts, the intake opens)
     Escape        the queue screen again              (back)
     s             "Selesaikan layanan tiket H-007?"   (confirm)
     y             "H-007 selesai dilayani."           (finish)
 
-An action's latency is from the key written to the terminal to the chunk of output that shows
-its result. An error is: a traceback, "Terjadi kesalahan", "Tidak berhasil", "terputus" or
-"Tidak ada antrean" on a screen, a desk that exits, a result not shown within ``--timeout``
-seconds, or a session signed in at the wrong loket.
+An action's latency runs from the key written to the terminal to the chunk of output showing
+its result. An error is: a traceback, "Terjadi kesalahan", "Tidak berhasil", "tidak terduga",
+"tidak dapat dibuka", an exception's name, "terputus" or "Tidak ada antrean" on a screen; a
+desk that exits; a result not shown within ``--timeout`` seconds; a session at the wrong loket.
 
-Reported: errors; p50 / p95 / max latency per action kind; RSS and PSS of the N processes
+``--watchers K`` starts K more desks that sign in and stay on the queue screen without a key:
+what one more desk following the queue costs while the others work.
+
+Reported: errors; p50 / p95 / max latency per action kind; RSS and PSS of the sessions' processes
 (sum of /proc/PID/smaps_rollup) signed in before the rounds and after them; their CPU seconds
-(utime + stime of /proc/PID/stat, all threads) for starting, signing in and the rounds, and per
-session per minute of the rounds; the bench's own CPU (it parses N terminals); on PostgreSQL the
-connections the desks held. Then the database is checked: ticket numbers per line 1..n with
-none twice, every ticket called once by one loket (the events), the loket the session saw, every
-ticket finished, counts equal to what the sessions saw.
+(utime + stime of /proc/PID/stat, all threads) to start and sign in and in the rounds, per
+session per minute and per round; bytes written to the terminals; the bench's own CPU (it
+parses every terminal); on PostgreSQL the connections the desks hold. Then the database is
+checked: ticket numbers per line 1..n with none twice, every ticket called once (its events)
+by the loket whose screen showed the call and served by that session's account, every ticket
+finished, counts equal to what the screens showed.
 
 The database: a fresh SQLite file in a temp folder by default; ``--db postgresql://...`` gets a
-fresh schema ``bench_<random>`` (dropped at the end). Exit 1 on any error or domain problem.
+fresh schema ``bench_<random>`` (dropped at the end). Exit 1 on any error or domain problem;
+``--screens DIR`` keeps the last output (plain text) of each session with an error.
 """
 
 from __future__ import annotations
@@ -475,7 +483,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], letter: str, url: s
     sessions: list[Session] = []
     bench0 = os.times()
     t_launch = time.perf_counter()
-    for no in range(1, n + 1):
+    for no in range(1, n + args.watchers + 1):
         sessions.append(Session(no, env, loop))
         if args.launch_gap:
             await asyncio.sleep(args.launch_gap)
@@ -501,19 +509,27 @@ async def run(args: argparse.Namespace, env: dict[str, str], letter: str, url: s
     while time.perf_counter() < deadline:
         before = sum(s.cpu_seconds() for s in sessions)
         await asyncio.sleep(1.0)
-        if sum(s.cpu_seconds() for s in sessions) - before < 0.03 * n:
+        if sum(s.cpu_seconds() for s in sessions) - before < 0.03 * len(sessions):
             break
     figures["settled"] = time.perf_counter() - deadline + args.settle
-    figures["cpu_start"], figures["rss_idle"], figures["pss_idle"] = totals(sessions)
+    acting, watching = sessions[:n], sessions[n:]
+    figures["cpu_start"], figures["rss_idle"], figures["pss_idle"] = totals(acting)
+    watch0 = sum(s.cpu_seconds() for s in watching)
+    bytes0 = [s.bytes_in for s in sessions]
     figures["pg"].append(pg_connections(url))
-    ready = [s for s, ok in zip(sessions, signed, strict=True) if ok]
+    ready = [s for s, ok in zip(acting, signed[:n], strict=True) if ok]
+    figures["load"] = [os.getloadavg()[0]]
     t0 = time.perf_counter()
     await asyncio.gather(*(guarded(s, serve_rounds(s, args.rounds, args.think, letter, args.timeout,
                                                    random.Random(s.no)))
                            for s in ready))
     figures["rounds_wall"] = time.perf_counter() - t0
-    cpu_end, figures["rss_end"], figures["pss_end"] = totals(sessions)
+    figures["load"].append(os.getloadavg()[0])
+    cpu_end, figures["rss_end"], figures["pss_end"] = totals(acting)
     figures["cpu_rounds"] = cpu_end - figures["cpu_start"]
+    figures["cpu_watchers"] = sum(s.cpu_seconds() for s in watching) - watch0
+    written = [s.bytes_in - b for s, b in zip(sessions, bytes0, strict=True)]
+    figures["bytes_acting"], figures["bytes_watching"] = sum(written[:n]), sum(written[n:])
     figures["pg"].append(pg_connections(url))
     figures["bench_cpu"] = sum(os.times()[:2]) - sum(bench0[:2])
     await asyncio.sleep(0.5)  # a late error message still counts
@@ -527,12 +543,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--sessions", type=int, default=50, help="desk sessions at once")
-    parser.add_argument("--rounds", type=int, default=5, help="issue-call-serve-finish rounds per session")
-    parser.add_argument("--think", type=float, default=2.0,
+    parser.add_argument("--rounds", type=int, default=3, help="issue-call-serve-finish rounds per session")
+    parser.add_argument("--think", type=float, default=10.0,
                         help="seconds a person pauses before each step (0.5x-1.5x at random; 0 = none)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds an action may take")
     parser.add_argument("--launch-gap", type=float, default=0.0, help="seconds between starting two desks")
     parser.add_argument("--screens", default="", help="folder for the last output of sessions with errors")
+    parser.add_argument("--watchers", type=int, default=0,
+                        help="more desks, signed in on the queue screen, that only watch the others")
     parser.add_argument("--settle", type=float, default=120.0,
                         help="at most this many seconds for the desks to become idle after signing in")
     args = parser.parse_args()
@@ -543,7 +561,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="desk-sessions-") as tmpdir, \
             fresh_database(args.db, Path(tmpdir)) as url:
         tmp = Path(tmpdir)
-        toml, letter = prepare(url, tmp, n)
+        toml, letter = prepare(url, tmp, n + args.watchers)
         env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24", DESK_DB=url,
                    DESK_DATA_DIR=str(tmp), DESK_CONFIG=str(toml), HOME=str(tmp),
                    XDG_CONFIG_HOME=str(tmp / "cfg"), XDG_DATA_HOME=str(tmp / "data"))
@@ -564,13 +582,15 @@ def main() -> int:
             samples[kind] += values
     rounds = sum(s.rounds_done for s in sessions)
     wall = figures["rounds_wall"]
+    minutes = wall / 60 if wall else float("nan")
     start = samples["start"] or [0.0]
-    print(f"signed in: {figures['signed_in']} of {n}, {figures['sign_in_wall']:.1f} s from the first launch "
+    w = args.watchers
+    print(f"signed in: {figures['signed_in']} of {n + w}, {figures['sign_in_wall']:.1f} s from the first launch "
           f"to the last sign-in; login form with its loket choice shown after p50 "
-          f"{statistics.median(start) / 1000:.1f} s, max {max(start) / 1000:.1f} s")
-    print(f"idle after signing in (warm-up done) {figures['settled']:.0f} s later")
-    print(f"rounds: {rounds} of {n * args.rounds} in {wall:.1f} s "
-          f"({rounds * 4 / wall * 60:.0f} counter actions a minute)")
+          f"{statistics.median(start) / 1000:.1f} s, max {max(start) / 1000:.1f} s; idle "
+          f"{figures['settled']:.0f} s later")
+    print(f"rounds: {rounds} of {n * args.rounds} in {wall:.1f} s ({rounds * 4 / minutes:.0f} counter actions "
+          f"a minute); load average {figures['load'][0]:.1f} at the start, {figures['load'][1]:.1f} at the end")
     print(f"{'action':<10} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind in KINDS:
         values = samples.get(kind, [])
@@ -581,10 +601,17 @@ def main() -> int:
     print(f"memory of the {n}: signed in, before the rounds RSS {figures['rss_idle'] / mib:.0f} MiB, "
           f"PSS {figures['pss_idle'] / mib:.0f} MiB; after RSS {figures['rss_end'] / mib:.0f} MiB, "
           f"PSS {figures['pss_end'] / mib:.0f} MiB ({figures['pss_end'] / mib / n:.1f} MiB PSS a session)")
-    per_min = figures["cpu_rounds"] / n / (wall / 60) if wall else float("nan")
-    print(f"CPU of the {n}: {figures['cpu_start']:.1f} s to start and sign in, {figures['cpu_rounds']:.1f} s in the "
-          f"rounds = {per_min:.2f} CPU s per session per minute ({100 * per_min / 60:.1f}% of a core each); "
-          f"the bench's own (reading {n} terminals): {figures['bench_cpu']:.1f} s")
+    per_min = figures["cpu_rounds"] / n / minutes
+    print(f"CPU of the {n}: {figures['cpu_start']:.1f} s to start and sign in; {figures['cpu_rounds']:.1f} s in "
+          f"the rounds = {per_min:.2f} CPU s per session per minute ({100 * per_min / 60:.1f}% of a core each), "
+          f"{figures['cpu_rounds'] / max(1, rounds):.2f} CPU s per round (its own desk and the others "
+          f"following the queue)")
+    print(f"terminal output: {figures['bytes_acting'] / n / minutes / 1024:.0f} KiB per session per minute")
+    if w:
+        print(f"{w} watching desks (signed in, queue screen, no keys): {figures['cpu_watchers'] / w / minutes:.2f} "
+              f"CPU s and {figures['bytes_watching'] / w / minutes / 1024:.0f} KiB of terminal output each per "
+              f"minute, {1000 * figures['cpu_watchers'] / w / max(1, rounds):.0f} CPU ms each per round of the others")
+    print(f"the bench's own CPU (reading {n + w} terminals): {figures['bench_cpu']:.1f} s")
     if any(c is not None for c in figures["pg"]):
         print(f"PostgreSQL connections held (signed in / after the rounds): "
               f"{' / '.join(str(c) for c in figures['pg'])}")
