@@ -35,9 +35,11 @@ from desk.clibase import DeskCommand, help_option
 #: A Linux account name useradd accepts without --badname.
 _ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 
-#: Seconds between keepalives and how many may go unanswered: a dead link ends in a minute.
-ALIVE_INTERVAL = 15
-ALIVE_COUNT = 4
+#: Seconds between keepalives and how many may go unanswered. sshd 9.2 probes after a quiet
+#: poll of a whole interval, in effect every second interval: a dead link (no reply, no FIN)
+#: ends the session and its desk after about 50 s (measured).
+ALIVE_INTERVAL = 10
+ALIVE_COUNT = 2
 
 #: How long a mosh session with no contact from its client lives on (seconds).
 MOSH_TIMEOUT = 3600
@@ -113,7 +115,7 @@ def match_block(account: str, argv: list[str], login: str) -> list[str]:
 
 
 def setup_script(*, account: str, config_file: Path, office: str, argv: list[str], login: str,
-                 db_note: str, invocation: str) -> str:
+                 db_note: str, invocation: str, folders: tuple[Path, ...] = ()) -> str:
     """The whole set-up script (Indonesian comments, commands as they run)."""
     q = shlex.quote
     cfg = q(str(config_file))
@@ -155,6 +157,10 @@ def setup_script(*, account: str, config_file: Path, office: str, argv: list[str
         f"chmod 0640 {cfg}",
         "",
     ]
+    if folders:
+        out += ["# 3b. Folder data kantor ini (dokumen PDF) milik akun ini: desk menulis di sana."]
+        out += [f"install -d -m 0750 -o {account} -g {account} {q(str(folder))}" for folder in folders]
+        out += [""]
     keys = [
         '#    Kunci SSH: tempel kunci publik tiap komputer loket, satu per baris, diawali',
         '#    "restrict,pty" (tanpa penerusan apa pun, hanya terminal), misalnya:',
@@ -243,6 +249,7 @@ def ssh_config(ctx: click.Context, account: str, office_file: Path | None, db: s
                                  param_hint="'--desk'")
 
     office = f"kantor dari {office_file}"
+    folders = (data_dir,) if data_dir is not None else ()
     db_note = "Basis data: basis_data di berkas itu."
     if office_file.is_file():
         try:
@@ -250,6 +257,7 @@ def ssh_config(ctx: click.Context, account: str, office_file: Path | None, db: s
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
         office = f"kantor {config.office.name} ({config.office.code})"
+        folders = _own_folders(config)
         if getattr(config.office, "induk", ""):
             office += f", cabang dari {config.office.induk}"
         if db:
@@ -272,7 +280,20 @@ def ssh_config(ctx: click.Context, account: str, office_file: Path | None, db: s
                              *(["--data-dir", str(data_dir)] if data_dir else []),
                              "--desk", desk, "--masuk", login])
     click.echo(setup_script(account=account, config_file=office_file, office=office, argv=argv,
-                            login=login, db_note=db_note, invocation=invocation), nl=False)
+                            login=login, db_note=db_note, invocation=invocation, folders=folders), nl=False)
+
+
+def _own_folders(config) -> tuple[Path, ...]:
+    """The data and documents folders the configuration names (the default, a folder in the
+    account's own home, needs no preparing)."""
+    from desk.config import default_data_dir
+
+    folders: list[Path] = []
+    if config.data_dir != default_data_dir():
+        folders.append(config.data_dir)
+    if not config.output_dir.is_relative_to(config.data_dir):
+        folders.append(config.output_dir)
+    return tuple(folders)
 
 
 def register(cli: click.Group) -> None:

@@ -11,13 +11,19 @@ refused, and Ctrl+Q in the desk ends the connection.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import pwd
+import re
+import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import termios
 import time
 import uuid
 from pathlib import Path
@@ -171,6 +177,17 @@ def _wait_until(predicate, timeout: float, what: str) -> None:
         time.sleep(0.2)
 
 
+def _read_until(fd: int, text: bytes, timeout: float) -> None:
+    """Read a pseudo-terminal until ``text`` arrived."""
+    out = b""
+    deadline = time.monotonic() + timeout
+    while text not in out:
+        left = deadline - time.monotonic()
+        assert left > 0, out[-400:]
+        if select.select([fd], [], [], min(left, 0.5))[0]:
+            out += os.read(fd, 65536)
+
+
 def _sign_in(term: Terminal) -> None:
     term.wait_for("Nama pengguna", "Kata sandi", "Masuk")
     term.type("petugas")
@@ -202,7 +219,8 @@ def test_a_branch_operator_works_over_ssh_and_continues_after_a_cut(tmp_path, li
                     "PermitTunnel no", "DisableForwarding yes", "ClientAliveInterval"):
         assert f"    {setting}" in block
 
-    server = Server(tmp_path, block, user)
+    # keepalives every second for the test (the printed interval is the operator's)
+    server = Server(tmp_path, re.sub(r"ClientAliveInterval \d+", "ClientAliveInterval 1", block), user)
     terminals: list[Terminal] = []
     try:
         # 1. the operator connects and lands in the desk; signs in, takes and calls a ticket
@@ -275,7 +293,23 @@ def test_a_branch_operator_works_over_ssh_and_continues_after_a_cut(tmp_path, li
         assert term.wait_dead() == 0
         _wait_until(lambda: not _desk_processes(marker), 20, "the desk outlived its SSH session")
 
-        # 6. no shell escape: the client's command is never run ...
+        # 6. a link that goes silent (no reply, no FIN: the client frozen) ends by the keepalive
+        ssh = server.ssh("-t")
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: an operator's ssh in a terminal of its own (tmux would wake it)
+            os.execv(ssh[0], ssh)
+        try:
+            fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+            _read_until(fd, b"Kata sandi", 40)
+            assert len(_desk_processes(marker)) == 1
+            os.kill(pid, signal.SIGSTOP)
+            _wait_until(lambda: not _desk_processes(marker), 30, "the desk outlived a dead link")
+        finally:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(fd)
+
+        # 7. no shell escape: the client's command is never run ...
         proof = tmp_path / "pwned"
         escape = f"touch {proof}; echo pwned"
         plain = subprocess.run(server.ssh() + [escape], stdin=subprocess.DEVNULL, capture_output=True,
@@ -315,6 +349,7 @@ def test_ssh_config_prints_a_script_the_shell_accepts(tmp_path):
     """The output is one POSIX sh script: account, config file rights, keys, the sshd block."""
     office = tmp_path / "cabang tgr.toml"  # a space: every path is quoted for sh
     office.write_text('basis_data = "postgresql://desk:rahasia@10.0.0.5:5432/desk"\n'
+                      'data_dir = "/srv/desk/tgr"\n'
                       '[kantor]\ncode = "UPT-TGR"\nname = "UPT Dinsos Tenggarong"\n')
     result = _ssh_config(tmp_path, "--akun", "loket-tgr", "--kantor", str(office), "--desk", "/opt/desk/bin/desk")
     assert result.exit_code == 0, result.output
@@ -322,6 +357,7 @@ def test_ssh_config_prints_a_script_the_shell_accepts(tmp_path):
     assert "kantor UPT Dinsos Tenggarong (UPT-TGR)" in script
     assert "useradd --create-home --shell /bin/sh" in script and "loket-tgr" in script
     assert f"chmod 0640 '{office}'" in script
+    assert "install -d -m 0750 -o loket-tgr -g loket-tgr /srv/desk/tgr" in script  # its PDFs
     assert "cat > /etc/ssh/sshd_config.d/desk-loket-tgr.conf <<'EOF'" in script
     assert f"exec /opt/desk/bin/desk --config '{office}' ;;" in script
     assert "rahasia" not in script  # the password stays in the 0640 file
