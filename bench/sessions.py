@@ -125,7 +125,9 @@ class Session:
         self.tail = ""  # the last few thousand characters, for reports
         self.bytes_in = 0
         self.alive = True
-        self.errors: list[tuple[str, str]] = []
+        #: What went wrong, once per round and step: (round, step) -> messages (first first).
+        self.errors: dict[tuple[int, str], list[str]] = {}
+        self.round = 0
         self.doing = "start"
         self.waiter: tuple[re.Pattern, set[str], asyncio.Future] | None = None
         self.samples: dict[str, list[float]] = defaultdict(list)
@@ -148,7 +150,7 @@ class Session:
         if not data:
             self.loop.remove_reader(self.fd)
             self.alive = False
-            self._fail(f"the desk process ended (exit status {self._exit_status()})")
+            self._fail("exited", f"the desk process ended (exit status {self._exit_status()})")
             return
         self.bytes_in += len(data)
         s = self.held + self.decoder.decode(data)
@@ -163,7 +165,7 @@ class Session:
         seen = self.tail[-40:] + piece
         for m in ERROR_RE.finditer(seen):
             if m.end() > 40 or len(self.tail) < 40:
-                self._fail(f"{m.group()!r} on the screen: {self._around(seen, m.start())}")
+                self._fail(m.group(), f"{m.group()!r} on the screen: {self._around(seen, m.start())}")
         self.tail = (self.tail + piece)[-TAIL:]
         self.text += piece
         if self.waiter is not None:
@@ -175,7 +177,8 @@ class Session:
                     break
 
     def _around(self, text: str, at: int) -> str:
-        return " ".join(text[max(0, at - 60):at + 140].split())
+        """The words around ``at`` (frames and blocks left out)."""
+        return " ".join(re.sub("[\u2500-\u259f]", " ", text[max(0, at - 60):at + 160]).split())
 
     def _exit_status(self) -> str:
         try:
@@ -184,9 +187,14 @@ class Session:
             return "?"
         return str(os.waitstatus_to_exitcode(status)) if pid else "running"
 
-    def _fail(self, message: str) -> None:
-        if (self.doing, message) not in self.errors:  # a message drawn again is one error
-            self.errors.append((self.doing, message))
+    def _fail(self, key: str, message: str) -> None:
+        """Record an error of the step being done (a message drawn again, or several words of
+        one message, are one error) and end the wait for its result."""
+        messages = self.errors.setdefault((self.round, self.doing), [])
+        if not any(m.startswith(repr(key)) or m == message for m in messages):
+            messages.append(message)
+        if self.waiter is not None and not self.waiter[2].done():
+            self.waiter[2].set_exception(ScreenError(message))
         if self.waiter is not None and not self.waiter[2].done():
             self.waiter[2].set_exception(ScreenError(message))
 
@@ -336,7 +344,8 @@ async def serve_rounds(s: Session, rounds: int, think: float, letter: str, timeo
         if think > 0:
             await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
-    for _ in range(rounds):
+    for r in range(1, rounds + 1):
+        s.round = r
         await pause()
         await s.step("picker", "t", r"Ambil tiket: pilih layanan", timeout)
         await pause()
@@ -450,19 +459,38 @@ def check_domain(url: str, toml: Path, tmp: Path, sessions: list[Session]) -> tu
     return problems, counts
 
 
-def pg_connections(url: str) -> int | None:
-    """Connections to the PostgreSQL database of ``url`` now (None on SQLite)."""
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    import psycopg2
+class PgConnections:
+    """Counts the connections to the PostgreSQL database of a URL through a connection opened
+    before the desks start (they may take every one the server has). Nothing on SQLite."""
 
-    conn = psycopg2.connect(url.split("?")[0])
-    try:
-        with conn.cursor() as cur:
+    def __init__(self, url: str) -> None:
+        self.conn = None
+        if url.startswith(("postgres://", "postgresql://")):
+            import psycopg2
+
+            self.conn = psycopg2.connect(url.split("?")[0])
+            self.conn.autocommit = True
+
+    def count(self) -> int | None:
+        """Connections to the database now, besides this one (None on SQLite)."""
+        if self.conn is None:
+            return None
+        with self.conn.cursor() as cur:
             cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
             return cur.fetchone()[0] - 1
-    finally:
-        conn.close()
+
+    def limit(self) -> str:
+        """The server's max_connections (and the slots kept for superusers)."""
+        if self.conn is None:
+            return ""
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT current_setting('max_connections'), current_setting('superuser_reserved_connections')")
+            total, reserved = cur.fetchone()
+        return f"max_connections {total}, {reserved} kept for superusers"
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -480,6 +508,8 @@ async def run(args: argparse.Namespace, env: dict[str, str], letter: str, url: s
     loop = asyncio.get_running_loop()
     n = args.sessions
     figures: dict = {"pg": []}
+    pg = PgConnections(url)
+    figures["pg_limit"] = pg.limit()
     sessions: list[Session] = []
     bench0 = os.times()
     t_launch = time.perf_counter()
@@ -494,10 +524,11 @@ async def run(args: argparse.Namespace, env: dict[str, str], letter: str, url: s
             await coro
             return True
         except ScreenError as exc:
-            if (s.doing, str(exc)) not in s.errors:  # else _fail has it
-                s.errors.append((s.doing, str(exc)))
+            messages = s.errors.setdefault((s.round, s.doing), [])
+            if str(exc) not in messages:  # else _fail has it
+                messages.append(str(exc))
         except OSError as exc:  # the terminal is gone
-            s.errors.append((s.doing, f"{type(exc).__name__}: {exc}"))
+            s.errors.setdefault((s.round, s.doing), []).append(f"{type(exc).__name__}: {exc}")
         return False
 
     signed = await asyncio.gather(*(guarded(s, sign_in(s, args.timeout * 3)) for s in sessions))
@@ -516,7 +547,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], letter: str, url: s
     figures["cpu_start"], figures["rss_idle"], figures["pss_idle"] = totals(acting)
     watch0 = sum(s.cpu_seconds() for s in watching)
     bytes0 = [s.bytes_in for s in sessions]
-    figures["pg"].append(pg_connections(url))
+    figures["pg"].append(pg.count())
     ready = [s for s, ok in zip(acting, signed[:n], strict=True) if ok]
     figures["load"] = [os.getloadavg()[0]]
     t0 = time.perf_counter()
@@ -530,11 +561,12 @@ async def run(args: argparse.Namespace, env: dict[str, str], letter: str, url: s
     figures["cpu_watchers"] = sum(s.cpu_seconds() for s in watching) - watch0
     written = [s.bytes_in - b for s, b in zip(sessions, bytes0, strict=True)]
     figures["bytes_acting"], figures["bytes_watching"] = sum(written[:n]), sum(written[n:])
-    figures["pg"].append(pg_connections(url))
+    figures["pg"].append(pg.count())
     figures["bench_cpu"] = sum(os.times()[:2]) - sum(bench0[:2])
     await asyncio.sleep(0.5)  # a late error message still counts
     for s in sessions:
         s.close()
+    pg.close()
     return figures
 
 
@@ -575,7 +607,7 @@ def main() -> int:
         sessions: list[Session] = figures["sessions"]
         problems, counts = check_domain(url, toml, tmp, sessions)
 
-    errors = [(s.no, kind, message) for s in sessions for kind, message in s.errors]
+    errors = [(s.no, step, messages) for s in sessions for (_, step), messages in s.errors.items()]
     samples: dict[str, list[float]] = defaultdict(list)
     for s in sessions:
         for kind, values in s.samples.items():
@@ -613,16 +645,22 @@ def main() -> int:
               f"minute, {1000 * figures['cpu_watchers'] / w / max(1, rounds):.0f} CPU ms each per round of the others")
     print(f"the bench's own CPU (reading {n + w} terminals): {figures['bench_cpu']:.1f} s")
     if any(c is not None for c in figures["pg"]):
-        print(f"PostgreSQL connections held (signed in / after the rounds): "
-              f"{' / '.join(str(c) for c in figures['pg'])}")
+        print(f"PostgreSQL connections held by the desks (signed in / after the rounds): "
+              f"{' / '.join(str(c) for c in figures['pg'])} ({figures['pg_limit']})")
     print(f"database: {counts['tickets']} tickets ({counts['issued']} issued, {counts['called']} called, "
           f"{counts['finished']} finished on the screens; {counts['selesai']} selesai, {counts['menunggu']} "
           f"menunggu, {counts['call events']} call events)")
     for problem in problems[:20]:
         print(f"  {problem}")
-    print(f"errors: {len(errors)}")
-    for no, kind, message in errors[:20]:
-        print(f"  session {no} ({kind}): {message[:400]}")
+    print(f"errors: {len(errors)} (at most one per session, round and step) in "
+          f"{len({no for no, _, _ in errors})} sessions")
+    kinds: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for no, step, messages in errors:
+        kinds[(step, re.sub(r"\d+", "#", messages[0])[:160])].append(no)
+    for (step, _), numbers in sorted(kinds.items(), key=lambda item: -len(item[1]))[:12]:
+        first = next(m for no, st, m in errors if no == numbers[0] and st == step)
+        print(f"  {len(numbers)} x {step} (session {', '.join(map(str, numbers[:5]))}"
+              f"{' ...' if len(numbers) > 5 else ''}): {' | '.join(first)[:500]}")
     if errors and args.screens:
         folder = Path(args.screens)
         folder.mkdir(parents=True, exist_ok=True)
