@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator
 from textual.worker import Worker, WorkerState
 
-from desk.listener import DeskEvents, FeedState, relay
+from desk.listener import DeskEvents, FeedState, LinkBanner, as_desk_error, relay, watch_link
 from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
+from models.link import DatabaseUnavailable
 from models.officedto import OfficeInfo
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, MessageDialog
@@ -77,6 +78,7 @@ class DeskApp(App[None]):
         self.services: list[ServiceInfo] = []
         self.ready = False
         self._feed: Any = None
+        self._banner: LinkBanner | None = None
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -115,6 +117,8 @@ class DeskApp(App[None]):
         self.push_screen(LoginScreen(self.counters, office.name))
         self._feed = self.desk.event_feed()
         self.listen_events(self._feed)
+        self._banner = LinkBanner(self, self.desk.ctx.link)
+        watch_link(self, self.desk.ctx.link)
         # once the login screen is drawn and taking keys: nobody has typed a password yet
         self.set_timer(WARM_UP_AFTER, self.warm_up)
 
@@ -138,16 +142,10 @@ class DeskApp(App[None]):
                 screen.desk_events(message.events)
 
     def on_feed_state(self, message: FeedState) -> None:
-        """Say when changes of other desks stop (or start again) reaching this one."""
-        if message.connected:
-            self.notify("Sambungan ke basis data pulih; perubahan dari loket lain tampil lagi.",
-                        title="Tersambung", markup=False)
-            for screen in list(self.screen_stack):
-                if isinstance(screen, DeskScreen) and screen.is_attached:
-                    screen.desk_events([])
-        else:
-            self.notify(f"{message.error}. Mencoba lagi…", title="Terputus", severity="warning",
-                        markup=False, timeout=10)
+        """The database went away (a banner says so until it is back; the screens keep what
+        they show, calls retry) or came back (the banner goes, every screen reads again)."""
+        if self._banner is not None and self._banner.update(message.connected) and message.connected:
+            self.on_desk_events(DeskEvents([]))
 
     def on_unmount(self) -> None:
         """Stop the event listener at once (it may be waiting for the database)."""
@@ -371,14 +369,16 @@ class DeskApp(App[None]):
             screen: The screen that started the worker (None for the app's own).
             worker: The failed worker.
         """
+        error = as_desk_error(error)  # a lost database: what did not happen, never a traceback
         if isinstance(error, DeskError):
             if isinstance(screen, DeskScreen) and screen.show_desk_error(error, worker):
                 return
             if worker.group == "open":
                 self._fatal(str(error))
                 return
-            self.notify(str(error), title="Tidak berhasil", severity="error", markup=False,
-                        timeout=8)
+            away = isinstance(error, DatabaseUnavailable)
+            self.notify(str(error), title=(worker.description if away else "") or "Tidak berhasil",
+                        severity="error", markup=False, timeout=15 if away else 8)
             return
         self.log.error(f"worker {worker.name!r} failed: {error!r}")
         what = worker.description or "Proses"

@@ -10,12 +10,20 @@ reaches the database:
 4. the buffered audit rows and events are inserted (one statement each) and the transaction
    commits: the change, its audit trail and its events land together or not at all;
 5. a transaction that failed before its commit (SQLite's write lock busy, a PostgreSQL deadlock
-   or a dropped connection) is rolled back and run again with backoff; the body is therefore
-   database work and pure computation only: loading the holiday calendar, PDF rendering and
-   printing happen before or after it. A connection lost during the commit is not retried
-   (the change may have landed): the operator is told to check.
+   or a lost database) is rolled back and run again with backoff for ``ctx.link.retry_for``
+   seconds; the body is therefore database work and pure computation only: loading the holiday
+   calendar, PDF rendering and printing happen before or after it.
+6. PostgreSQL: a connection lost during the commit leaves its outcome unknown. The transaction's
+   id was read before the commit; once the server answers again, ``txid_status`` says whether
+   it committed (the result is returned as if nothing happened) or not (it runs again): a
+   change is never applied twice, and the operator is never left to guess.
 
-Reads go through :meth:`Context.read` (permission, pooled connection, no transaction).
+Reads go through :meth:`Context.read` (permission, pooled connection, no transaction) and are
+retried the same way while the database is unreachable. When the database stays unreachable
+longer than the retry time, :class:`models.link.DatabaseUnavailable` (a :class:`DeskError`)
+says that nothing happened. Whoever listens (``ctx.link.on_change``) learns when the database
+is lost and when it answers again (the app shows a banner meanwhile). What counts as a lost
+database, and how long to try, is decided in :mod:`models.link` only.
 """
 
 from __future__ import annotations
@@ -23,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +48,7 @@ from models.audit import mask_niks
 from models.clocktables import OfficeClosure
 from models.db import is_postgres
 from models.dto import DeskError, SessionInfo
+from models.link import UNAVAILABLE_UNKNOWN, DatabaseUnavailable, Link, connection_lost
 from models.permissions import Permission, require
 from models.settings import OfficeSettings
 from models.tables import AuditLog, Event
@@ -48,9 +56,6 @@ from models.tables import AuditLog, Event
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-#: How long a write keeps retrying a transaction that cannot start (seconds).
-RETRY_FOR = 60.0
 
 #: Seconds a desk keeps the office's closures before reading them again.
 CALENDAR_TTL = 60.0
@@ -96,6 +101,8 @@ class Context:
         self._statement_total = 0
         self._meter_lock = threading.Lock()
         db.query_hooks.append(self._count_statement)
+        #: The link to the database: retrying, lost and back, commits whose answer was lost.
+        self.link = Link(db)
 
     # -- the office ---------------------------------------------------------------------------
 
@@ -204,58 +211,78 @@ class Context:
 
     def read(self, session: SessionInfo | None, permission: Permission | None,
              body: Callable[[], T]) -> T:
-        """Run a read after checking the permission (``None``: reference data anyone may read)."""
+        """Run a read after checking the permission (``None``: reference data anyone may read);
+        while the database is unreachable the read is tried again (see :meth:`write`).
+
+        Raises:
+            DatabaseUnavailable: the database stayed unreachable for the retry time.
+        """
         if permission is not None:
             require(session, permission)
             self._same_office(session)
-        with self.connection():
+        if not self.db.is_closed():  # inside another call's connection: that call retries
             return body()
+        deadline = time.monotonic() + self.link.window()  # from the call: a lock counts too
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with self.connection():
+                    result = body()
+            except (OperationalError, InterfaceError) as exc:
+                deadline = self.link.before_retry(exc, attempt, deadline, write=False)
+                continue
+            self.link.up()
+            return result
 
     def write(self, session: SessionInfo | None, permission: Permission | None,
               body: Callable[[Tx], T]) -> T:
         """Run ``body`` in one transaction after checking the permission; commit the change
-        with its audit rows and events, retrying a transaction that could not start."""
+        with its audit rows and events.
+
+        A transaction that could not start or failed before its commit is run again with
+        backoff for ``link.retry_for`` seconds. On PostgreSQL a connection lost during the
+        commit is resolved: once the server answers, the transaction's status says whether it
+        committed (its result is returned) or not (it runs again).
+
+        Raises:
+            DatabaseUnavailable: the database stayed unreachable for the retry time; the change
+                did not happen (``unknown``: its commit's outcome could not be learned).
+        """
         if permission is not None:
             require(session, permission)
             self._same_office(session)
-        deadline = time.monotonic() + RETRY_FOR
+        deadline = time.monotonic() + self.link.window()  # from the call: a lock counts too
         attempt = 0
         while True:
             attempt += 1
             committing = False
+            xid: int | None = None
             try:
                 with self.connection():
                     with self.db.atomic():
                         tx = Tx(self, session)
                         result = body(tx)
                         tx.flush()
+                        xid = self.link.transaction_id()
                         committing = True  # leaving the block commits
+                self.link.up()
                 return result
             except (OperationalError, InterfaceError) as exc:
-                if committing and _connection_lost(exc):
-                    # the server may have committed before the connection dropped: running the
-                    # change again could do it twice (a second ticket); the operator checks
-                    raise DeskError("Sambungan ke basis data terputus saat menyimpan; periksa apakah "
-                                    "perubahan sudah tersimpan sebelum mengulang.") from exc
-                if not _transient(exc) or time.monotonic() > deadline:
-                    raise
-                if _connection_lost(exc):
-                    self._discard_connection()
-                delay = min(0.5, 0.005 * 2 ** min(attempt, 7)) * (0.5 + random.random())
-                log.info("transaction retried (%s): %s", attempt, exc)
-                time.sleep(delay)
+                if committing and connection_lost(exc):
+                    self.link.lost(exc)
+                    if xid is None:  # SQLite: a commit's I/O failed (none cross a network)
+                        raise DatabaseUnavailable(UNAVAILABLE_UNKNOWN, unknown=True) from exc
+                    if self.link.committed(xid):
+                        log.warning("the commit of transaction %s lost its answer but landed", xid)
+                        return result
+                    log.warning("the commit of transaction %s was lost before it landed: again", xid)
+                    continue
+                deadline = self.link.before_retry(exc, attempt, deadline, write=True)
 
     def _same_office(self, session: SessionInfo | None) -> None:
         if session is not None and self._office_id is not None and session.office_id != self._office_id:
             raise DeskError("Sesi ini milik kantor lain; masuk lagi di desk kantor ini.")
-
-    def _discard_connection(self) -> None:
-        """Forget the calling thread's broken connection (the pool will not hand it out again)."""
-        try:
-            if not self.db.is_closed():
-                self.db.close()
-        except Exception:  # noqa: BLE001 - it is broken already
-            pass
 
     # -- the statement meter (tests and benches) ------------------------------------------------
 
@@ -268,25 +295,6 @@ class Context:
     def statements(self) -> int:
         """Statements sent so far by this process (transaction control not counted)."""
         return self._statement_total
-
-
-def _transient(exc: Exception) -> bool:
-    """A failure that retrying the whole transaction can cure."""
-    text = str(exc).lower()
-    if "database is locked" in text or "database is busy" in text:
-        return True
-    code = getattr(exc.__cause__ or exc.__context__, "pgcode", None) or getattr(exc, "pgcode", None)
-    if code in ("40P01", "40001"):  # deadlock, serialization failure
-        return True
-    return _connection_lost(exc)
-
-
-def _connection_lost(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, InterfaceError) or any(
-        words in text for words in ("server closed the connection", "connection already closed",
-                                    "terminating connection", "could not connect", "connection refused",
-                                    "no connection to the server"))
 
 
 class Tx:

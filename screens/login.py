@@ -16,6 +16,10 @@ from models.dto import AuthError, CounterInfo, DeskError, ValidationError
 from screens.base import DeskScreen
 from screens.widgets import FieldError, FormInput, PlainStatic
 
+#: Seconds a sign-in tries a database that cannot be reached before saying so at the form
+#: ("Basis data tidak dapat dihubungi ..."; other calls keep trying for a minute).
+SIGN_IN_PATIENCE = 4.0
+
 
 class LoginScreen(DeskScreen):
     """Sign in a staff member at a loket."""
@@ -127,7 +131,8 @@ class LoginScreen(DeskScreen):
             counter_no: The loket number.
         """
         try:
-            session = self.desk.login(username, password, counter_no)
+            with self.desk.ctx.link.patience(SIGN_IN_PATIENCE):  # say so soon, at the form
+                session = self.desk.login(username, password, counter_no)
         except BaseException:
             self.desk_app.call_from_thread(self._enable_button)
             raise
