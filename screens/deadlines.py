@@ -151,6 +151,8 @@ class DeadlinesScreen(OfficeChoosing, CaseOpener, RefreshingScreen):
         Binding("d", "dashboard", "Dasbor", id="deadlines.dashboard"),
         Binding("u", "app.audit", "Audit", id="deadlines.audit"),
         Binding("a", "queue", "Antrean", id="deadlines.queue"),
+        # the same key, out of the footer where o Kantor takes its room (80 columns)
+        Binding("a", "queue_unlisted", "Antrean", show=False, id="deadlines.queue_unlisted"),
         Binding("escape", "leave", "Kembali", show=False, id="deadlines.back"),
         Binding("r", "reload", "Muat ulang", show=False, id="deadlines.refresh"),
         Binding("q", "app.quit_app", "Keluar", show=False, id="deadlines.quit"),
@@ -196,7 +198,9 @@ class DeadlinesScreen(OfficeChoosing, CaseOpener, RefreshingScreen):
         """Offer the queue only where there is one (not in ``desk dasbor``), Enter only on a
         list with something to open."""
         if action == "queue":
-            return self.desk_app.has_queue()
+            return self.desk_app.has_queue() and not self.can_choose_office()
+        if action == "queue_unlisted":
+            return self.desk_app.has_queue() and self.can_choose_office()
         if action == "open":
             return bool(self._items) and self.office_id is None
         if action == "choose_office":
@@ -351,6 +355,10 @@ class DeadlinesScreen(OfficeChoosing, CaseOpener, RefreshingScreen):
     def action_queue(self) -> None:
         """The counter's queue screen."""
         self.desk_app.back_to_queue()
+
+    def action_queue_unlisted(self) -> None:
+        """a where the footer has no room for it: the counter's queue screen."""
+        self.action_queue()
 
     def action_leave(self) -> None:
         """Escape: back to the screen underneath (the queue, or the dashboard)."""

@@ -265,6 +265,7 @@ async def test_o_on_pemantauan_berkas_shows_the_branch_and_the_dashboard_follows
     from screens.dashboard import DashboardScreen
     from screens.dashdialogs import ListDialog
     from screens.deadlines import DeadlinesScreen
+    from screens.queue import QueueScreen
     from screens.widgets import PlainStatic
     from test_tui_deadlines import column, footer_fits, screen_lines, sign_in
     from tui_helpers import notifications, settle, shown
@@ -314,6 +315,10 @@ async def test_o_on_pemantauan_berkas_shows_the_branch_and_the_dashboard_follows
         await pilot.press("1")
         await settle(pilot)
         assert column(app, "name") == ["Siti Pusat"]
+        footer_fits(app)  # o Kantor takes the room of a Antrean; a still leads to the queue
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
 
     app = create_app(main)
     async with app.run_test(size=(80, 24)) as pilot:
