@@ -16,7 +16,6 @@ from pathlib import Path
 
 import platformdirs
 
-from models.db import sqlite_url
 from models.settings import (
     PRIORITY_KINDS,
     CalendarSettings,
@@ -24,8 +23,16 @@ from models.settings import (
     Official,
     QueueLine,
     QueueSettings,
+    SecuritySettings,
 )
 from output.voice import VoiceSettings
+
+
+def sqlite_url(path: Path) -> str:
+    """The URL of an SQLite database file at ``path`` (as models.db.sqlite_url; not imported
+    from there: the configuration is read before the database layer and peewee are loaded)."""
+    return f"sqlite:///{Path(path).resolve()}"
+
 
 APP_NAME = "desk"
 
@@ -269,6 +276,20 @@ def _calendar_from(table: object, source: str) -> tuple[CalendarSettings, bool |
     return CalendarSettings(**values), table.get("cuti_bersama_libur")
 
 
+def _security_from(table: object, source: str) -> SecuritySettings:
+    """``[keamanan]``: minutes without a key before the desk locks its screen (0 = never)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [keamanan] harus tabel, mis. kunci_layar_menit = 10")
+    for key in table:
+        if key != "kunci_layar_menit":
+            raise ConfigError(f"{source}: [keamanan].{key}: kunci tidak dikenal (pilihan: kunci_layar_menit)")
+    minutes = table.get("kunci_layar_menit", SecuritySettings.lock_minutes)
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 <= minutes <= 1440:
+        raise ConfigError(f"{source}: [keamanan].kunci_layar_menit: menit tanpa tombol sebelum layar "
+                          "terkunci, 0 (tidak pernah) sampai 1440, mis. 10")
+    return SecuritySettings(lock_minutes=minutes)
+
+
 def _office_from(table: dict, source: str, queue: dict | None = None, raw: dict | None = None) -> OfficeSettings:
     values: dict = {"queue": _queue_from(queue or {}, source)}
     raw = raw or {}
@@ -283,8 +304,10 @@ def _office_from(table: dict, source: str, queue: dict | None = None, raw: dict 
         values["officials"] = _officials_from(raw["pejabat"], source)
     if "nik_dokumen" in raw:
         values["nik_documents"] = _nik_policy_from(raw["nik_dokumen"], source)
+    if "keamanan" in raw:
+        values["security"] = _security_from(raw["keamanan"], source)
     for key, value in table.items():
-        if key not in _OFFICE_FIELDS or key in ("queue", "officials", "nik_documents", "calendar"):
+        if key not in _OFFICE_FIELDS or key in ("queue", "officials", "nik_documents", "calendar", "security"):
             raise ConfigError(f"{source}: [kantor].{key}: kunci tidak dikenal")
         default = _OFFICE_FIELDS[key].default
         if isinstance(default, tuple):
@@ -303,6 +326,9 @@ def _office_from(table: dict, source: str, queue: dict | None = None, raw: dict 
     office = OfficeSettings(**values)
     if office.kepala_status not in ("", "Plt.", "Plh."):
         raise ConfigError(f"{source}: [kantor].kepala_status: \"Plt.\", \"Plh.\" atau kosong")
+    if office.induk and office.induk == office.code:
+        raise ConfigError(f"{source}: [kantor].induk: kode kantor induk '{office.induk}' sama dengan kode "
+                          "kantor ini; kosongkan induk untuk kantor induk, isi kode kantor induk untuk cabang")
     if office.ticket_width not in (58, 80):
         raise ConfigError(f"{source}: [kantor].ticket_width: lebar kertas tiket 58 atau 80 (mm)")
     if office.kertas not in ("A4", "F4"):
@@ -351,7 +377,7 @@ def load_config(*, db: str | None = None, config_file: str | Path | None = None,
         path = None
 
     unknown = set(raw) - {"kantor", "basis_data", "data_dir", "katalog_dirs", "dokumen_dir", "antrean", "suara",
-                          "pejabat", "nik_dokumen", "kalender"}
+                          "pejabat", "nik_dokumen", "kalender", "keamanan"}
     if unknown:
         raise ConfigError(f"{path}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
     office = _office_from(raw.get("kantor", {}), str(path), raw.get("antrean", {}), raw)
@@ -391,6 +417,7 @@ kota = "Tenggarong"
 kabupaten = "Kutai Kartanegara"
 timezone = "Asia/Makassar"          # WIB: Asia/Jakarta, WITA: Asia/Makassar, WIT: Asia/Jayapura
 counters = 3
+# induk = "DINSOS-KKR"                # kantor cabang/UPT: kode kantor induknya (supervisor cabang hanya melihat kantornya)
 kepala_nama = "NAMA KEPALA DINAS"
 kepala_pangkat = "Pembina Utama Muda"
 kepala_nip = "19700101 199003 1 001"
@@ -431,6 +458,9 @@ cuti_bersama_libur = true   # cuti bersama dihitung hari libur (false: kantor te
 # jam_kerja_ramadan = { senin = "08.00-15.00", selasa = "08.00-15.00", rabu = "08.00-15.00", kamis = "08.00-15.00", jumat = "08.00-15.30" }
 # ramadan_tanggal = [["2026-02-18", "2026-03-19"]]   # tanggal Ramadan hasil sidang isbat (bawaan: 30 hari sebelum Idul Fitri)
 # ambang_peringatan = 80    # waktu langkah berubah kuning (SEGERA) pada 80% mutu baku, merah (TERLAMBAT) lewat 100%
+
+[keamanan]
+kunci_layar_menit = 10      # layar loket terkunci setelah 10 menit tanpa tombol; buka dengan kata sandi petugas yang sama (0 = tidak pernah)
 
 [antrean]
 prioritas_beruntun = 2      # paling banyak 2 panggilan prioritas berturut-turut (1 = selang-seling, 0 = prioritas selalu dulu)

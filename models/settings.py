@@ -87,6 +87,18 @@ class CalendarSettings:
 
 
 @dataclass(frozen=True)
+class SecuritySettings:
+    """How a signed-in desk is kept from other eyes (``[keamanan]`` in desk.toml).
+
+    Attributes:
+        lock_minutes: Minutes without a key or mouse event before the desk locks its screen
+            until the same staff member's password is typed again (0 = never).
+    """
+
+    lock_minutes: float = 10
+
+
+@dataclass(frozen=True)
 class Official:
     """An official of the office who signs documents (``[[pejabat]]`` in desk.toml).
 
@@ -129,6 +141,9 @@ class OfficeSettings:
         kabupaten: The kabupaten the office serves (domisili checks).
         timezone: IANA zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
         counters: Number of loket.
+        induk: A branch office (kantor cabang / UPT) names its main office's code here; its
+            supervisors then see only their own office. "" = a main (or only) office, whose
+            supervisors may look at every office on the database.
         kepala_jabatan / kepala_nama / kepala_pangkat / kepala_nip: the head of the office, who
             signs as "Kepala Dinas"; ``kepala_status`` "Plt." / "Plh." while an acting one does.
         officials: The other officials who sign (``[[pejabat]]``), found by jabatan.
@@ -149,6 +164,7 @@ class OfficeSettings:
             ``escpos:file:/dev/usb/lp0``) or a command (``lp -d tiket``). Empty: print_command.
         queue: The queue's lines, priority rule and board (``[antrean]``).
         calendar: Working days and hours, the Ramadan schedule, the warning share (``[kalender]``).
+        security: The idle screen lock (``[keamanan]``).
     """
 
     code: str = "DINSOS-KKR"
@@ -169,6 +185,7 @@ class OfficeSettings:
     kabupaten: str = "Kutai Kartanegara"
     timezone: str = "Asia/Makassar"
     counters: int = 3
+    induk: str = ""
     kepala_jabatan: str = "KEPALA DINAS SOSIAL\nKABUPATEN KUTAI KARTANEGARA"
     kepala_nama: str = "NAMA KEPALA DINAS (DEMO)"
     kepala_pangkat: str = "Pembina Utama Muda"
@@ -187,6 +204,7 @@ class OfficeSettings:
     ticket_printer: str = ""
     queue: QueueSettings = field(default_factory=QueueSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
 
 
 def tz_label(zone: str) -> str:
