@@ -95,6 +95,9 @@ def init(ctx: click.Context) -> None:
         click.echo("Skema sudah terbaru.")
     click.echo(f"Kantor: {config.office.name} ({config.office.timezone}), {config.office.counters} loket, "
                f"{len(service.office.services)} jenis layanan.")
+    from desk.cli_kantor import describe_offices
+
+    describe_offices(service, config.office)
     if service.staff_count(service.principal("sistem")) == 0:
         click.echo("Belum ada petugas. Tambahkan dengan: desk petugas tambah NAMA_PENGGUNA --nama \"Nama Lengkap\"")
 
