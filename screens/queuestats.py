@@ -17,18 +17,20 @@ from screens.base import DeskScreen
 from screens.offices import OfficeChoosing, office_binding
 from screens.widgets import PlainStatic
 
-#: Column keys, headers and widths (fits 80 columns).
+#: Column keys, headers and widths: with a blank each side of a cell and the scroll bar the
+#: table is 77 columns wide (80x24). T = tunggu (taken -> first call), L = layanan.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("label", "Kelompok", 18),
+    ("label", "Kelompok", 14),
     ("issued", "Ambil", 5),
     ("served", "Layan", 5),
     ("absent", "Absen", 5),
-    ("waiting", "Tunggu", 6),
-    ("wait50", "Tng med", 7),
-    ("wait90", "Tng p90", 7),
-    ("svc50", "Lyn med", 7),
-    ("svc90", "Lyn p90", 7),
+    ("waiting", "Sisa", 4),
+    ("wait50", "T.med", 6),
+    ("wait90", "T.p90", 6),
+    ("svc50", "L.med", 6),
+    ("svc90", "L.p90", 6),
 )
+
 
 #: The groupings, by key.
 GROUPS: dict[str, str] = {"lines": "per jalur", "counters": "per loket", "hours": "per jam"}
@@ -52,7 +54,9 @@ class QueueStatsScreen(OfficeChoosing, DeskScreen):
         "Angka antrean untuk periode yang dipilih: tiket diambil, dilayani, tidak hadir, yang "
         "masih menunggu, waktu tunggu (ambil sampai panggilan pertama) dan waktu layanan (mulai "
         "dilayani sampai selesai, tanpa waktu ditunda): median dan persentil 90 (9 dari 10 "
-        "pemohon di bawah angka itu), dalam menit:detik.\n\n"
+        "pemohon di bawah angka itu), dalam menit:detik.\n"
+        "Kolom: Ambil, Layan, Absen (tidak hadir), Sisa (masih menunggu), T.med dan T.p90 "
+        "(waktu tunggu), L.med dan L.p90 (waktu layanan).\n\n"
         "1 per jalur, 2 per loket, 3 per jam.  h hari ini, m 7 hari, b bulan ini.  "
         "[ dan ] menggeser periode.  o memilih kantor (bila Anda boleh melihat beberapa kantor; "
         "nama kantor di baris judul): hari dan jam menurut zona waktu kantor itu.  Esc kembali. "

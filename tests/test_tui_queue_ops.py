@@ -143,6 +143,8 @@ async def test_waiting_rows_show_the_estimated_wait_and_stats_open(make_app, liv
         await settle(pilot)
         assert isinstance(app.screen, QueueStatsScreen)
         assert "1 diambil" in shown(app.screen.query_one("#stats-total", PlainStatic))
+        stats = app.screen.query_one("#stats-table", DataTable)
+        assert stats.virtual_size.width <= stats.scrollable_content_region.width  # 80x24: no column cut
         await pilot.press("2")
         await settle(pilot)
         assert "per loket" in shown(app.screen.query_one("#stats-title", PlainStatic))
