@@ -26,6 +26,7 @@ from models.officedto import OfficeInfo
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, MessageDialog
 from screens.help import HelpScreen
+from screens.lock import ScreenLock
 from screens.login import LoginScreen
 from screens.widgets import PlainStatic
 
@@ -40,7 +41,7 @@ APP_TITLE = "desk"
 WARM_UP_AFTER = 1.0
 
 
-class DeskApp(App[None]):
+class DeskApp(ScreenLock, App[None]):
     """The service desk: queue, intake, checklist, SOP steps and letters."""
 
     TITLE = APP_TITLE
@@ -53,8 +54,9 @@ class DeskApp(App[None]):
         Binding("ctrl+q", "quit_app", "Keluar", show=False, priority=True, id="app.quit"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
         Binding("ctrl+r", "register", "Register", show=False, id="app.register"),
+        ScreenLock.BINDING_LOCK,
     ]
-    """F1 opens the help of the current screen; Ctrl+Q asks to quit."""
+    """F1 opens the help of the current screen; Ctrl+Q asks to quit; Ctrl+K locks the screen."""
 
     def __init__(self, desk: DeskService, mode: str = "loket", *, periode: str = "bulan",
                  since: dt.date | None = None, until: dt.date | None = None) -> None:
@@ -136,7 +138,10 @@ class DeskApp(App[None]):
         relay(self, feed)
 
     def on_desk_events(self, message: DeskEvents) -> None:
-        """Hand events to every open desk screen (each decides whether to refresh)."""
+        """Hand events to every open desk screen (each decides whether to refresh); while the
+        screen is locked, once it is unlocked."""
+        if self.hold(partial(self.on_desk_events, message)):
+            return
         for screen in list(self.screen_stack):
             if isinstance(screen, DeskScreen) and screen.is_attached:
                 screen.desk_events(message.events)
@@ -176,6 +181,7 @@ class DeskApp(App[None]):
 
         self.session = session
         self.sub_title = self.session_line()
+        self.arm_idle_lock()
         supervisor = allowed(session, Permission.REPORT_STAFF)
         if self.mode == "dasbor":
             if not supervisor:
@@ -215,6 +221,7 @@ class DeskApp(App[None]):
             self.run_worker(partial(self.desk.logout, self.session), thread=True,
                             exit_on_error=False, group="logout", description="Mencatat keluar akun")
         self.session = None
+        self.stop_idle_lock()
         self.sub_title = self.office_name
         self.switch_screen(LoginScreen(self.counters, self.office_name))
         self.notify("Anda sudah keluar akun. Petugas berikutnya silakan masuk.",
@@ -315,6 +322,12 @@ class DeskApp(App[None]):
             return
         self.push_screen(self.audit_screen())
 
+    def staff_screen(self) -> Screen[Any]:
+        """The administrator's staff accounts (add, switch off and on, reset a password)."""
+        from screens.staffadmin import StaffAdminScreen
+
+        return StaffAdminScreen()
+
     def dashboard_screen(self, periode: str = "bulan", since: Any = None,
                          until: Any = None) -> Screen[Any]:
         """The dashboard, for a named period or the days ``since`` to ``until``."""
@@ -369,6 +382,8 @@ class DeskApp(App[None]):
             screen: The screen that started the worker (None for the app's own).
             worker: The failed worker.
         """
+        if self.hold(partial(self.report_error, error, screen, worker), screen):
+            return  # shown once the desk is unlocked
         error = as_desk_error(error)  # a lost database: what did not happen, never a traceback
         if isinstance(error, DeskError):
             if isinstance(screen, DeskScreen) and screen.show_desk_error(error, worker):
@@ -427,7 +442,7 @@ class DeskApp(App[None]):
         from models.permissions import Permission, allowed
         from screens.register import RegisterScreen
 
-        if self.session is None or isinstance(self.screen, (RegisterScreen, LoginScreen)):
+        if self.session is None or self.locked or isinstance(self.screen, (RegisterScreen, LoginScreen)):
             return
         if not allowed(self.session, Permission.REGISTER_EXPORT):
             self.notify("Ekspor register hanya untuk supervisor dan admin.", title="Register", markup=False)
