@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import codecs
+import datetime as dt
 import fcntl
 import json
 import os
@@ -106,8 +107,11 @@ class Session:
     breaks); ``expect`` waits for a pattern in the text written after a mark.
     """
 
-    def __init__(self, no: int, env: dict[str, str], loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, no: int, env: dict[str, str], loop: asyncio.AbstractEventLoop,
+                 transcript: Path | None = None) -> None:
         self.no = no
+        #: Everything the desk wrote, as plain text with the time it came (for --transcripts).
+        self.transcript = transcript.open("w", encoding="utf-8") if transcript else None
         self.loop = loop
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: size its terminal before the program looks at it
@@ -131,10 +135,13 @@ class Session:
         self.doing = "start"
         self.waiter: tuple[re.Pattern, set[str], asyncio.Future] | None = None
         self.samples: dict[str, list[float]] = defaultdict(list)
+        #: Wall-clock times the keys of each step were written (to match the audit rows).
+        self.sent: dict[str, list[float]] = defaultdict(list)
         self.issued: list[str] = []
         self.called: list[str] = []
         self.finished: list[str] = []
         self.rounds_done = 0
+        self.issue_unseen = 0  # issues whose "Tiket ... diambil" never showed
         loop.add_reader(self.fd, self._readable)
 
     # reading
@@ -167,6 +174,8 @@ class Session:
             if m.end() > 40 or len(self.tail) < 40:
                 self._fail(m.group(), f"{m.group()!r} on the screen: {self._around(seen, m.start())}")
         self.tail = (self.tail + piece)[-TAIL:]
+        if self.transcript is not None:
+            self.transcript.write(f"\n@{now - self.started:.3f}\n{piece}")
         self.text += piece
         if self.waiter is not None:
             pattern, exclude, future = self.waiter
@@ -207,6 +216,8 @@ class Session:
     def type(self, keys: str) -> float:
         """Write ``keys`` to the terminal (a person typing); returns the time written."""
         self.mark()
+        if self.transcript is not None:
+            self.transcript.write(f"\n@{time.perf_counter() - self.started:.3f} KEYS {keys!r}\n")
         os.write(self.fd, keys.encode())
         return time.perf_counter()
 
@@ -251,6 +262,7 @@ class Session:
                    exclude: set[str] | None = None) -> re.Match:
         """Type ``keys``, wait for ``pattern``, record the latency under ``kind``."""
         self.doing = kind
+        self.sent[kind].append(time.time())
         sent = self.type(keys)
         seen, m = await self.expect(pattern, timeout, exclude)
         self.samples[kind].append((seen - sent) * 1000)
@@ -305,6 +317,8 @@ class Session:
         except ChildProcessError:
             pass
         os.close(self.fd)
+        if self.transcript is not None:
+            self.transcript.close()
 
 
 # -- what a person at the loket does --------------------------------------------------------------
@@ -349,8 +363,14 @@ async def serve_rounds(s: Session, rounds: int, think: float, letter: str, timeo
         await pause()
         await s.step("picker", "t", r"Ambil tiket: pilih layanan", timeout)
         await pause()
-        m = await s.step("issue", letter, rf"Tiket {CODE} diambil", timeout, set(s.issued))
-        s.issued.append(m.group(1))
+        try:
+            m = await s.step("issue", letter, rf"Tiket {CODE} diambil", timeout, set(s.issued))
+            s.issued.append(m.group(1))
+        except ScreenError as exc:  # counted; the ticket may be there all the same: go on calling
+            messages = s.errors.setdefault((s.round, s.doing), [])
+            if str(exc) not in messages:
+                messages.append(str(exc))
+            s.issue_unseen += 1
         await pause()
         m = await s.step("call", "n", rf"Memanggil {CODE} — Loket (\d+)", timeout, set(s.called))
         code = m.group(1)
@@ -389,6 +409,24 @@ def prepare(url: str, tmp: Path, n: int) -> tuple[Path, str]:
     return toml, prefix
 
 
+def _commit_latency(audits: list[tuple], sessions: list[Session]) -> dict[str, list[float]]:
+    """Milliseconds from a key written to its audit row committed (the database's part of an
+    action, known even when the screen never showed the result), for issue and call."""
+    committed: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for action, username, at in audits:
+        if isinstance(at, str):
+            at = dt.datetime.fromisoformat(at)
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=dt.UTC)
+        committed[(action, username)].append(at.timestamp())
+    out: dict[str, list[float]] = defaultdict(list)
+    for s in sessions:
+        for kind, action in (("issue", "ambil_tiket"), ("call", "panggil")):
+            for sent, at in zip(s.sent.get(kind, []), committed.get((action, f"bench{s.no:03d}"), [])):
+                out[kind].append((at - sent) * 1000)
+    return out
+
+
 def check_domain(url: str, toml: Path, tmp: Path, sessions: list[Session]) -> tuple[list[str], dict]:
     """Tickets in the database against what the sessions saw. Returns (problems, counts)."""
     from desk.config import load_config
@@ -403,6 +441,9 @@ def check_domain(url: str, toml: Path, tmp: Path, sessions: list[Session]) -> tu
             "LEFT JOIN counter c ON c.id = t.counter_id LEFT JOIN staff s ON s.id = t.staff_id").fetchall()
         events = db.execute_sql(f"SELECT kind, entity_id, payload FROM event WHERE kind LIKE {db.param}",
                                 ("ticket.%",)).fetchall()
+        audits = db.execute_sql(
+            "SELECT a.action, s.username, a.at FROM audit_log a JOIN staff s ON s.id = a.staff_id "
+            f"WHERE a.action IN ({db.param}, {db.param}) ORDER BY a.id", ("ambil_tiket", "panggil")).fetchall()
     service.close()
     problems: list[str] = []
     numbers: dict[tuple, list[int]] = defaultdict(list)
@@ -442,14 +483,16 @@ def check_domain(url: str, toml: Path, tmp: Path, sessions: list[Session]) -> tu
             if by_code.get(code, (0, ""))[1] != "selesai":
                 problems.append(f"{code} finished at loket {s.no} is '{by_code.get(code, (0, None))[1]}'")
     issued = sum(len(s.issued) for s in sessions)
+    pressed = sum(len(s.sent.get("issue", [])) for s in sessions)
     called = sum(len(s.called) for s in sessions)
     finished = sum(len(s.finished) for s in sessions)
     statuses = Counter(t[5] for t in tickets)
-    counts = {"tickets": len(tickets), "issued": issued, "called": called, "finished": finished,
+    commits = _commit_latency(audits, sessions)
+    counts = {"commits": commits, "tickets": len(tickets), "pressed": pressed, "issued": issued, "called": called, "finished": finished,
               "selesai": statuses.get("selesai", 0), "menunggu": statuses.get("menunggu", 0),
               "call events": kinds.get("ticket.called", 0)}
-    if len(tickets) != issued:
-        problems.append(f"{len(tickets)} tickets in the database, {issued} issued on the screens")
+    if len(tickets) != pressed:
+        problems.append(f"{len(tickets)} tickets in the database, {pressed} issued at the desks")
     if kinds.get("ticket.called", 0) != called:
         problems.append(f"{kinds.get('ticket.called', 0)} call events, {called} calls on the screens")
     if statuses.get("selesai", 0) != finished:
@@ -514,7 +557,11 @@ async def run(args: argparse.Namespace, env: dict[str, str], letter: str, url: s
     bench0 = os.times()
     t_launch = time.perf_counter()
     for no in range(1, n + args.watchers + 1):
-        sessions.append(Session(no, env, loop))
+        transcript = None
+        if args.transcripts:
+            Path(args.transcripts).mkdir(parents=True, exist_ok=True)
+            transcript = Path(args.transcripts) / f"session{no:03d}.txt"
+        sessions.append(Session(no, env, loop, transcript))
         if args.launch_gap:
             await asyncio.sleep(args.launch_gap)
     figures["sessions"] = sessions
@@ -583,6 +630,8 @@ def main() -> int:
     parser.add_argument("--screens", default="", help="folder for the last output of sessions with errors")
     parser.add_argument("--watchers", type=int, default=0,
                         help="more desks, signed in on the queue screen, that only watch the others")
+    parser.add_argument("--transcripts", default="",
+                        help="folder for everything each desk wrote (plain text, with times and the keys)")
     parser.add_argument("--settle", type=float, default=120.0,
                         help="at most this many seconds for the desks to become idle after signing in")
     args = parser.parse_args()
@@ -647,9 +696,12 @@ def main() -> int:
     if any(c is not None for c in figures["pg"]):
         print(f"PostgreSQL connections held by the desks (signed in / after the rounds): "
               f"{' / '.join(str(c) for c in figures['pg'])} ({figures['pg_limit']})")
-    print(f"database: {counts['tickets']} tickets ({counts['issued']} issued, {counts['called']} called, "
-          f"{counts['finished']} finished on the screens; {counts['selesai']} selesai, {counts['menunggu']} "
+    print(f"database: {counts['tickets']} tickets ({counts['pressed']} issued at the desks, {counts['issued']} "
+          f"shown as issued, {counts['called']} called, {counts['finished']} finished on the screens; {counts['selesai']} selesai, {counts['menunggu']} "
           f"menunggu, {counts['call events']} call events)")
+    for kind, values in counts["commits"].items():
+        print(f"{kind} committed (audit row) after the key: p50 {statistics.median(values):.0f} ms, "
+              f"p95 {percentile(values, 95):.0f} ms, max {max(values):.0f} ms ({len(values)})")
     for problem in problems[:20]:
         print(f"  {problem}")
     print(f"errors: {len(errors)} (at most one per session, round and step) in "
