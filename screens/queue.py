@@ -121,8 +121,8 @@ class QueueScreen(CounterOps, DeskScreen):
                 yield PlainStatic(id="call-title")
                 yield PlainStatic(id="call-detail")
         table: DataTable[Text] = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
+        for key, label, width in COLUMNS:  # Text: a str label is parsed as markup (rich's emoji table, 0.9 MiB)
+            table.add_column(Text(label), key=key, width=width)
         yield table
         yield Footer(compact=True)
 
