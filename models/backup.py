@@ -110,13 +110,15 @@ def backup(db_url: str, target_path: Path) -> Path:
         BackupError: The database cannot be read, or pg_dump is missing or fails.
     """
     target = Path(target_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # a backup holds every applicant's name and NIK: only the account running desk reads it
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if is_sqlite(db_url):
         source_path = _sqlite_path(db_url)
         if not source_path.exists():
             raise BackupError(f"Berkas basis data {source_path} tidak ada.")
         partial = target.with_name(target.name + ".sebagian")
         partial.unlink(missing_ok=True)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         source = sqlite3.connect(source_path, timeout=30)
         dest = sqlite3.connect(partial)
         try:
@@ -128,6 +130,8 @@ def backup(db_url: str, target_path: Path) -> Path:
         partial.replace(target)
         return target
     uri, schema, password = _pg_parts(db_url)
+    target.unlink(missing_ok=True)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # pg_dump keeps the mode
     args = ["--format=custom", f"--file={target}", f"--dbname={uri}"]
     if schema:
         args.append(f"--schema={schema}")

@@ -91,6 +91,8 @@ def test_cli_backup_and_restore(config, desk_service, tmp_path):
     assert result.exit_code == 0, result.output
     backups = list((tmp_path / "cadangan").iterdir())
     assert len(backups) == 1 and backups[0].suffix == (".db" if is_sqlite(config.db_url) else ".dump")
+    # names and NIKs of every applicant: readable by the account running desk only
+    assert backups[0].stat().st_mode & 0o077 == 0 and (tmp_path / "cadangan").stat().st_mode & 0o077 == 0
     desk_service.issue_ticket(kiosk, "REK-PUB")
     desk_service.close()
 
