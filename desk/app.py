@@ -16,7 +16,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator
 from textual.worker import Worker, WorkerState
 
 from desk.listener import DeskEvents, FeedState, LinkBanner, as_desk_error, relay, watch_link
@@ -36,8 +35,8 @@ if TYPE_CHECKING:
 #: The application title (the sub-title is the office's name).
 APP_TITLE = "desk"
 
-#: Seconds after the login screen shows before the background warm-up (holiday calendar,
-#: fpdf2, letters left unrendered) starts.
+#: Seconds after the database is open before letters a killed desk left unrendered are
+#: rendered in the background.
 WARM_UP_AFTER = 1.0
 
 
@@ -81,21 +80,22 @@ class DeskApp(ScreenLock, App[None]):
         self.ready = False
         self._feed: Any = None
         self._banner: LinkBanner | None = None
+        self._warm_for_cases = False
 
     # -- start-up -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        """The start-up view shown while the database is opened."""
-        yield Header()
+        """The view under the login screen (never seen but where a desk that cannot start says
+        why, under the dialog that says it first)."""
         with Center(id="splash"):
             with Vertical(id="splash-box"):
                 yield PlainStatic("Menyiapkan basis data dan katalog layanan…", id="splash-text")
-                yield LoadingIndicator()
-        yield Footer()
 
     def on_mount(self) -> None:
-        """Open the facade in a worker."""
-        self.open_desk()
+        """Show the login screen at once, then open the facade in a worker once it is drawn:
+        the staff member types while the domain loads and the database opens."""
+        self.push_screen(LoginScreen(None))
+        self.call_after_refresh(self.open_desk)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open",
           description="Membuka basis data")
@@ -105,18 +105,16 @@ class DeskApp(ScreenLock, App[None]):
         self.call_from_thread(self._opened, self.desk.office)
 
     def _opened(self, office: OfficeInfo) -> None:
-        """Keep the reference data, show the login screen, start listening for events and
-        load in the background what the first decision and PDF need."""
+        """Keep the reference data, fill in the login screen's office and lokets, start
+        listening for events and render in the background letters a killed desk left."""
         self.office_name = office.name
         self.counters = list(office.counters)
         self.services = list(office.services)
         self.sub_title = office.name
         self.ready = True
-        # the splash is hidden under the login screen from now on: its spinner would keep
-        # redrawing (and writing to the terminal) all session
-        for indicator in self.query(LoadingIndicator):
-            indicator.remove()
-        self.push_screen(LoginScreen(self.counters, office.name))
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.office_ready(self.counters, office.name)
         self._feed = self.desk.event_feed()
         self.listen_events(self._feed)
         self._banner = LinkBanner(self, self.desk.ctx.link)
@@ -125,10 +123,20 @@ class DeskApp(ScreenLock, App[None]):
         self.set_timer(WARM_UP_AFTER, self.warm_up)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm",
-          description="Menyiapkan kalender dan PDF")
+          description="Mencetak surat yang tertunda")
     def warm_up(self) -> None:
-        """Import the holiday calendar and fpdf2 now, not at the first decision or print."""
-        self.desk.warm_up()
+        """Render letters a killed desk left unrendered. The holiday calendar and fpdf2 (50 MiB
+        with the fonts) wait for the session's first case: see :meth:`warm_for_cases`."""
+        self.desk.warm_up(calendar_and_pdf=False)
+
+    def warm_for_cases(self) -> None:
+        """The session's first case screen: load the holiday calendar and fpdf2 in the
+        background now, so the first decision and the first letter take as long as any other
+        (a desk waiting at its queue does not hold them; README "Benchmarks")."""
+        if not self._warm_for_cases:
+            self._warm_for_cases = True
+            self.run_worker(partial(self.desk.warm_up), thread=True, exit_on_error=False,
+                            group="warm-cases", description="Menyiapkan kalender dan PDF")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="events",
           description="Mendengarkan perubahan")
@@ -264,6 +272,7 @@ class DeskApp(ScreenLock, App[None]):
         Args:
             case: The case (a CaseDetail).
         """
+        self.warm_for_cases()
         if case.status in ("verifikasi", "menunggu_berkas"):
             from screens.checklist import ChecklistScreen
 
@@ -287,6 +296,7 @@ class DeskApp(ScreenLock, App[None]):
             ticket: The ticket being served, or None.
             case: The case whose applicant is corrected, or None.
         """
+        self.warm_for_cases()
         from screens.intake import IntakeScreen
 
         return IntakeScreen(service, ticket, case=case)

@@ -19,6 +19,7 @@ from desk.clibase import (
     help_option,
     safe_url,
     service_of,
+    tui_service_of,
 )
 
 HELP = """desk: layanan loket Dinas Sosial di terminal.
@@ -64,7 +65,7 @@ def cli(ctx: click.Context, db: str | None, config_file: str | None, data_dir: s
     if ctx.invoked_subcommand in ("katalog", "catalog"):
         config_of(ctx)  # the catalog commands read the office's extra catalog folders from it
     if ctx.invoked_subcommand is None:
-        _run_tui(service_of(ctx))
+        _run_tui(tui_service_of(ctx))
 
 
 @cli.command("jalankan")
@@ -72,7 +73,7 @@ def cli(ctx: click.Context, db: str | None, config_file: str | None, data_dir: s
 @click.pass_context
 def jalankan(ctx: click.Context) -> None:
     """Buka aplikasi loket (alias: run)."""
-    _run_tui(service_of(ctx))
+    _run_tui(tui_service_of(ctx))
 
 
 @cli.command("init")
@@ -297,7 +298,7 @@ def konfigurasi_contoh() -> None:
     click.echo(EXAMPLE_CONFIG)
 
 
-def _register_katalog() -> None:
+def _load_katalog() -> click.Command:
     from desk.cli_katalog import katalog
 
     katalog.options_metavar = "[OPSI]"
@@ -306,10 +307,10 @@ def _register_katalog() -> None:
     for command in katalog.commands.values():
         command.context_class = DeskContext
         command.options_metavar = "[OPSI]"
-    cli.add_command(katalog)
+    return katalog
 
 
-_register_katalog()
+cli.add_lazy_command("katalog", _load_katalog)  # forms/ is not imported at every start of desk
 
 
 def _register_kantor() -> None:

@@ -4,6 +4,7 @@ configuration and domain facade each command works with."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import click
 
@@ -84,7 +85,31 @@ class AliasedGroup(click.Group):
         "kiosk": "anjungan",
     }
 
+    #: command name -> what imports and returns it (see add_lazy_command)
+    lazy_commands: dict[str, Callable[[], click.Command]] = {}
+
+    def add_lazy_command(self, name: str, load: Callable[[], click.Command]) -> None:
+        """Register a command whose module is imported only when the command is used or
+        listed (``desk --help``), not at every start of ``desk``.
+
+        Args:
+            name: The command's name.
+            load: Imports the command and returns it.
+        """
+        self.lazy_commands = {**self.lazy_commands, name: load}
+
+    def _load(self, name: str) -> None:
+        load = self.lazy_commands.get(name)
+        if load is not None and name not in self.commands:
+            self.add_command(load(), name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for name in self.lazy_commands:
+            self._load(name)
+        return super().list_commands(ctx)
+
     def get_command(self, ctx: click.Context, cmd_name: str):
+        self._load(self.aliases.get(cmd_name, cmd_name))
         cmd = super().get_command(ctx, cmd_name)
         if cmd is None and cmd_name in self.aliases:
             cmd = super().get_command(ctx, self.aliases[cmd_name])
@@ -134,6 +159,17 @@ def service_of(ctx: click.Context, *, open_db: bool = True):
                 f"Tidak dapat membuka basis data {safe_url(config.db_url)}: {exc}".strip()
             ) from None
     return service
+
+
+def tui_service_of(ctx: click.Context):
+    """The facade for the desk app, built and opened by the app in its worker thread while the
+    login screen already takes typing (desk.wiring.DeferredService); a bad catalog or an
+    unreachable database is then shown by the app before it quits."""
+    from desk.wiring import DeferredService, skip_postgres_driver
+
+    config = config_of(ctx)
+    skip_postgres_driver(config.db_url)
+    return DeferredService(config)
 
 
 def safe_url(url: str) -> str:

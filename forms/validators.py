@@ -20,8 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from forms.catalog import APPLICANT_KINDS
-
 
 class FieldError(ValueError):
     """A typed value is invalid; ``str(exc)`` is the Indonesian message for the operator."""
@@ -341,6 +339,8 @@ def validate_applicant(
     Raises:
         ValueError: if ``kind`` is not an applicant kind (a programming error).
     """
+    from forms.catalog import APPLICANT_KINDS  # not at import: the login screen's widgets need none of it
+
     if kind not in APPLICANT_KINDS:
         raise ValueError(f"unknown applicant kind {kind!r}")
     cleaned: dict = {}

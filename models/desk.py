@@ -121,12 +121,13 @@ class DeskService(ReportsMixin, CalendarMixin, StaffAdminMixin, AuditMixin):
         self.office = office.office_info(self.ctx)
         return applied
 
-    def warm_up(self) -> None:
-        """Load what the first decision and the first PDF would otherwise wait for (holiday
-        calendar, fpdf2), and render letters a killed desk numbered but never rendered; a desk
-        calls this in the background once its login screen shows."""
-        steps.prepare(self.ctx)
-        documents.warm()
+    def warm_up(self, *, calendar_and_pdf: bool = True) -> None:
+        """Render letters a killed desk numbered but never rendered, and (``calendar_and_pdf``)
+        load what the first decision and the first PDF would otherwise wait for: the holiday
+        calendar and fpdf2 with its fonts, 50 MiB (the kiosk at start, a desk at its first case)."""
+        if calendar_and_pdf:
+            steps.prepare(self.ctx)
+            documents.warm()
         issuing.recover_letters(self.ctx)
 
     def principal(self, role: str) -> SessionInfo:

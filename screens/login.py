@@ -22,7 +22,20 @@ SIGN_IN_PATIENCE = 4.0
 
 
 class LoginScreen(DeskScreen):
-    """Sign in a staff member at a loket."""
+    """Sign in a staff member at a loket.
+
+    The screen shows while the database is still being opened (``counters`` None): the staff
+    member types meanwhile, the loket choice appears when the app calls :meth:`office_ready`,
+    and a sign-in asked for before that goes ahead then.
+    """
+
+    DEFAULT_CSS = """
+    #counter-wait {
+        height: 3;
+        padding: 1 1 0 1;
+        color: $text-muted;
+    }
+    """
 
     HELP_TITLE: ClassVar[str] = "Masuk"
     HELP_TEXT: ClassVar[str] = (
@@ -37,23 +50,27 @@ class LoginScreen(DeskScreen):
     ]
     """F10 / Ctrl+S signs in (Enter in a field works too); Ctrl+Q quits."""
 
-    def __init__(self, counters: list[CounterInfo], office_name: str = "") -> None:
+    def __init__(self, counters: list[CounterInfo] | None = None, office_name: str = "") -> None:
         """Create the screen.
 
         Args:
-            counters: The office's lokets for the loket choice.
+            counters: The office's lokets for the loket choice; None while the database is
+                still being opened (see :meth:`office_ready`).
             office_name: Shown above the form.
         """
         super().__init__()
         self._counters = counters
         self._office_name = office_name
+        self._pending: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         """Build the form."""
         yield Header()
         with Center():
             with Vertical(id="login-box"):
-                yield PlainStatic(self._office_name or "Dinas Sosial", id="login-office")
+                # the office's name is read with the database (blank until then)
+                office = self._office_name or ("" if self._counters is None else "Dinas Sosial")
+                yield PlainStatic(office, id="login-office")
                 yield Label("Nama pengguna", classes="field-label")
                 yield FormInput(id="username", placeholder="mis. petugas", advance=True)
                 yield FieldError(id="e-username")
@@ -61,19 +78,43 @@ class LoginScreen(DeskScreen):
                 yield FormInput(id="password", password=True)
                 yield FieldError(id="e-password")
                 yield Label("Loket", classes="field-label")
-                if self._counters:
-                    options = [
-                        (Text(c.name or f"Loket {c.number}"), c.number)
-                        for c in self._counters
-                    ]
-                    yield Select(options, value=self._counters[0].number, allow_blank=False,
-                                 id="counter")
+                if self._counters is None:
+                    yield PlainStatic("Menyiapkan daftar loket…", id="counter-wait")
                 else:
-                    yield FormInput("1", id="counter", restrict=r"[0-9]*", max_length=3)
+                    yield self._counter_field(self._counters)
                 yield FieldError(id="e-counter")
                 yield FieldError(id="login-error")
                 yield Button("Masuk", id="login-button", variant="primary")
         yield Footer()
+
+    @staticmethod
+    def _counter_field(counters: list[CounterInfo]) -> Select | FormInput:
+        """The loket choice: the office's lokets, or a number field when it has none."""
+        if counters:
+            options = [(Text(c.name or f"Loket {c.number}"), c.number) for c in counters]
+            return Select(options, value=counters[0].number, allow_blank=False, id="counter")
+        return FormInput("1", id="counter", restrict=r"[0-9]*", max_length=3)
+
+    def office_ready(self, counters: list[CounterInfo], office_name: str) -> None:
+        """The database is open: show the office's name and its lokets, and sign in now when
+        the staff member already asked to.
+
+        Args:
+            counters: The office's lokets.
+            office_name: The office's name.
+        """
+        if self._counters is not None:
+            return
+        self._counters = list(counters)
+        self.query_one("#login-office", PlainStatic).set_text(office_name or "Dinas Sosial")
+        wait = self.query_one("#counter-wait", PlainStatic)
+        self.query_one("#login-box").mount(self._counter_field(self._counters), after=wait)
+        wait.remove()
+        if self._pending is not None:
+            username, password = self._pending
+            self._pending = None
+            self._clear_errors()
+            self.login(username, password, self._counters[0].number if self._counters else 1)
 
     def on_mount(self) -> None:
         """Title the form and focus the username."""
@@ -113,6 +154,10 @@ class LoginScreen(DeskScreen):
             self.query_one("#password", Input).focus()
             return
         button.disabled = True
+        if self._counters is None:  # still opening the database: sign in as soon as it is open
+            self._pending = (username, password)
+            self.query_one("#login-error", FieldError).show("Menyiapkan basis data… Anda masuk begitu siap.")
+            return
         self.login(username, password, self._counter_no())
 
     def _clear_errors(self) -> None:

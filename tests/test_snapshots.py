@@ -118,7 +118,7 @@ class FakeDesk:
         self.office = OfficeInfo(1, self.office_name(), "Kutai Kartanegara", "Asia/Makassar",
                                  tuple(self.counters()), SERVICES)
 
-    def warm_up(self) -> None:
+    def warm_up(self, calendar_and_pdf: bool = True) -> None:
         return None
 
     def event_feed(self) -> QuietFeed:

@@ -1,0 +1,122 @@
+"""Starting the desk: the login screen takes typing before the database is open (issue 11's quick
+sessions over SSH); the sign-in asked for meanwhile goes ahead once it is."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Select
+
+from desk.app import create_app
+from desk.config import Config
+from desk.wiring import DeferredService
+from screens.dialogs import MessageDialog
+from screens.login import LoginScreen
+from screens.queue import QueueScreen
+from screens.widgets import FieldError, PlainStatic
+from tui_helpers import burst, hold, settle, shown
+
+SIZE = (80, 24)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def type_ahead(pilot: Pilot, keys: list[str]) -> None:
+    """Keys arriving while the database is still opening (tui_helpers.burst would wait for it)."""
+    for key in keys:
+        character = key if len(key) == 1 else ("\r" if key == "enter" else None)
+        pilot.app.post_message(events.Key(key, character))
+
+
+async def until(pilot: Pilot, shows) -> None:
+    """Wait until the screen shows what ``shows`` looks for (a loaded machine is slow)."""
+    for _ in range(200):
+        if shows():
+            return
+        await pilot.pause(0.05)
+    assert shows()
+
+
+async def test_typing_before_the_database_is_open_signs_in_once_it_is(live_desk_service) -> None:
+    """A quick typist's name, password and Enter, typed while the database is still opening,
+    are kept; the form says it is getting ready; the queue follows once the database is open."""
+    release = hold(live_desk_service, "open")
+    app = create_app(live_desk_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and getattr(app.focused, "id", "") == "username")
+        assert "Menyiapkan daftar loket" in shown(app.screen.query_one("#counter-wait", PlainStatic))
+        await type_ahead(pilot, [*"petugas", "enter", *"petugas123", "enter"])
+        error = app.screen.query_one("#login-error", FieldError)
+        await until(pilot, lambda: "Menyiapkan basis data" in str(error.render()))
+        assert isinstance(app.screen, LoginScreen)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.session is not None and app.session.counter_no == 1
+
+
+async def test_the_loket_choice_appears_when_the_database_is_open(live_desk_service) -> None:
+    """The office's name and its lokets fill the form once read; choosing loket 2 signs in there."""
+    release = hold(live_desk_service, "open")
+    app = create_app(live_desk_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen.query("#counter-wait"))
+        assert not app.screen.query(Select)
+        release.set()
+        await settle(pilot)
+        login = app.screen
+        assert isinstance(login, LoginScreen)
+        assert not login.query("#counter-wait")
+        counter = login.query_one("#counter", Select)
+        assert counter.value == 1
+        assert shown(login.query_one("#login-office", PlainStatic)) == live_desk_service.office.name
+        counter.value = 2
+        await burst(pilot, [*"petugas", "enter", *"petugas123", "enter"])
+        assert isinstance(app.screen, QueueScreen)
+        assert app.session is not None and app.session.counter_no == 2
+
+
+async def test_the_desk_command_builds_the_domain_in_the_app(config: Config, live_desk_service) -> None:
+    """`desk` hands the app a service built when the app opens it: the sign-in works as ever."""
+    app = create_app(DeferredService(config))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await burst(pilot, [*"petugas", "enter", *"petugas123", "enter"])
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_a_bad_catalog_is_said_in_the_app(config: Config, tmp_path: Path) -> None:
+    """A catalog folder with a broken file: the desk says so in Indonesian and quits, no traceback."""
+    katalog = tmp_path / "katalog-kantor"
+    katalog.mkdir()
+    (katalog / "rusak.toml").write_text("kode = \n", encoding="utf-8")
+    config = Config(data_dir=config.data_dir, db_url=config.db_url, office=config.office,
+                    output_dir=config.output_dir, katalog_dirs=(katalog,))
+    app = create_app(DeferredService(config))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog)
+        text = " ".join(shown(w) for w in app.screen.query(PlainStatic))
+        assert "Katalog layanan tidak valid" in text
+        assert "Traceback" not in text
+
+
+def test_the_login_screen_needs_neither_the_domain_nor_the_catalog() -> None:
+    """What `desk` imports before it draws the login screen leaves out the domain facade, the
+    catalog and, on SQLite, the PostgreSQL driver: they load in the app's worker meanwhile."""
+    code = (
+        "import sys\n"
+        "from desk.cli import cli\n"
+        "from desk.wiring import skip_postgres_driver\n"
+        "skip_postgres_driver('sqlite:////tmp/x.db')\n"
+        "import desk.app, screens.login\n"
+        "import peewee\n"
+        "print(sorted(m for m in ('models.desk', 'models.tables', 'forms.loader', 'forms.catalog', 'psycopg2')"
+        " if sys.modules.get(m) is not None))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
