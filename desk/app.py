@@ -18,7 +18,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from desk.listener import DeskEvents, FeedState, LinkBanner, as_desk_error, relay, watch_link
+from desk.listener import DeskEvents, FeedState, LinkBanner, as_desk_error, desk_link, relay, watch_link
 from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
 from models.link import DatabaseUnavailable
 from models.officedto import OfficeInfo
@@ -117,8 +117,10 @@ class DeskApp(ScreenLock, App[None]):
                 screen.office_ready(self.counters, office.name)
         self._feed = self.desk.event_feed()
         self.listen_events(self._feed)
-        self._banner = LinkBanner(self, self.desk.ctx.link)
-        watch_link(self, self.desk.ctx.link)
+        link = desk_link(self.desk)
+        if link is not None:
+            self._banner = LinkBanner(self, link)
+            watch_link(self, link)
         # once the login screen is drawn and taking keys: nobody has typed a password yet
         self.set_timer(WARM_UP_AFTER, self.warm_up)
 

@@ -61,6 +61,11 @@ def relay(app: App[Any], feed: Any) -> None:
     feed.close()
 
 
+def desk_link(desk: Any) -> Link | None:
+    """The facade's link to its database (None for a stand-in facade that has none)."""
+    return getattr(getattr(desk, "ctx", None), "link", None)
+
+
 def watch_link(app: App[Any], link: Link) -> None:
     """Post :class:`FeedState` to ``app`` when a call of the desk loses or regains the database
     (from the calling worker thread: posting a message is thread-safe)."""

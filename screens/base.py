@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -107,6 +108,12 @@ class DeskScreen(Screen[Any]):
                         severity="warning", markup=False)
             return True
         return False
+
+    def patience(self, seconds: float) -> AbstractContextManager[Any]:
+        """Calls made inside (in this worker thread) give up on a database that cannot be
+        reached after ``seconds`` instead of the kernel's minute: a sign-in says so at once."""
+        link = getattr(getattr(self.desk, "ctx", None), "link", None)  # None: a stand-in facade
+        return link.patience(seconds) if link is not None else nullcontext()
 
     def correct_applicant(self, case: CaseDetail) -> None:
         """Open the applicant's data of ``case`` for correction (key e); when saved, the

@@ -176,7 +176,7 @@ class LoginScreen(DeskScreen):
             counter_no: The loket number.
         """
         try:
-            with self.desk.ctx.link.patience(SIGN_IN_PATIENCE):  # say so soon, at the form
+            with self.patience(SIGN_IN_PATIENCE):  # say so soon, at the form
                 session = self.desk.login(username, password, counter_no)
         except BaseException:
             self.desk_app.call_from_thread(self._enable_button)
