@@ -344,7 +344,8 @@ def audit_trail(ctx: Context, session: SessionInfo, query: AuditQuery, *, limit:
             where &= AuditLog.at < end
         if after is not None:
             at, row_id = after
-            where &= (AuditLog.at < at) | ((AuditLog.at == at) & (AuditLog.id < row_id))
+            # "at <= ..." bounds the index range; the rest breaks ties between rows of one moment
+            where &= (AuditLog.at <= at) & ((AuditLog.at < at) | (AuditLog.id < row_id))
         rows = list(AuditLog.select().where(where).order_by(AuditLog.at.desc(), AuditLog.id.desc())
                     .limit(limit + 1))
         more = len(rows) > limit

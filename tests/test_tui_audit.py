@@ -219,3 +219,35 @@ async def test_the_case_screen_shows_the_full_nik_on_purpose_and_records_it(desk
     fixed = desk_service.case(session, case.id, record_view=False)
     assert fixed.applicant.address == "Jl. Mawar 4" and fixed.applicant.nik == NIK
     assert len(audit_rows(desk_service, "lihat_nik")) == 1
+
+
+async def test_opening_a_persons_form_with_their_nik_is_recorded(desk_service, session) -> None:
+    import dataclasses
+
+    from forms.catalog import Role
+    from models.casedto import PersonInput
+    from screens.people import PersonForm
+
+    svc = desk_service.ctx.catalog.services["KUBE"]
+    desk_service.ctx.catalog.services["KUBE"] = dataclasses.replace(
+        svc, roles=(Role("ketua", "Ketua", 1, 1), Role("anggota", "Anggota", 0, None)))
+    group = ApplicantInput(kind="kelompok", nik="3520014507800002", name="Sri Wahyuni", address="Jl. Pahlawan 3",
+                           desa="Candirejo", kecamatan="Magetan", kabupaten="Magetan", org_name="KUBE Maju",
+                           member_count="10")
+    case = desk_service.open_case(session, "KUBE", group)
+    desk_service.add_person(session, case.id, PersonInput(role="anggota", nik="3520011507800101", name="Siti",
+                                                          address="RT 01"))
+    app = create_app(desk_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "petugas", "petugas123")
+        app.push_screen(app.people_screen(case.id, "KUBE"))
+        await settle(pilot)
+        assert "3520********0101" in " ".join(screen_lines(app))  # the list shows it masked
+        assert audit_rows(desk_service, "lihat_nik") == []
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonForm)
+        assert app.screen.query_one("#f-nik", Input).value == "3520011507800101"
+    [view] = audit_rows(desk_service, "lihat_nik")
+    assert view.entity_id == case.id and view.staff_id == session.staff_id
+    assert json.loads(view.detail)["konteks"] == "formulir orang"
