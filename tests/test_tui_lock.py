@@ -13,7 +13,6 @@ import time
 import pytest
 from rich.console import Console
 from textual.widgets import DataTable, Input
-from textual.worker import WorkerCancelled
 
 from desk.app import create_app
 from desk.config import ConfigError, load_config
@@ -27,31 +26,9 @@ from screens.login import LoginScreen
 from screens.queue import QueueScreen
 from screens.search import SearchScreen
 from screens.widgets import FieldError
-import tui_helpers
-from tui_helpers import login
+from tui_helpers import login, settle
 
 SIZE = (80, 24)
-
-_SETTLE = tui_helpers.settle
-
-
-async def settle(pilot) -> None:
-    """tui_helpers.settle, waiting again when a worker it waited for was replaced by a newer
-    one of its group (an exclusive refresh started meanwhile, on a loaded machine)."""
-    for _ in range(20):
-        try:
-            await _SETTLE(pilot)
-            return
-        except WorkerCancelled:
-            await pilot.pause(0.05)
-    await _SETTLE(pilot)
-
-
-@pytest.fixture(autouse=True)
-def _settle_past_replaced_workers(monkeypatch):
-    """The helpers (login, burst, type_into) settle the same way."""
-    monkeypatch.setattr(tui_helpers, "settle", settle)
-
 
 NIK = "6403054507900002"
 NAME = "[b]Siti[/] Aminah"

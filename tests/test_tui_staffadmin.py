@@ -10,7 +10,6 @@ import io
 import pytest
 from rich.console import Console
 from textual.widgets import DataTable, Footer, Input
-from textual.worker import WorkerCancelled
 
 from desk.app import create_app
 from models.dto import AuthError
@@ -20,31 +19,9 @@ from screens.login import LoginScreen
 from screens.queue import QueueScreen
 from screens.staffadmin import PasswordDialog, StaffAdminScreen, StaffFormDialog
 from screens.widgets import FieldError, PlainStatic
-import tui_helpers
-from tui_helpers import burst, notifications, shown, type_into
+from tui_helpers import burst, notifications, settle, shown, type_into
 
 SIZE = (80, 24)
-
-_SETTLE = tui_helpers.settle
-
-
-async def settle(pilot) -> None:
-    """tui_helpers.settle, waiting again when a worker it waited for was replaced by a newer
-    one of its group (an exclusive refresh started meanwhile, on a loaded machine)."""
-    for _ in range(20):
-        try:
-            await _SETTLE(pilot)
-            return
-        except WorkerCancelled:
-            await pilot.pause(0.05)
-    await _SETTLE(pilot)
-
-
-@pytest.fixture(autouse=True)
-def _settle_past_replaced_workers(monkeypatch):
-    """The helpers (login, burst, type_into) settle the same way."""
-    monkeypatch.setattr(tui_helpers, "settle", settle)
-
 
 MARKUP_NAME = "[b]Siti[/] Aminah"
 

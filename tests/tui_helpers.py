@@ -10,6 +10,7 @@ import threading
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from screens.login import LoginScreen
 from screens.queue import QueueScreen
@@ -17,12 +18,22 @@ from screens.widgets import PlainStatic
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until the workers are done and the screen has caught up."""
+    """Wait until the workers are done and the screen has caught up.
+
+    A worker waited for may be cancelled when a newer one of its (exclusive) group replaces
+    it, e.g. a refresh started meanwhile on a loaded machine: then wait for the newer one.
+    """
     for _ in range(3):
         # the event listener runs all session; an empty list would mean "all workers"
-        busy = [w for w in pilot.app.workers if w.group != "events"]
-        if busy:
-            await pilot.app.workers.wait_for_complete(busy)
+        for _attempt in range(20):
+            busy = [w for w in pilot.app.workers if w.group != "events"]
+            if not busy:
+                break
+            try:
+                await pilot.app.workers.wait_for_complete(busy)
+                break
+            except WorkerCancelled:
+                await pilot.pause(0.05)
         await pilot.pause()
 
 
