@@ -708,11 +708,13 @@ def main() -> int:
           f"{len({no for no, _, _ in errors})} sessions")
     kinds: dict[tuple[str, str], list[int]] = defaultdict(list)
     for no, step, messages in errors:
-        kinds[(step, re.sub(r"\d+", "#", messages[0])[:160])].append(no)
+        what = re.split(r"; screen:| on the screen:", messages[0])[0]
+        kinds[(step, re.sub(r"[A-Z]\\-\d+|\d+", "#", what)[:160])].append(no)
     for (step, _), numbers in sorted(kinds.items(), key=lambda item: -len(item[1]))[:12]:
         first = next(m for no, st, m in errors if no == numbers[0] and st == step)
-        print(f"  {len(numbers)} x {step} (session {', '.join(map(str, numbers[:5]))}"
-              f"{' ...' if len(numbers) > 5 else ''}): {' | '.join(first)[:500]}")
+        numbers = sorted(set(numbers))
+        print(f"  {len(numbers)} sessions, {step} (session {', '.join(map(str, numbers[:5]))}"
+              f"{' ...' if len(numbers) > 5 else ''}), e.g.: {' | '.join(first)[:500]}")
     if errors and args.screens:
         folder = Path(args.screens)
         folder.mkdir(parents=True, exist_ok=True)
