@@ -10,7 +10,7 @@ import threading
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from screens.login import LoginScreen
 from screens.queue import QueueScreen
@@ -21,7 +21,8 @@ async def settle(pilot: Pilot) -> None:
     """Wait until the workers are done and the screen has caught up.
 
     A worker waited for may be cancelled when a newer one of its (exclusive) group replaces
-    it, e.g. a refresh started meanwhile on a loaded machine: then wait for the newer one.
+    it, e.g. a refresh started meanwhile on a loaded machine: then wait for the newer one. A
+    worker that failed is done too (tests of failures read what the app then shows).
     """
     for _ in range(3):
         # the event listener runs all session; an empty list would mean "all workers"
@@ -34,6 +35,8 @@ async def settle(pilot: Pilot) -> None:
                 break
             except WorkerCancelled:
                 await pilot.pause(0.05)
+            except WorkerFailed:
+                break  # done, with an error the app reports on screen (what the test reads)
         await pilot.pause()
 
 
