@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import ParseResult, parse_qsl, unquote, urlparse
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 from playhouse.pool import _PooledPostgresqlDatabase, _PooledSqliteDatabase
 
 from models.tables import database
@@ -270,7 +270,13 @@ def optimize(db: Database) -> None:
         return
     db.execute_sql("PRAGMA analysis_limit = 400")
     analysed = db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
-    db.execute_sql("PRAGMA optimize" if analysed else "ANALYZE")
+    try:
+        db.execute_sql("PRAGMA optimize" if analysed else "ANALYZE")
+    except OperationalError as exc:
+        # it writes sqlite_stat1 and, while other desks write, may meet "database is locked"
+        # at once (a read turned write is not given the busy timeout): statistics can wait for
+        # the next desk to open; the desk must not fail to start for them
+        log.info("statistics not refreshed now: %s", exc)
 
 
 def backend_name(db: Database) -> str:

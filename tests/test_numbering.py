@@ -91,3 +91,26 @@ def test_two_offices_on_one_database_each_keep_their_own_numbers(config: Config,
         theirs, their_letter = pool.apply(_decide_and_print, (other,))
     assert ours == theirs == "REK-PUB/2026/00001"
     assert our_letter == their_letter
+
+
+def test_a_desk_opens_while_another_holds_the_write_lock(config: Config, desk_service):
+    """Refreshing the planner's statistics at open writes to the database: while another
+    desk holds the write lock past the busy timeout the statistics wait, the desk opens."""
+    import sqlite3
+
+    from models import db as dbmod
+
+    if not config.db_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    path = config.db_url.removeprefix("sqlite:///")
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    database = dbmod.make_database(config.db_url)
+    try:
+        database.connect()
+        database.execute_sql("PRAGMA busy_timeout = 50")
+        dbmod.optimize(database)  # "database is locked" before the fix
+    finally:
+        database.close()
+        holder.rollback()
+        holder.close()
