@@ -8,6 +8,7 @@ once the app is mounted, then the login screen is shown.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,11 +17,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from desk.listener import DeskEvents, FeedState, LinkBanner, as_desk_error, desk_link, relay, watch_link
 from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
-from models.link import DatabaseUnavailable
+from models.link import DatabaseUnavailable, connection_lost
 from models.officedto import OfficeInfo
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, MessageDialog
@@ -38,6 +39,9 @@ APP_TITLE = "desk"
 #: Seconds after the database is open before letters a killed desk left unrendered are
 #: rendered in the background.
 WARM_UP_AFTER = 1.0
+
+#: Seconds between attempts to open a database that cannot be reached at start.
+OPEN_RETRY_SECONDS = 5.0
 
 
 class DeskApp(ScreenLock, App[None]):
@@ -100,9 +104,32 @@ class DeskApp(ScreenLock, App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="open",
           description="Membuka basis data")
     def open_desk(self) -> None:
-        """Open the facade and read the office, lokets and services (thread worker)."""
-        self.desk.open()
+        """Open the facade and read the office, lokets and services (thread worker). A
+        database that cannot be reached (the central server restarting, a link down) is tried
+        again every :data:`OPEN_RETRY_SECONDS` while the login screen says so; anything else
+        is shown and the desk quits."""
+        worker = get_current_worker()
+        while True:
+            try:
+                self.desk.open()
+                break
+            except Exception as error:
+                if not connection_lost(error) and not isinstance(error, DatabaseUnavailable):
+                    raise
+                self.log.warning(f"database unreachable at start: {error!r}")
+                self.call_from_thread(self._database_waiting)
+                for _ in range(int(OPEN_RETRY_SECONDS * 10)):
+                    if worker.is_cancelled:
+                        return
+                    time.sleep(0.1)
         self.call_from_thread(self._opened, self.desk.office)
+
+    def _database_waiting(self) -> None:
+        """Say on the login screen that the database cannot be reached yet."""
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.database_waiting(
+                    f"Basis data belum dapat dihubungi. Mencoba lagi tiap {OPEN_RETRY_SECONDS:.0f} detik…")
 
     def _opened(self, office: OfficeInfo) -> None:
         """Keep the reference data, fill in the login screen's office and lokets, start

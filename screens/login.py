@@ -95,6 +95,16 @@ class LoginScreen(DeskScreen):
             return Select(options, value=counters[0].number, allow_blank=False, id="counter")
         return FormInput("1", id="counter", restrict=r"[0-9]*", max_length=3)
 
+    def database_waiting(self, message: str) -> None:
+        """The database cannot be reached yet (the desk tries again): say so where the loket
+        choice will appear; what was typed stays.
+
+        Args:
+            message: What to say.
+        """
+        if self._counters is None:
+            self.query_one("#counter-wait", PlainStatic).set_text(message)
+
     def office_ready(self, counters: list[CounterInfo], office_name: str) -> None:
         """The database is open: show the office's name and its lokets, and sign in now when
         the staff member already asked to.

@@ -311,6 +311,41 @@ async def test_sign_in_while_the_database_is_away_says_so_at_the_form(proxied, p
         await until(pilot, lambda: not isinstance(app.screen, LoginScreen), what="signed in")
 
 
+async def test_a_desk_started_while_the_database_is_away_waits_and_opens_once_it_is_back(
+        tmp_path, db_url, proxy, monkeypatch):
+    """A branch desk started while the central server cannot be reached does not quit: the
+    login screen says it tries again, keeps what is typed, and opens when the server is back."""
+    import desk.app as deskapp
+    from desk.app import create_app
+    from desk.wiring import DeferredService
+    from models.demo import prepare_demo
+    from screens.login import LoginScreen
+    from screens.queue import QueueScreen
+    from screens.widgets import PlainStatic
+    from textual import events
+
+    config = Config(data_dir=tmp_path, db_url=proxy.url(db_url), office=OfficeSettings(),
+                    output_dir=tmp_path / "dokumen")
+    ready = make_service(config)
+    ready.open()
+    prepare_demo(ready, with_samples=False)
+    ready.close()
+    monkeypatch.setattr(deskapp, "OPEN_RETRY_SECONDS", 0.5)
+    proxy.cut()
+    app = create_app(DeferredService(config))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen)
+                    and "belum dapat dihubungi" in str(app.screen.query_one("#counter-wait", PlainStatic).render()),
+                    what="the login screen saying it tries again")
+        for key in [*"petugas", "enter", *"petugas123", "enter"]:
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await pilot.pause(1.0)
+        assert isinstance(app.screen, LoginScreen) and app.is_running  # still there, not quit
+        proxy.restore()
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen), seconds=30, what="signed in")
+        assert app.session is not None and app.session.username == "petugas"
+
+
 # -- SQLite ---------------------------------------------------------------------------------------
 
 def _sqlite_only(db_url: str) -> Path:
