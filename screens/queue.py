@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from models.dto import CaseDetail, DeskEvent, TicketInfo
 from models.permissions import Permission, allowed
 from models.settings import PRIORITY_KINDS
-from screens.base import DeskScreen
+from screens.base import DeskScreen, Throttle
 from screens.dialogs import ConfirmDialog, ServicePicker
 from screens.queueops import CounterOps
 from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
@@ -128,6 +128,7 @@ class QueueScreen(CounterOps, DeskScreen):
 
     def on_mount(self) -> None:
         """Load the queue; it is refreshed when a desk changes it (events), and at midnight."""
+        self._others_changed = Throttle(self, self.action_refresh_queue)
         self._show_call()
         self._show_info()
         self._at_midnight()
@@ -157,7 +158,9 @@ class QueueScreen(CounterOps, DeskScreen):
         if self.desk_app.session is None:
             return
         if not events or any(e.kind.startswith(QUEUE_EVENTS) for e in events):
-            self.action_refresh_queue()
+            # other desks' changes: at once, but at most one reload a second while they come
+            # in a stream (50 desks at one office each reloaded on every ticket of every loket)
+            self._others_changed()
 
     # -- loading --------------------------------------------------------------------------------
 

@@ -258,6 +258,36 @@ async def test_queue_shows_tickets_taken_at_other_desks_at_once(make_app, live_d
         assert codes == ["H-001 P", "G-001"]
 
 
+async def test_a_stream_of_other_desks_tickets_is_shown_with_few_reloads(make_app, live_desk_service) -> None:
+    """Twenty tickets taken elsewhere in a burst all show, but the queue is read again at most
+    about once a second while they stream in (not twenty times: with 50 desks at one office
+    every desk re-read its queue for every ticket of every loket)."""
+    import time
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        table = app.screen.query_one("#queue-table", DataTable)
+        reads = []
+        real_queue = live_desk_service.queue
+
+        def counted(session):
+            reads.append(time.monotonic())
+            return real_queue(session)
+
+        live_desk_service.queue = counted
+        kiosk = live_desk_service.principal("kiosk")
+        for _ in range(20):
+            live_desk_service.issue_ticket(kiosk, "REK-PUB")
+            await pilot.pause(0.02)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and table.row_count < 20:
+            await pilot.pause(0.05)
+        assert table.row_count == 20
+        span = reads[-1] - reads[0]
+        assert len(reads) <= span + 2, f"{len(reads)} reads in {span:.1f} s"
+
+
 async def test_help_lists_the_screen_keys(make_app) -> None:
     """F1 shows the queue's keys with their Indonesian descriptions."""
     app = make_app()
