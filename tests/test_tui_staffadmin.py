@@ -200,3 +200,29 @@ async def test_a_petugas_is_not_offered_the_staff_accounts(live_desk_service) ->
         await pilot.press("m")
         await settle(pilot)
         assert app.screen is queue
+
+
+async def test_a_staff_name_with_markup_shows_literally_on_the_lock_and_password_screens(live_desk_service) -> None:
+    """Rule 4: a staff member's name is user data, never markup, wherever it is shown."""
+    desk = live_desk_service
+    name = "[b]Siti[/] a [/x] b"
+    desk.create_staff(desk.principal("sistem"), "siti", name, "sandi-siti", "petugas")
+    app = create_app(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "siti", "sandi-siti")
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert any(f"Masuk sebagai {name}" in line for line in screen_lines(app))
+        await type_into(pilot, "#lock-password", "sandi-siti")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("f12", "y")
+        await settle(pilot)
+        await open_staff_screen(pilot)
+        await highlight(pilot, "siti")
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, PasswordDialog)
+        assert any(f"Akun siti ({name})" in line for line in screen_lines(app))
