@@ -17,7 +17,6 @@ from pathlib import Path
 import platformdirs
 
 from models.settings import (
-    PRIORITY_KINDS,
     CalendarSettings,
     OfficeSettings,
     Official,

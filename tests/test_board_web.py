@@ -34,7 +34,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 15.0) -> None:
+def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 45.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stdout.read() if proc.stdout else "server ended"
@@ -84,13 +84,13 @@ def test_web_board_shows_a_call(config, live_desk_service, config_file, tmp_path
 
                 page.route("**/*", route)
                 page.goto(f"http://127.0.0.1:{port}/")
-                page.wait_for_function(f"({READ_SCREEN})().includes('Panggilan terakhir')", timeout=20000)
+                page.wait_for_function(f"({READ_SCREEN})().includes('Panggilan terakhir')", timeout=60000)
                 other = make_service(config)
                 other.open()
                 ticket = other.issue_ticket(other.principal("kiosk"), "REK-PUB")
                 session = other.login("petugas", "petugas123", 1)
                 called = other.call_ticket(session, ticket.id)
-                page.wait_for_function(f"({READ_SCREEN})().includes({called.code!r})", timeout=5000)
+                page.wait_for_function(f"({READ_SCREEN})().includes({called.code!r})", timeout=15000)
                 assert "Loket 1" in page.evaluate(READ_SCREEN)
                 assert outside == []  # nothing fetched from the internet
             finally:

@@ -323,6 +323,7 @@ async def test_a_desk_started_while_the_database_is_away_waits_and_opens_once_it
     from screens.queue import QueueScreen
     from screens.widgets import PlainStatic
     from textual import events
+    from tui_helpers import settle
 
     config = Config(data_dir=tmp_path, db_url=proxy.url(db_url), office=OfficeSettings(),
                     output_dir=tmp_path / "dokumen")
@@ -344,6 +345,10 @@ async def test_a_desk_started_while_the_database_is_away_waits_and_opens_once_it
         proxy.restore()
         await until(pilot, lambda: isinstance(app.screen, QueueScreen), seconds=30, what="signed in")
         assert app.session is not None and app.session.username == "petugas"
+        # let the queue screen finish mounting (Textual's Header sets its title a moment later
+        # and fails if the app is torn down in between)
+        await settle(pilot)
+        await pilot.pause(0.2)
 
 
 # -- SQLite ---------------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def test_cli_writes_the_register(desk_service, cases, tmp_path, db_url):
 async def test_supervisor_exports_the_register_from_the_desk(make_app, live_desk_service, tmp_path):
     """Ctrl+R opens the export; the supervisor picks CSV, names the file and presses F5."""
     from textual.widgets import Select
-    from tui_helpers import settle, shown, type_into
+    from tui_helpers import burst, settle, shown, type_into
 
     from screens.register import RegisterScreen
     from screens.widgets import PlainStatic
@@ -165,7 +165,7 @@ async def test_supervisor_exports_the_register_from_the_desk(make_app, live_desk
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press(*"supervisor", "enter", *"supervisor123", "enter")
+        await burst(pilot, [*"supervisor", "enter", *"supervisor123", "enter"])
         await settle(pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)

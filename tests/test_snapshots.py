@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 
 from textual.pilot import Pilot
+from tui_helpers import burst
 
 from desk.app import create_app
 from models.dto import (
@@ -331,7 +332,7 @@ async def login(pilot: Pilot) -> None:
     """Sign in as the demo petugas at loket 1."""
     await settle(pilot)
     await pilot.click("#username")
-    await pilot.press(*"petugas", "enter", *"petugas123", "enter")
+    await burst(pilot, [*"petugas", "enter", *"petugas123", "enter"])
     await settle(pilot)
 
 
@@ -369,9 +370,8 @@ def test_checklist(snap_compare) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press(*"Yayasan Harapan Bangsa", "enter")
-        await pilot.press(*"6402041507800001", "enter")
-        await pilot.press(*"Budi Santoso", "enter")
+        await burst(pilot, [*"Yayasan Harapan Bangsa", "enter", *"6402041507800001", "enter",
+                            *"Budi Santoso", "enter"])
         await pilot.press("f10")
         await settle(pilot)
         await pilot.press("space", "down", "space", "down")

@@ -215,7 +215,7 @@ async def test_logout_returns_to_login(make_app, live_desk_service) -> None:
         await pilot.pause(4.5)  # the queue's refresh timer must not fire any more
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
-        await pilot.press(*"petugas2", "enter", *"petugas123", "enter")
+        await burst(pilot, [*"petugas2", "enter", *"petugas123", "enter"])
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert app.session is not None and app.session.username == "petugas2"

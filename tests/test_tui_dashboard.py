@@ -47,7 +47,7 @@ from screens.login import LoginScreen
 from screens.widgets import FieldError, PlainStatic
 from test_snapshots import NOW, FakeDesk
 from test_tui_deadlines import footer_fits, lengkap, screen_lines, sign_in
-from tui_helpers import notifications, settle, shown, type_into
+from tui_helpers import burst, notifications, settle, shown, type_into
 
 SIZE = (80, 24)
 STAFF_NAME = "[b]Siti[/] Rahayu"
@@ -369,7 +369,7 @@ async def stand_in_sign_in(pilot) -> None:
     """Sign the stand-in's supervisor in (``desk dasbor``: the dashboard follows)."""
     await settle(pilot)
     await pilot.click("#username")
-    await pilot.press(*"supervisor", "enter", *"supervisor123", "enter")
+    await burst(pilot, [*"supervisor", "enter", *"supervisor123", "enter"])
     await settle(pilot)
 
 

@@ -26,7 +26,7 @@ from screens.login import LoginScreen
 from screens.queue import QueueScreen
 from screens.search import SearchScreen
 from screens.widgets import FieldError
-from tui_helpers import login, settle
+from tui_helpers import burst, login, settle
 
 SIZE = (80, 24)
 
@@ -166,7 +166,7 @@ async def test_ctrl_k_hides_the_case_and_the_password_returns_to_the_typed_searc
         assert "Rina Wulandari" in text and "Layar terkunci" in text
         assert audit(desk, "kunci_layar")[-1] == {"loket": 1, "sebab": "tombol"}
 
-        await pilot.press(*"salah", "enter")
+        await burst(pilot, [*"salah", "enter"])
         await settle(pilot)
         assert isinstance(app.screen, LockScreen)
         assert field_error(app) == "Kata sandi salah."
@@ -174,7 +174,7 @@ async def test_ctrl_k_hides_the_case_and_the_password_returns_to_the_typed_searc
         with desk.db.connection_context():
             assert Staff.get(Staff.username == "petugas").failed_logins == 1
 
-        await pilot.press(*"petugas123", "enter")
+        await burst(pilot, [*"petugas123", "enter"])
         await settle(pilot)
         assert app.screen is search and list(app.screen_stack) == stack
         assert search.query_one("#search-query", Input).value == f"{NIK} x"
@@ -200,7 +200,7 @@ async def test_what_happens_underneath_waits_until_unlocked(make_app, live_desk_
         await settle(pilot)
         assert isinstance(app.screen, LockScreen)
         assert ticket.code not in screen_text(app)
-        await pilot.press(*"petugas123", "enter")
+        await burst(pilot, [*"petugas123", "enter"])
         await settle(pilot)
         queue = app.screen
         assert isinstance(queue, QueueScreen)
