@@ -13,9 +13,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -28,7 +27,6 @@ from screens.dialogs import ConfirmDialog, MessageDialog
 from screens.help import HelpScreen
 from screens.lock import ScreenLock
 from screens.login import LoginScreen
-from screens.widgets import PlainStatic
 
 if TYPE_CHECKING:
     from models.desk import DeskService
@@ -39,6 +37,9 @@ APP_TITLE = "desk"
 #: Seconds after the database is open before letters a killed desk left unrendered are
 #: rendered in the background.
 WARM_UP_AFTER = 1.0
+
+#: Seconds after the login screen is drawn before the domain is loaded and the database opened.
+OPEN_AFTER = 0.3
 
 #: Seconds between attempts to open a database that cannot be reached at start.
 OPEN_RETRY_SECONDS = 5.0
@@ -88,18 +89,16 @@ class DeskApp(ScreenLock, App[None]):
 
     # -- start-up -------------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        """The view under the login screen (never seen but where a desk that cannot start says
-        why, under the dialog that says it first)."""
-        with Center(id="splash"):
-            with Vertical(id="splash-box"):
-                yield PlainStatic("Menyiapkan basis data dan katalog layanan…", id="splash-text")
-
     def on_mount(self) -> None:
-        """Show the login screen at once, then open the facade in a worker once it is drawn:
-        the staff member types while the domain loads and the database opens."""
+        """Show the login screen at once, then open the facade in a worker a moment after it
+        is drawn: the staff member types while the domain loads and the database opens
+        (started at once, the loading would hold Python's lock while the form is drawn and
+        its first keys echoed; nobody types a name and a password within that moment)."""
         self.push_screen(LoginScreen(None))
-        self.call_after_refresh(self.open_desk)
+        if OPEN_AFTER > 0:
+            self.call_after_refresh(self.set_timer, OPEN_AFTER, self.open_desk)
+        else:  # tests (tests/conftest.py), which type at machine speed
+            self.call_after_refresh(self.open_desk)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open",
           description="Membuka basis data")
@@ -449,7 +448,6 @@ class DeskApp(ScreenLock, App[None]):
         Args:
             message: What went wrong (plain text).
         """
-        self.query_one("#splash-text", PlainStatic).set_text(message)
         self.push_screen(
             MessageDialog("desk tidak dapat dibuka", message, error=True),
             lambda _: self.exit(return_code=1),

@@ -12,14 +12,18 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from peewee import Database, InterfaceError, OperationalError, PostgresqlDatabase
+from typing import TYPE_CHECKING
 
 from models.dto import DeskError
+
+if TYPE_CHECKING:  # peewee is imported by what opens a database, not by this module: the
+    # login screen (desk.listener) classifies errors before the domain is loaded
+    from peewee import Database, InterfaceError, OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +75,15 @@ class DatabaseUnavailable(DeskError):
 def connection_lost(exc: BaseException) -> bool:
     """Whether ``exc`` says the database went away or cannot be reached (the one place that
     tells it apart from other errors)."""
-    if not isinstance(exc, (OperationalError, InterfaceError, sqlite3.OperationalError,
-                            sqlite3.InterfaceError)):
+    peewee = sys.modules.get("peewee")  # no peewee error can exist before peewee is loaded
+    kinds: tuple[type[BaseException], ...] = (sqlite3.OperationalError, sqlite3.InterfaceError)
+    if peewee is not None:
+        kinds += (peewee.OperationalError, peewee.InterfaceError)
+    if not isinstance(exc, kinds):
         if type(exc).__module__.split(".")[0] not in ("psycopg2", "psycopg"):
             return False
     text = str(exc).lower()
-    if isinstance(exc, InterfaceError) and "closed" in text:
+    if peewee is not None and isinstance(exc, peewee.InterfaceError) and "closed" in text:
         return True
     cause = exc.__cause__ or exc.__context__
     if cause is not None and any(words in str(cause).lower() for words in _LOST_WORDS):
@@ -232,6 +239,8 @@ class Link:
         """PostgreSQL: the open transaction's id, to ask after a commit whose answer was lost
         (None on SQLite, whose commit does not cross a network). Sent past the statement
         meter: it is transaction control, not work."""
+        from peewee import PostgresqlDatabase
+
         if not isinstance(self.db, PostgresqlDatabase):
             return None
         cursor = self.db.connection().cursor()
@@ -246,6 +255,8 @@ class Link:
         Raises:
             DatabaseUnavailable: the server did not answer within the retry time (``unknown``).
         """
+        from peewee import InterfaceError, OperationalError
+
         deadline = time.monotonic() + self.window()
         attempt = 0
         while True:

@@ -70,6 +70,11 @@ class DeskScreen(Screen[Any]):
     COMMIT_GROUPS: ClassVar[frozenset[str]] = frozenset()
     """Worker groups that save something: the screen is not left while one runs."""
 
+    CSS_PATH = "work.tcss"
+    """The styles of the screens after sign-in, read with the first of them (the app's own
+    desk.tcss holds what the login screen and the dialogs need: over SSH the login screen
+    is what an operator waits for, and parsing every screen's styles first delays it)."""
+
     _desk_app_ref: Any = None
 
     def _on_mount(self) -> None:

@@ -37,6 +37,8 @@ class LoginScreen(DeskScreen):
     }
     """
 
+    CSS_PATH = None  # desk.tcss only (screens/base.py DeskScreen.CSS_PATH)
+
     HELP_TITLE: ClassVar[str] = "Masuk"
     HELP_TEXT: ClassVar[str] = (
         "Masukkan nama pengguna dan kata sandi Anda, lalu pilih nomor loket tempat Anda "

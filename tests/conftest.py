@@ -227,3 +227,13 @@ def _hash_each_password_once(monkeypatch):
         return _HASHES[password]
 
     monkeypatch.setattr(staff, "hash_password", once)
+
+
+@pytest.fixture(autouse=True)
+def _open_the_desk_at_once(monkeypatch):
+    """A desk loads its domain a moment after the login screen is drawn (desk.app.OPEN_AFTER,
+    for the first keys of a person); Pilot tests type at machine speed and wait for workers,
+    so the database opens at once (the delay itself: tests/test_tui_startup.py)."""
+    import desk.app
+
+    monkeypatch.setattr(desk.app, "OPEN_AFTER", 0)

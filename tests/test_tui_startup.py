@@ -120,3 +120,24 @@ def test_the_login_screen_needs_neither_the_domain_nor_the_catalog() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+async def test_the_domain_loads_a_moment_after_the_login_screen_is_drawn(
+        config: Config, live_desk_service, monkeypatch) -> None:
+    """The plain `desk` draws the form and takes the first keys before it loads the domain and
+    opens the database (desk.app.OPEN_AFTER): nothing of it is loaded while the form is drawn;
+    it is open a moment later, and what was typed meanwhile stays."""
+    import desk.app
+
+    monkeypatch.setattr(desk.app, "OPEN_AFTER", 0.4)
+    service = DeferredService(config)
+    app = create_app(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and getattr(app.focused, "id", "") == "username")
+        await type_ahead(pilot, [*"petu"])
+        await pilot.pause()
+        assert service._service is None and not app.ready  # drawn and typing, not yet loading
+        assert app.screen.query_one("#username").value == "petu"
+        await until(pilot, lambda: app.ready)
+        await burst(pilot, [*"gas", "enter", *"petugas123", "enter"])
+        assert isinstance(app.screen, QueueScreen)
