@@ -18,7 +18,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from desk.listener import DeskEvents, FeedState, LinkBanner, as_desk_error, desk_link, relay, watch_link
+from desk.listener import (
+    DeskEvents,
+    FeedState,
+    LinkBanner,
+    as_desk_error,
+    desk_link,
+    relay,
+    watch_link,
+)
+from desk.memory import release_free_memory
 from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
 from models.link import DatabaseUnavailable, connection_lost
 from models.officedto import OfficeInfo
@@ -86,6 +95,7 @@ class DeskApp(ScreenLock, App[None]):
         self._feed: Any = None
         self._banner: LinkBanner | None = None
         self._warm_for_cases = False
+        self._first_session = True
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -121,7 +131,9 @@ class DeskApp(ScreenLock, App[None]):
                     if worker.is_cancelled:
                         return
                     time.sleep(0.1)
-        self.call_from_thread(self._opened, self.desk.office)
+        office = self.desk.office
+        release_free_memory()  # what loading (or compiling) the domain freed
+        self.call_from_thread(self._opened, office)
 
     def _database_waiting(self) -> None:
         """Say on the login screen that the database cannot be reached yet."""
@@ -227,6 +239,10 @@ class DeskApp(ScreenLock, App[None]):
             self.switch_screen(self.dashboard_screen(periode, since, until))
             return
         self.switch_screen(QueueScreen())
+        if self._first_session:  # once the first screen's styles and data are in: the rest
+            self._first_session = False  # of the session's memory is what it keeps
+            self.set_timer(2.0, lambda: self.run_worker(release_free_memory, thread=True,
+                                                        exit_on_error=False, group="trim"))
         if supervisor:
             self.push_screen(self.deadlines_screen())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,6 +24,9 @@ from screens.queueops import CounterOps
 from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
 
 #: Event kinds that change what the queue shows (see models.events).
+#: Seconds the info line names the ticket just taken at this desk (instead of the key hints).
+ISSUED_SHOWN = 30.0
+
 QUEUE_EVENTS = ("ticket.", "case.opened", "case.decided", "counter.")
 
 #: Column keys and headers of the queue table, with fixed widths for 80 columns.
@@ -109,6 +113,7 @@ class QueueScreen(CounterOps, DeskScreen):
         self._tickets: dict[str, TicketInfo] = {}
         self.current: TicketInfo | None = None
         self._timer: Timer | None = None
+        self._issued: tuple[str, float] | None = None  # the last ticket taken here, and when
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -241,11 +246,12 @@ class QueueScreen(CounterOps, DeskScreen):
                 info.append(session.counter_name)
                 info.append(")")
         info.append(f"  ·  {waiting} menunggu")
-        for hint in self._hints():
+        issued = self._issued if self._issued and time.monotonic() - self._issued[1] < ISSUED_SHOWN else None
+        for hint in (issued[0],) if issued else self._hints():
             room = self.app.size.width - 2 - len(info.plain) - len(hint)
             if room >= 2:
                 info.append(" " * room)
-                info.append(hint, style="dim")
+                info.append(hint, style="bold" if issued else "dim")
                 break
         self.query_one("#queue-info", PlainStatic).set_text(info)
 
@@ -342,7 +348,11 @@ class QueueScreen(CounterOps, DeskScreen):
 
     def _ticket_issued(self, ticket: TicketInfo) -> None:
         """Say so, refresh and print the ticket."""
+        # a toast, and the info line until ISSUED_SHOWN (a toast whose seconds pass while a
+        # loaded server draws nothing is never seen)
         self.notify(f"Tiket {ticket.code} diambil", title="Tiket", markup=False)
+        self._issued = (f"Tiket {ticket.code} diambil", time.monotonic())
+        self.set_timer(ISSUED_SHOWN, self._show_info)
         self.action_refresh_queue()
         self.print_ticket(ticket.id)
 

@@ -151,3 +151,26 @@ async def test_waiting_rows_show_the_estimated_wait_and_stats_open(make_app, liv
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_the_ticket_just_taken_stays_named_on_the_info_line(make_app, monkeypatch) -> None:
+    """A toast lasts seconds, which pass unseen when a loaded server draws late: the info line
+    names the ticket just taken (instead of the key hints) until ISSUED_SHOWN has passed."""
+    import screens.queue
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        info = app.screen.query_one("#queue-info", PlainStatic)
+        assert "Ctrl+L" in shown(info) and "diambil" not in shown(info)
+        monkeypatch.setattr(screens.queue, "ISSUED_SHOWN", 1.0)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ServicePicker)
+        await pilot.press("h")
+        await settle(pilot)
+        app.clear_notifications()  # the toast gone
+        await pilot.pause()
+        assert "Tiket H-001 diambil" in shown(info) and "1 menunggu" in shown(info)
+        await pilot.pause(1.3)
+        assert "diambil" not in shown(info) and "Ctrl+L" in shown(info)
