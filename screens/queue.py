@@ -20,13 +20,10 @@ from models.permissions import Permission, allowed
 from models.settings import PRIORITY_KINDS
 from screens.base import DeskScreen, Throttle
 from screens.dialogs import ConfirmDialog, ServicePicker
-from screens.queueops import CounterOps
+from screens.queueops import SAID_SHOWN, CounterOps
 from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
 
 #: Event kinds that change what the queue shows (see models.events).
-#: Seconds the info line names the ticket just taken at this desk (instead of the key hints).
-ISSUED_SHOWN = 30.0
-
 QUEUE_EVENTS = ("ticket.", "case.opened", "case.decided", "counter.")
 
 #: Column keys and headers of the queue table, with fixed widths for 80 columns.
@@ -113,7 +110,7 @@ class QueueScreen(CounterOps, DeskScreen):
         self._tickets: dict[str, TicketInfo] = {}
         self.current: TicketInfo | None = None
         self._timer: Timer | None = None
-        self._issued: tuple[str, float] | None = None  # the last ticket taken here, and when
+        self._said: tuple[str, float] | None = None  # the last outcome at this desk, and when
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -246,12 +243,12 @@ class QueueScreen(CounterOps, DeskScreen):
                 info.append(session.counter_name)
                 info.append(")")
         info.append(f"  ·  {waiting} menunggu")
-        issued = self._issued if self._issued and time.monotonic() - self._issued[1] < ISSUED_SHOWN else None
-        for hint in (issued[0],) if issued else self._hints():
+        said = self._said if self._said and time.monotonic() - self._said[1] < SAID_SHOWN else None
+        for hint in (said[0],) if said else self._hints():
             room = self.app.size.width - 2 - len(info.plain) - len(hint)
             if room >= 2:
                 info.append(" " * room)
-                info.append(hint, style="bold" if issued else "dim")
+                info.append(hint, style="bold" if said else "dim")
                 break
         self.query_one("#queue-info", PlainStatic).set_text(info)
 
@@ -348,11 +345,8 @@ class QueueScreen(CounterOps, DeskScreen):
 
     def _ticket_issued(self, ticket: TicketInfo) -> None:
         """Say so, refresh and print the ticket."""
-        # a toast, and the info line until ISSUED_SHOWN (a toast whose seconds pass while a
-        # loaded server draws nothing is never seen)
         self.notify(f"Tiket {ticket.code} diambil", title="Tiket", markup=False)
-        self._issued = (f"Tiket {ticket.code} diambil", time.monotonic())
-        self.set_timer(ISSUED_SHOWN, self._show_info)
+        self.say(f"Tiket {ticket.code} diambil")
         self.action_refresh_queue()
         self.print_ticket(ticket.id)
 

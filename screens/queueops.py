@@ -3,6 +3,7 @@ start serving, finish (a mixin of the queue screen, which keeps the display)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -62,6 +63,9 @@ class TransferDialog(ModalScreen["tuple[str, int | None] | None"]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+
+#: Seconds the info line keeps the last outcome at this desk (instead of the key hints).
+SAID_SHOWN = 30.0
 
 class CounterOps:
     """Actions of the queue screen on one ticket (mixed into QueueScreen, which provides
@@ -182,12 +186,20 @@ class CounterOps:
         ticket = self.desk.finish_ticket(self.session, ticket_id)
         self.desk_app.call_from_thread(self._left_loket, ticket, f"{ticket.code} selesai dilayani.")
 
+    def say(self, message: str) -> None:
+        """Besides its toast, name an outcome on the info line for SAID_SHOWN seconds (a toast's
+        seconds pass unseen while a loaded server draws late; bench/sessions.py)."""
+        self._said = (message, time.monotonic())
+        self._show_info()
+        self.set_timer(SAID_SHOWN, self._show_info)
+
     def _left_loket(self, ticket: TicketInfo, message: str) -> None:
         """The ticket is no longer at this loket (parked, transferred, finished, absent)."""
         if self.current is not None and self.current.id == ticket.id:
             self.current = None
         self._show_call()
         self.notify(message, markup=False)
+        self.say(message)
         self.action_refresh_queue()
 
     # -- start serving --------------------------------------------------------------------------
