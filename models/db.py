@@ -7,6 +7,7 @@ PostgreSQL is selected by URL (``postgresql://user@host:5432/db``) for a central
 
 from __future__ import annotations
 
+import heapq
 import logging
 import weakref
 from collections.abc import Iterator
@@ -35,6 +36,10 @@ SQLITE_PRAGMAS = {
 #: it back; a desk rarely needs more than two at once). Waiting for a free one times out after
 #: POOL_WAIT seconds; an idle connection older than POOL_STALE seconds is replaced.
 POOL_SIZE = 8
+#: Connections a desk keeps open while idle: a burst of workers may borrow up to POOL_SIZE,
+#: then all but these are closed (50 branch desks on one PostgreSQL server would otherwise
+#: hold 5-6 each; bench/sessions.py reports the server's connections).
+POOL_IDLE = 2
 POOL_WAIT = 30
 POOL_STALE = 600
 
@@ -68,6 +73,18 @@ class _Counting:
         return super()._connect()  # type: ignore[misc]
 
 
+class _FewIdle:
+    """A pool that keeps at most POOL_IDLE connections idle (before the pool in the MRO)."""
+
+    def _close(self, conn, close_conn=False):  # a connection given back to the pool
+        super()._close(conn, close_conn)  # type: ignore[misc]
+        with self._pool_lock:  # type: ignore[attr-defined]
+            extra = [heapq.heappop(self._connections)[2]  # type: ignore[attr-defined]
+                     for _ in range(len(self._connections) - POOL_IDLE)]  # type: ignore[attr-defined]
+        for idle in extra:  # the oldest
+            self._close_raw(idle)  # type: ignore[attr-defined]
+
+
 class _CountingSqlite(_Counting, SqliteDatabase):
     pass
 
@@ -76,11 +93,11 @@ class _CountingPostgres(_Counting, PostgresqlDatabase):
     pass
 
 
-class PooledSqlite(_PooledSqliteDatabase, _CountingSqlite):
+class PooledSqlite(_FewIdle, _PooledSqliteDatabase, _CountingSqlite):
     """SQLite behind a connection pool; ``opened`` counts real connections."""
 
 
-class PooledPostgres(_PooledPostgresqlDatabase, _CountingPostgres):
+class PooledPostgres(_FewIdle, _PooledPostgresqlDatabase, _CountingPostgres):
     """PostgreSQL behind a connection pool; ``opened`` counts real connections."""
 
 

@@ -171,6 +171,32 @@ def test_calls_reuse_pooled_connections(desk_service, session):
     assert desk_service.db.opened == opened  # not one new connection for a whole action
 
 
+def test_a_burst_of_workers_leaves_two_connections_idle(desk_service, session):
+    """Workers borrowing at once get a connection each; given back, all but POOL_IDLE close
+    (each of 50 branch desks would otherwise keep up to POOL_SIZE open on the server)."""
+    import threading
+
+    from models.db import POOL_IDLE
+
+    db = desk_service.db
+    together = threading.Barrier(6)
+
+    def borrow() -> None:
+        with db.connection_context():
+            together.wait(10)
+            db.execute_sql("SELECT 1")
+
+    workers = [threading.Thread(target=borrow) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(db._connections) == POOL_IDLE == 2 and not db._in_use
+    opened = db.opened
+    desk_service.search(session, "Yayasan")
+    assert db.opened == opened  # an idle one is lent again
+
+
 def test_the_case_read_is_two_statements_without_lazy_loads(desk_service, session):
     case = desk_service.open_case(session, "REK-PUB", ORG)
     before = desk_service.ctx.statements
