@@ -28,9 +28,8 @@ from desk.listener import (
     watch_link,
 )
 from desk.memory import release_free_memory
-from models.dto import CounterInfo, DeskError, ServiceInfo, SessionInfo
+from models.errors import DeskError
 from models.link import DatabaseUnavailable, connection_lost
-from models.officedto import OfficeInfo
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog, MessageDialog
 from screens.help import HelpScreen
@@ -39,6 +38,8 @@ from screens.login import LoginScreen
 
 if TYPE_CHECKING:
     from models.desk import DeskService
+    from models.dto import CounterInfo, ServiceInfo, SessionInfo
+    from models.officedto import OfficeInfo
 
 #: The application title (the sub-title is the office's name).
 APP_TITLE = "desk"

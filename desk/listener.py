@@ -4,7 +4,7 @@ whoever noticed (the event listener or a call of the desk), shown as one banner.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.message import Message
@@ -12,8 +12,11 @@ from textual.notifications import Notification, Notify
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from models.dto import DeskError, DeskEvent
+from models.errors import DeskError
 from models.link import UNAVAILABLE_READ, DatabaseUnavailable, Link, connection_lost
+
+if TYPE_CHECKING:
+    from models.dto import DeskEvent
 
 #: The banner shown while the database cannot be reached.
 BANNER = "Sambungan ke basis data terputus. Mencoba lagi… (data di layar tetap)"

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from models.errors import AuthError, DeskError, ValidationError  # noqa: F401 - re-exported
+
 if TYPE_CHECKING:  # (parts of a case: models.casedto)
     from models.casedto import CriterionLine, OrganisationInfo, PersonLine
 
@@ -33,22 +35,6 @@ TICKET_STATUSES: dict[str, str] = {
     "lewat": "Tidak hadir",
     "ditunda": "Ditunda",
 }
-
-
-class DeskError(Exception):
-    """A user-facing error: ``str(err)`` is an Indonesian sentence fit for the screen."""
-
-
-class AuthError(DeskError):
-    """Login failed (unknown user, wrong password, inactive account)."""
-
-
-class ValidationError(DeskError):
-    """Input rejected; ``errors`` maps field name -> Indonesian message for that field."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = dict(errors)
-        super().__init__("; ".join(self.errors.values()) or "Data tidak valid.")
 
 
 @dataclass(frozen=True)

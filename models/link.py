@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from models.dto import DeskError
+from models.errors import DeskError
 
 if TYPE_CHECKING:  # peewee is imported by what opens a database, not by this module: the
     # login screen (desk.listener) classifies errors before the domain is loaded

@@ -10,8 +10,12 @@ may do everything: whoever runs it holds the database's credentials anyway.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from models.dto import DeskError, SessionInfo
+from models.errors import DeskError
+
+if TYPE_CHECKING:
+    from models.dto import SessionInfo
 
 
 class Permission(StrEnum):
@@ -139,5 +143,7 @@ def machine_session(role: str, office_id: int, office_name: str, tz: str) -> Ses
     """A principal for a call that is anonymous by nature (kiosk, board, public, command line)."""
     if role not in MACHINE_ROLES:
         raise ValueError(f"not a machine role: {role}")
+    from models.dto import SessionInfo
+
     return SessionInfo(staff_id=None, username=role, full_name=MACHINE_ROLES[role], role=role,
                        office_id=office_id, office_name=office_name, tz=tz)

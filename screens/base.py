@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -15,9 +15,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
-from models.dto import CaseDetail, DeskError, DeskEvent, SessionInfo
+from models.errors import DeskError
 from screens.dialogs import ConfirmDialog
 from screens.widgets import sync_table
+
+if TYPE_CHECKING:
+    from models.dto import CaseDetail, DeskEvent, SessionInfo
 
 
 def cursor_key(table: DataTable[Any]) -> str:

@@ -7,7 +7,7 @@ always shown literally (``markup=False`` / rich ``Text``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -18,9 +18,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from models.dto import ServiceInfo
 from models.settings import PRIORITY_KINDS
 from screens.widgets import FormInput, PlainStatic
+
+if TYPE_CHECKING:
+    from models.dto import ServiceInfo
 
 
 class ConfirmDialog(ModalScreen[bool]):

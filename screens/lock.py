@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -29,11 +29,14 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Label
 from textual.worker import Worker
 
-from models.dto import AuthError, DeskError, SessionInfo
+from models.errors import AuthError, DeskError
 from models.permissions import ROLE_LABELS
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog
 from screens.widgets import FieldError, FormInput, PlainStatic
+
+if TYPE_CHECKING:
+    from models.dto import SessionInfo
 
 
 class LockScreen(DeskScreen):

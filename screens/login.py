@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -12,9 +12,12 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Select
 from textual.worker import Worker
 
-from models.dto import AuthError, CounterInfo, DeskError, ValidationError
+from models.errors import AuthError, DeskError, ValidationError
 from screens.base import DeskScreen
 from screens.widgets import FieldError, FormInput, PlainStatic
+
+if TYPE_CHECKING:
+    from models.dto import CounterInfo
 
 #: Seconds a sign-in tries a database that cannot be reached before saying so at the form
 #: ("Basis data tidak dapat dihubungi ..."; other calls keep trying for a minute).

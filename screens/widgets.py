@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
 from textual.widgets import DataTable, Input, Label, Static
 
 from forms.validators import clean_pasted
-from models.dto import DocumentInfo
+
+if TYPE_CHECKING:
+    from models.dto import DocumentInfo
 
 #: Indonesian month abbreviations, January first.
 MONTHS_SHORT: tuple[str, ...] = (
