@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
@@ -18,6 +19,9 @@ from screens.widgets import FieldError, FormInput, PlainStatic
 
 if TYPE_CHECKING:
     from models.dto import CounterInfo
+
+#: Seconds within which digits typed on the loket choice make one number.
+DIGITS_PAUSE = 1.5
 
 #: Seconds a sign-in tries a database that cannot be reached before saying so at the form
 #: ("Basis data tidak dapat dihubungi ..."; other calls keep trying for a minute).
@@ -67,6 +71,7 @@ class LoginScreen(DeskScreen):
         self._counters = counters
         self._office_name = office_name
         self._pending: tuple[str, str] | None = None
+        self._digits = ("", 0.0)  # the loket number typed on the loket choice, and when
 
     def compose(self) -> ComposeResult:
         """Build the form."""
@@ -97,7 +102,9 @@ class LoginScreen(DeskScreen):
         """The loket choice: the office's lokets, or a number field when it has none."""
         if counters:
             options = [(Text(c.name or f"Loket {c.number}"), c.number) for c in counters]
-            return Select(options, value=counters[0].number, allow_blank=False, id="counter")
+            # digits choose a loket by its number (on_key), not by searching the names
+            return Select(options, value=counters[0].number, allow_blank=False, id="counter",
+                          type_to_search=False)
         return FormInput("1", id="counter", restrict=r"[0-9]*", max_length=3)
 
     def database_waiting(self, message: str) -> None:
@@ -141,6 +148,27 @@ class LoginScreen(DeskScreen):
     def _submit_event(self) -> None:
         """Enter in the password (or the button) signs in."""
         self.action_submit()
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits typed on the loket choice, closed or with its list open, choose the loket of
+        that number ("4" then "9": loket 49). Also when they arrive, typed ahead over a slow
+        link, before the list that Enter opens has taken the focus."""
+        if not (event.character and event.character.isdigit()):
+            return
+        select = next(iter(self.query("#counter")), None)  # none until the database is open
+        if not isinstance(select, Select):
+            return
+        if self.focused is None or not (self.focused is select or select in self.focused.ancestors):
+            return
+        event.stop()
+        typed, at = self._digits
+        typed = (typed if time.monotonic() - at < DIGITS_PAUSE else "") + event.character
+        self._digits = (typed[-3:], time.monotonic())
+        numbers = {c.number for c in self._counters or []}
+        for number in (int(typed[-3:]), int(event.character)):
+            if number in numbers:
+                select.value = number  # the open list highlights it: Enter keeps it
+                return
 
     def _counter_no(self) -> int | None:
         """The chosen loket number, or None when blank."""

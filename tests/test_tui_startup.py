@@ -141,3 +141,35 @@ async def test_the_domain_loads_a_moment_after_the_login_screen_is_drawn(
         await until(pilot, lambda: app.ready)
         await burst(pilot, [*"gas", "enter", *"petugas123", "enter"])
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_a_loket_number_typed_on_the_loket_choice_chooses_it(live_desk_service) -> None:
+    """Enter, a number, Enter on the loket choice: that loket, also when the number arrives
+    (typed ahead over a slow link) before the list Enter opens has the focus, and when it is
+    typed on the closed choice."""
+    app = create_app(live_desk_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen.query(Select))
+        counter = app.screen.query_one("#counter", Select)
+        assert counter.value == 1
+        counter.focus()
+        await until(pilot, lambda: app.focused is counter)
+        await burst(pilot, ["enter", "3", "enter"])  # one burst: "3" lands before the list has the focus
+        await until(pilot, lambda: counter.value == 3)
+        if counter.expanded:  # the second Enter reached the choice before its list, too
+            await until(pilot, lambda: app.focused is not counter)
+            await burst(pilot, ["enter"])
+        await until(pilot, lambda: counter.value == 3 and not counter.expanded and app.focused is counter)
+        await burst(pilot, ["2"])  # on the closed choice
+        await until(pilot, lambda: counter.value == 2)
+        await burst(pilot, ["enter"])
+        await until(pilot, lambda: counter.expanded and app.focused is not counter)
+        await burst(pilot, ["3"])  # the list open and focused
+        await until(pilot, lambda: counter.value == 3)
+        await burst(pilot, ["enter"])
+        await until(pilot, lambda: counter.value == 3 and not counter.expanded)
+        app.screen.query_one("#username").focus()
+        await until(pilot, lambda: getattr(app.focused, "id", "") == "username")
+        await burst(pilot, [*"petugas", "enter", *"petugas123", "f10"])
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen))
+        assert app.session is not None and app.session.counter_no == 3
