@@ -151,7 +151,7 @@ async def test_a_loket_number_typed_on_the_loket_choice_chooses_it(live_desk_ser
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen.query(Select))
         counter = app.screen.query_one("#counter", Select)
-        assert counter.value == 1
+        await until(pilot, lambda: counter.value == 1)  # (a Select takes its value once mounted)
         counter.focus()
         await until(pilot, lambda: app.focused is counter)
         await burst(pilot, ["enter", "3", "enter"])  # one burst: "3" lands before the list has the focus
