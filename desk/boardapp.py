@@ -72,15 +72,26 @@ class BoardApp(App[None]):
         self._feed_down = ""
         self._retry: Any = None
         self._voice_messages: set[str] = set()
+        self._voice_message = ""
         self._names: dict[int, str] = {}
 
     @property
     def board(self) -> BoardScreen:
         """The board screen (under the help screen, when that is open)."""
         for screen in self.screen_stack:
-            if isinstance(screen, BoardScreen):
+            if isinstance(screen, BoardScreen) and screen.is_mounted:
                 return screen
         raise LookupError("board screen not shown")
+
+    def on_board_screen_drawn(self, message: BoardScreen.Drawn) -> None:
+        """The board finished mounting: show what was read (or went wrong) before it could."""
+        board = message.board
+        if self.state is not None:
+            board.show_state(self.state)
+        problem = self._read_failed or self._feed_down
+        board.set_offline(bool(problem), "" if not problem else _short(problem))
+        if self._voice_message:
+            board.set_voice_problem(self._voice_message)
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -146,6 +157,7 @@ class BoardApp(App[None]):
         if message in self._voice_messages:
             return
         self._voice_messages.add(message)
+        self._voice_message = message
         self.notify(message, title="Suara", severity="warning", markup=False, timeout=10)
         try:
             self.board.set_voice_problem(message)

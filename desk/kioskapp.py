@@ -135,6 +135,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _show_lines(self, lines: list[QueueLineInfo]) -> None:
         self.lines = {service: line for line in lines for service in line.services}
+        if not self.services_screen.is_mounted:  # a loaded machine: its mount shows them
+            return
         self.services_screen.show_problem("")
         self.services_screen.refresh_rows()
         self.services_screen.show_office(self.office_name)

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.geometry import Size
+from textual.message import Message
 from textual.renderables.digits import DIGITS, DIGITS3X3, DIGITS3X3_BOLD
 from textual.renderables.digits import Digits as DigitsRenderable
 from textual.screen import Screen
@@ -218,10 +219,18 @@ class BoardScreen(Screen[None]):
             yield lines
         yield PlainStatic("", id="board-marquee")
 
+    class Drawn(Message):
+        """The board is composed and mounted: what the app read before can be shown now."""
+
+        def __init__(self, board: BoardScreen) -> None:
+            super().__init__()
+            self.board = board
+
     def on_mount(self) -> None:
         self.tick()
         self.set_interval(1.0, self.tick)
         self.set_interval(MARQUEE_STEP, self.step_marquee)
+        self.post_message(self.Drawn(self))
 
     # -- what the app calls -----------------------------------------------------------------------
 

@@ -214,6 +214,8 @@ class ServicesScreen(KioskScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        if self.kiosk.office_name:  # the facade opened before this screen was drawn
+            self.show_office(self.kiosk.office_name)
         self.fit(self.size.height)
 
     def on_resize(self, event: events.Resize) -> None:

@@ -197,6 +197,27 @@ async def test_voice_problem_shown_once(live_desk_service, other_desk, tmp_path)
         assert "Suara tidak aktif" in text_of(app, "#board-voice")
 
 
+async def test_a_board_drawn_after_the_first_read_shows_it(live_desk_service, other_desk, tmp_path, monkeypatch):
+    """On a loaded machine the first picture of the queue (and the voice check) can arrive
+    before the board is composed: the board shows them once it is drawn."""
+    called = call_one(other_desk)
+    compose = BoardScreen._on_compose
+
+    async def late(screen, event):
+        deadline = time.monotonic() + 10
+        while not (screen.app.reads and any("Suara" in m for m in notifications(screen.app))) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await compose(screen, event)
+
+    monkeypatch.setattr(BoardScreen, "_on_compose", late)
+    voice = VoiceSettings(engine="espeak", player=str(tmp_path / "tidak-ada-pemutar"))
+    app = board_app(live_desk_service, voice=voice, silent=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: codes_shown(app).get(1) == called.code)
+        await until(pilot, lambda: "Suara tidak aktif" in text_of(app, "#board-voice"))
+        assert live_desk_service.office.name in text_of(app, "#board-office")
+
+
 async def test_quit_with_q_and_help(live_desk_service):
     app = board_app(live_desk_service)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -5,12 +5,12 @@ A live DeskService on a fresh database (SQLite, or PostgreSQL with DESK_TEST_DB)
 
 from __future__ import annotations
 
-import time
-
+import asyncio
 import dataclasses
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -81,6 +81,28 @@ async def take(pilot, *keys: str) -> ResultScreen:
         await settle(pilot)
         await pilot.pause(0.05)
     return pilot.app.screen
+
+
+async def test_services_show_when_the_database_opens_before_the_screen_is_drawn(live_desk_service, monkeypatch):
+    """On a loaded machine the database can answer before the services screen is composed:
+    the kiosk then lists the services with the office's name, and never says it is broken."""
+    compose = ServicesScreen._on_compose
+
+    async def late(screen, event):
+        deadline = time.monotonic() + 10
+        while not screen.kiosk.opened and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await compose(screen, event)
+
+    monkeypatch.setattr(ServicesScreen, "_on_compose", late)
+    app = kiosk(live_desk_service, result_grace=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        text = screen_text(app)
+        assert PROBLEM not in text
+        assert live_desk_service.office.name in text
+        assert live_desk_service.office.services[0].short_name in text
 
 
 async def test_the_ticket_counts_people_of_other_lines_called_first(live_desk_service):
