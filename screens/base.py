@@ -288,6 +288,11 @@ class Throttle:
         else:
             self._timer = self._owner.set_timer(wait, self._run)
 
+    def ran(self) -> None:
+        """The refresh ran outside the throttle (an action of this desk): the interval starts
+        again, so the event of that same action does not read everything a second time."""
+        self._last = time.monotonic()
+
     def _run(self) -> None:
         self._timer = None
         self._last = time.monotonic()

@@ -26,6 +26,11 @@ from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
 #: Event kinds that change what the queue shows (see models.events).
 QUEUE_EVENTS = ("ticket.", "case.opened", "case.decided", "counter.")
 
+#: Other desks' changes are read at most this often (seconds). Each reading redraws the table:
+#: 25-30 ms of CPU, which 50 desks at one office following each other's tickets turn into more
+#: than a core at 1 s (bench/sessions.py); offices' queue apps refresh every 2-5 s.
+OTHERS_REFRESH = 2.0
+
 #: Column keys and headers of the queue table, with fixed widths for 80 columns.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("code", "Kode", 7),
@@ -111,6 +116,7 @@ class QueueScreen(CounterOps, DeskScreen):
         self.current: TicketInfo | None = None
         self._timer: Timer | None = None
         self._said: tuple[str, float] | None = None  # the last outcome at this desk, and when
+        self._others_changed = Throttle(self, self.load_queue, OTHERS_REFRESH)
 
     def compose(self) -> ComposeResult:
         """Build the screen."""
@@ -130,7 +136,6 @@ class QueueScreen(CounterOps, DeskScreen):
 
     def on_mount(self) -> None:
         """Load the queue; it is refreshed when a desk changes it (events), and at midnight."""
-        self._others_changed = Throttle(self, self.action_refresh_queue)
         self._show_call()
         self._show_info()
         self._at_midnight()
@@ -167,7 +172,8 @@ class QueueScreen(CounterOps, DeskScreen):
     # -- loading --------------------------------------------------------------------------------
 
     def action_refresh_queue(self) -> None:
-        """Reload the queue in the background."""
+        """Reload the queue in the background (at once: this desk's own action, or a key)."""
+        self._others_changed.ran()
         self.load_queue()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-refresh",

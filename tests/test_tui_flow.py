@@ -260,8 +260,9 @@ async def test_queue_shows_tickets_taken_at_other_desks_at_once(make_app, live_d
 
 async def test_a_stream_of_other_desks_tickets_is_shown_with_few_reloads(make_app, live_desk_service) -> None:
     """Twenty tickets taken elsewhere in a burst all show, but the queue is read again at most
-    about once a second while they stream in (not twenty times: with 50 desks at one office
-    every desk re-read its queue for every ticket of every loket)."""
+    about once in two seconds while they stream in (not twenty times: with 50 desks at one
+    office every desk re-read its queue for every ticket of every loket); a call made at this
+    desk is read once, not again when its own event comes back."""
     import time
 
     app = make_app()
@@ -279,13 +280,14 @@ async def test_a_stream_of_other_desks_tickets_is_shown_with_few_reloads(make_ap
         kiosk = live_desk_service.principal("kiosk")
         for _ in range(20):
             live_desk_service.issue_ticket(kiosk, "REK-PUB")
-            await pilot.pause(0.02)
-        deadline = time.monotonic() + 5
+            await pilot.pause(0.25)  # a stream over five seconds
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline and table.row_count < 20:
             await pilot.pause(0.05)
         assert table.row_count == 20
         span = reads[-1] - reads[0]
-        assert len(reads) <= span + 2, f"{len(reads)} reads in {span:.1f} s"
+        assert len(reads) <= span / 2 + 2, f"{len(reads)} reads in {span:.1f} s"
+
 
 
 async def test_help_lists_the_screen_keys(make_app) -> None:
