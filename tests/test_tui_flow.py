@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from textual.widgets import DataTable, Input
+from tui_helpers import burst, login, notifications, settle, shown, type_into
 
 from screens.case import CaseScreen
 from screens.checklist import ChecklistScreen
@@ -19,7 +20,6 @@ from screens.login import LoginScreen
 from screens.queue import QueueScreen
 from screens.search import SearchScreen
 from screens.widgets import FieldError, PlainStatic
-from tui_helpers import burst, login, notifications, settle, shown, type_into
 
 SIZE = (80, 24)
 NIK = "6402044507800001"
