@@ -3,6 +3,8 @@ sessions over SSH); the sign-in asked for meanwhile goes ahead once it is."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -10,15 +12,15 @@ from pathlib import Path
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Select
+from tui_helpers import burst, hold, settle, shown
 
 from desk.app import create_app
-from desk.config import Config
-from desk.wiring import DeferredService
+from desk.config import Config, OfficeSettings
+from desk.wiring import DeferredService, make_service
 from screens.dialogs import MessageDialog
-from screens.login import LoginScreen
+from screens.login import DIGITS_PAUSE, LoginScreen
 from screens.queue import QueueScreen
 from screens.widgets import FieldError, PlainStatic
-from tui_helpers import burst, hold, settle, shown
 
 SIZE = (80, 24)
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,3 +175,25 @@ async def test_a_loket_number_typed_on_the_loket_choice_chooses_it(live_desk_ser
         await burst(pilot, [*"petugas", "enter", *"petugas123", "f10"])
         await until(pilot, lambda: isinstance(app.screen, QueueScreen))
         assert app.session is not None and app.session.counter_no == 3
+
+
+async def test_a_loket_number_typed_at_once_is_read_whole_on_a_busy_desk(config) -> None:
+    """"1" "1" typed together: loket 11, also when the desk is so busy (50 desks on two cores)
+    that it handles the second key seconds after the first. When the keys came counts."""
+    desk = make_service(dataclasses.replace(config, office=OfficeSettings(counters=12)))
+    app = create_app(desk)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen.query(Select))
+            counter = app.screen.query_one("#counter", Select)
+            await until(pilot, lambda: counter.value == 1)
+            counter.focus()
+            await until(pilot, lambda: app.focused is counter)
+            first, second = events.Key("1", "1"), events.Key("1", "1")  # typed together
+            app.post_message(first)
+            await settle(pilot)
+            await asyncio.sleep(DIGITS_PAUSE + 0.5)  # handled late
+            app.post_message(second)
+            await until(pilot, lambda: counter.value == 11)
+    finally:
+        desk.close()
