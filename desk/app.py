@@ -28,6 +28,7 @@ from desk.listener import (
     watch_link,
 )
 from desk.memory import release_free_memory
+from desk.terminate import exit_on_sigterm
 from models.errors import DeskError
 from models.link import DatabaseUnavailable, connection_lost
 from screens.base import DeskScreen
@@ -105,6 +106,7 @@ class DeskApp(ScreenLock, App[None]):
         is drawn: the staff member types while the domain loads and the database opens
         (started at once, the loading would hold Python's lock while the form is drawn and
         its first keys echoed; nobody types a name and a password within that moment)."""
+        exit_on_sigterm(self)
         self.push_screen(LoginScreen(None))
         if OPEN_AFTER > 0:
             self.call_after_refresh(self.set_timer, OPEN_AFTER, self.open_desk)

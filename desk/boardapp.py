@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from desk.listener import DeskEvents, FeedState, relay
+from desk.terminate import exit_on_sigterm
 from models.dto import DeskError
 from output.voice import Announcer, VoiceSettings
 from screens.board import BoardScreen
@@ -97,6 +98,7 @@ class BoardApp(App[None]):
 
     def on_mount(self) -> None:
         """Show the (empty) board; open the facade and start the voice in workers."""
+        exit_on_sigterm(self)
         self.push_screen(BoardScreen(self.desk.settings.timezone))
         if not self.silent:
             self.announcer = Announcer(self.voice, on_problem=self._voice_problem_from_thread)

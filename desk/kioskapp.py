@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.worker import Worker, WorkerState
 
+from desk.terminate import exit_on_sigterm
 from models.dto import DocumentInfo, ServiceInfo, TicketInfo
 from models.queuedto import QueueLineInfo
 from screens.kiosk import (
@@ -95,6 +96,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         """Show the services screen (empty) and open the facade."""
+        exit_on_sigterm(self)
         self.push_screen(self.services_screen)
         self.open_desk()
         self.set_interval(self.refresh_seconds, self.refresh_lines)
