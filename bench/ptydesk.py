@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -71,6 +72,7 @@ class Session:
         self.held = ""
         self.text = ""  # plain text written since the last mark
         self.tail = ""  # the last few thousand characters, for reports
+        self.stacks = ""  # the desk's threads when a step timed out (py-spy dump)
         self.bytes_in = 0
         self.alive = True
         #: What went wrong, once per round and step: (round, step) -> messages (first first).
@@ -176,10 +178,21 @@ class Session:
         try:
             return await asyncio.wait_for(future, timeout)
         except TimeoutError:
+            self.stacks = self._stacks()
             raise ScreenError(f"{pattern!r} not shown within {timeout:g} s; screen: "
                               f"{' '.join(self.tail[-300:].split())}") from None
         finally:
             self.waiter = None
+
+    def _stacks(self) -> str:
+        """What every thread of the desk is doing (``py-spy dump``), for a step that never
+        showed its result; "" without py-spy (``pip install py-spy``)."""
+        spy = shutil.which("py-spy", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        if spy is None:
+            return ""
+        done = subprocess.run([spy, "dump", "--pid", str(self.pid)], capture_output=True, text=True,
+                              timeout=30, check=False)
+        return done.stdout + done.stderr
 
     def _readable_text_again(self) -> None:
         """Look at what was already written since the mark (a fast desk)."""

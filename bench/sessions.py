@@ -41,7 +41,8 @@ finished, counts equal to what the screens showed.
 
 The database: a fresh SQLite file in a temp folder by default; ``--db postgresql://...`` gets a
 fresh schema ``bench_<random>`` (dropped at the end). Exit 1 on any error or domain problem;
-``--screens DIR`` keeps the last output (plain text) of each session with an error.
+``--screens DIR`` keeps the last output (plain text) of each session with an error, and for a
+result that never showed what the desk's threads were doing (``py-spy dump``, when installed).
 """
 
 from __future__ import annotations
@@ -477,7 +478,10 @@ def main() -> int:
         for s in sessions:
             if s.errors:
                 (folder / f"session{s.no:03d}.txt").write_text(s.tail, encoding="utf-8")
-        print(f"  what the sessions with errors wrote last (plain text): {folder}/session*.txt")
+                if s.stacks:
+                    (folder / f"session{s.no:03d}.stacks.txt").write_text(s.stacks, encoding="utf-8")
+        print(f"  what the sessions with errors wrote last (plain text): {folder}/session*.txt"
+              f"{'; a timed-out desk threads (py-spy dump): session*.stacks.txt' if any(s.stacks for s in sessions) else ''}")
     failed = bool(errors or problems or rounds != n * args.rounds)
     print(f"{'errors':<28} {len(errors):>5}  target 0  {'PASS' if not errors else 'FAIL'}")
     print(f"{'domain problems':<28} {len(problems):>5}  target 0  {'PASS' if not problems else 'FAIL'}")

@@ -41,6 +41,9 @@ def plain_options(argv: list[str]) -> dict[str, str] | None:
 
 def main() -> None:
     """Open the counter desk, or hand the arguments to the command line."""
+    from desk.memory import one_malloc_arena
+
+    one_malloc_arena()
     options = plain_options(sys.argv[1:])
     if options is None:
         from desk.cli import main as cli_main

@@ -15,6 +15,24 @@ import sys
 
 _trim = None
 
+#: mallopt's parameter for the number of malloc arenas (glibc's malloc.h M_ARENA_MAX).
+M_ARENA_MAX = -8
+
+
+def one_malloc_arena() -> None:
+    """Let all threads allocate from one glibc arena (call first thing, before any thread).
+
+    glibc gives each thread that allocates (a desk's workers, its event listener, Textual's
+    input and output threads) an arena of its own, whose freed pages stay with it: 0.4 MiB
+    more per desk on the queue screen (bench/startup.py). The threads take Python's lock
+    to allocate anyway, so sharing one arena costs no waiting worth measuring.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 1)
+        except (OSError, AttributeError):  # not glibc
+            pass
+
 
 def release_free_memory() -> None:
     """Collect garbage, then hand freed heap pages back (glibc's malloc_trim; elsewhere only

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shlex
 import subprocess
 
 from models.dto import DocumentInfo
@@ -25,6 +24,8 @@ def send(settings: OfficeSettings, document: DocumentInfo, command: str | None =
     command = (settings.print_command if command is None else command).strip()
     if not command:
         return document
+    import shlex  # a desk that never prints does not load it
+
     args = shlex.split(command)
     args = [a.replace("{file}", document.path) for a in args] if "{file}" in command else [*args, document.path]
     try:

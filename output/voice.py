@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import shlex
 import shutil
 import string
 import subprocess
@@ -31,7 +30,6 @@ import sys
 import tempfile
 import threading
 import unicodedata
-import wave
 from array import array
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -111,6 +109,8 @@ def chime_samples() -> array:
 
 def read_wav(path: str | Path) -> array:
     """A PCM WAV as 16-bit mono samples at RATE, converted as its header says."""
+    import wave  # only the board reads and writes sound (the desks import the settings)
+
     try:
         with wave.open(str(path), "rb") as w:
             channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
@@ -131,6 +131,8 @@ def read_wav(path: str | Path) -> array:
 
 
 def _write_wav(path: Path, samples: array) -> None:
+    import wave
+
     data = array("h", samples)
     if sys.byteorder == "big":
         data.byteswap()
@@ -206,6 +208,8 @@ def render_announcement(path: str | Path, code: str, counter_no: int, *, engine:
 
 
 def _argv(command: str) -> list[str] | None:
+    import shlex
+
     try:
         return shlex.split(command)
     except ValueError:
