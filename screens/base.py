@@ -259,6 +259,11 @@ class CaseOpener(DeskScreen):
         self._opening = False
 
 
+#: See :meth:`Throttle.took`.
+LOADED_FACTOR = 4.0
+LOADED_MAX = 10.0
+
+
 class Throttle:
     """Runs a refresh at most once per interval: a call within the interval after the last
     run schedules one run at its end (events arriving in a burst cause one refresh, the last
@@ -274,7 +279,7 @@ class Throttle:
         """
         self._owner = owner
         self._callback = callback
-        self._interval = interval
+        self.interval = self._base = interval
         self._last = -interval
         self._timer: Any = None
 
@@ -282,11 +287,17 @@ class Throttle:
         """Refresh now, or once the interval since the last refresh is over."""
         if self._timer is not None:
             return  # a refresh is already on its way
-        wait = self._last + self._interval - time.monotonic()
+        wait = self._last + self.interval - time.monotonic()
         if wait <= 0:
             self._run()
         else:
             self._timer = self._owner.set_timer(wait, self._run)
+
+    def took(self, seconds: float) -> None:
+        """A refresh took ``seconds`` from reading to drawing. On a loaded server (the desk's
+        share of the CPU is small: 50 desks on 2 cores in bench/sessions.py) the interval grows
+        to LOADED_FACTOR times that, at most LOADED_MAX: keys and the desk's own work go first."""
+        self.interval = min(LOADED_MAX, max(self._base, LOADED_FACTOR * seconds))
 
     def ran(self) -> None:
         """The refresh ran outside the throttle (an action of this desk): the interval starts

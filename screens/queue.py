@@ -26,9 +26,8 @@ from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
 #: Event kinds that change what the queue shows (see models.events).
 QUEUE_EVENTS = ("ticket.", "case.opened", "case.decided", "counter.")
 
-#: Other desks' changes are read at most this often (seconds). Each reading redraws the table:
-#: 25-30 ms of CPU, which 50 desks at one office following each other's tickets turn into more
-#: than a core at 1 s (bench/sessions.py); offices' queue apps refresh every 2-5 s.
+#: Other desks' changes are read at most this often (s; more on a loaded server): a reading
+#: redraws the table, 25-30 ms of CPU (bench/sessions.py). Queue apps refresh every 2-5 s.
 OTHERS_REFRESH = 2.0
 
 #: Column keys and headers of the queue table, with fixed widths for 80 columns.
@@ -183,17 +182,15 @@ class QueueScreen(CounterOps, DeskScreen):
         session = self.desk_app.session
         if session is None:
             return  # signed out meanwhile
+        started = time.monotonic()
         tickets = self.desk.queue(session)
         if get_current_worker().is_cancelled:
             return  # a newer refresh has started: its (newer) result is shown instead
-        self.desk_app.call_from_thread(self.show_queue, tickets)
+        self.desk_app.call_from_thread(self.show_queue, tickets, started)
 
-    def show_queue(self, tickets: list[TicketInfo]) -> None:
-        """Update the table row by row (no clearing) and the call panel.
-
-        Args:
-            tickets: The queue in call order.
-        """
+    def show_queue(self, tickets: list[TicketInfo], started: float | None = None) -> None:
+        """Update the table row by row (no clearing) and the call panel with ``tickets`` (in
+        call order), read from ``started`` on (the time it took paces the next refreshes)."""
         if not self.is_attached or self.desk_app.session is None:
             return  # signed out meanwhile
         self._tickets = {str(t.id): t for t in tickets}
@@ -214,6 +211,8 @@ class QueueScreen(CounterOps, DeskScreen):
             self.current = None
         self._show_call()
         self._show_info()
+        if started is not None:
+            self._others_changed.took(time.monotonic() - started)
 
     def _cells(self, ticket: TicketInfo) -> list[Text]:
         """The cells of one ticket's row (rich Text: never parsed as markup)."""

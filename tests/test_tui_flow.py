@@ -290,6 +290,42 @@ async def test_a_stream_of_other_desks_tickets_is_shown_with_few_reloads(make_ap
 
 
 
+async def test_a_desk_on_a_loaded_server_reads_other_desks_changes_less_often(make_app, live_desk_service) -> None:
+    """When reading the queue takes long (the server is loaded: 50 desks on two cores), other
+    desks' tickets are read again at most every four times that long: the operator's keys and
+    the desk's own work go first. Each ticket still shows."""
+    import time
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        table = app.screen.query_one("#queue-table", DataTable)
+        reads = []
+        real_queue = live_desk_service.queue
+
+        def slow(session):
+            reads.append(time.monotonic())
+            time.sleep(0.75)  # a loaded server
+            return real_queue(session)
+
+        live_desk_service.queue = slow
+        kiosk = live_desk_service.principal("kiosk")
+        live_desk_service.issue_ticket(kiosk, "REK-PUB")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and table.row_count < 1:
+            await pilot.pause(0.05)
+        reads.clear()
+        for _ in range(12):  # a ticket every half second, for six seconds
+            live_desk_service.issue_ticket(kiosk, "REK-PUB")
+            await pilot.pause(0.5)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and table.row_count < 13:
+            await pilot.pause(0.05)
+        assert table.row_count == 13
+        gaps = [b - a for a, b in zip(reads, reads[1:])]
+        assert gaps and min(gaps) >= 2.9, gaps  # 4 x 0.75 s, not the 2 s of an idle server
+
+
 async def test_help_lists_the_screen_keys(make_app) -> None:
     """F1 shows the queue's keys with their Indonesian descriptions."""
     app = make_app()
