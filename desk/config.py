@@ -24,7 +24,7 @@ from models.settings import (
     QueueSettings,
     SecuritySettings,
 )
-from output.voice import VoiceSettings
+from output.voicesettings import VoiceSettings
 
 
 def sqlite_url(path: Path) -> str:

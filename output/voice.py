@@ -32,10 +32,10 @@ import threading
 import unicodedata
 from array import array
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from output.voicesettings import ENGINES, VoiceSettings, _argv
 from output.words import terbilang
 
 RATE = 22050         # Hz, mono, 16-bit: what espeak-ng writes
@@ -45,7 +45,6 @@ REPEAT_PAUSE = 0.6   # silence between two calls
 CLIP_GAP = 0.1       # silence between two recorded clips
 ESPEAK_TIMEOUT = 30  # seconds
 PLAYER_ENV = "DESK_VOICE_PLAYER"
-ENGINES = ("espeak", "rekaman", "mati")
 LETTER_NAMES = dict(zip(string.ascii_uppercase, [
     "a", "be", "ce", "de", "e", "ef", "ge", "ha", "i", "je", "ka", "el", "em", "en", "o", "pe", "ki",
     "er", "es", "te", "u", "fe", "we", "eks", "ye", "zet"], strict=True))
@@ -205,52 +204,6 @@ def render_announcement(path: str | Path, code: str, counter_no: int, *, engine:
         out += _silence(REPEAT_PAUSE if i else AFTER_CHIME if chime else 0) + speech
     _write_wav(Path(path), out or _silence(0.1))
     return Path(path)
-
-
-def _argv(command: str) -> list[str] | None:
-    import shlex
-
-    try:
-        return shlex.split(command)
-    except ValueError:
-        return None
-
-
-_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
-    "engine": (lambda x: x in ENGINES, f"harus salah satu dari {', '.join(ENGINES)}"),
-    "repeat": (lambda x: type(x) is int and 1 <= x <= 5, "harus bilangan bulat 1 sampai 5"),
-    "chime": (lambda x: type(x) is bool, "harus true atau false"),
-    "clips_dir": (lambda x: type(x) is str, "harus teks (folder rekaman)"),
-    "speed": (lambda x: type(x) is int and 80 <= x <= 450, "harus bilangan bulat 80 sampai 450"),
-    "voice": (lambda x: type(x) is str and bool(re.fullmatch(r"[\w+/-]{1,40}", x)), "harus nama suara (contoh: id)"),
-    "player": (lambda x: type(x) is str and _argv(x) is not None, "harus perintah pemutar yang sah"),
-}
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """The [suara] section of the configuration file."""
-
-    engine: str = "espeak"
-    repeat: int = 1
-    chime: bool = True
-    clips_dir: str = ""
-    speed: int = 150
-    voice: str = "id"
-    player: str = ""
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, object] | None) -> VoiceSettings:
-        """Settings from the parsed TOML table; ValueError (in Indonesian) for a bad key or value."""
-        values = dict(values or {})
-        for key, value in values.items():
-            if key not in _CHECKS:
-                raise ValueError(f"[suara].{key}: kunci tidak dikenal (yang dikenal: {', '.join(_CHECKS)})")
-            if not _CHECKS[key][0](value):
-                raise ValueError(f"[suara].{key}: {_CHECKS[key][1]}")
-        if values.get("engine") == "rekaman" and not str(values.get("clips_dir", "")).strip():
-            raise ValueError('[suara].clips_dir: wajib diisi bila engine = "rekaman"')
-        return cls(**values)  # type: ignore[arg-type]
 
 
 def find_player(command: str | Sequence[str] | None = None) -> list[str] | None:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import work
 from textual.screen import Screen
-from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from models.errors import DeskError
@@ -20,6 +19,7 @@ from screens.dialogs import ConfirmDialog
 from screens.widgets import sync_table
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable  # annotations only: the login screen has no table
     from models.dto import CaseDetail, DeskEvent, SessionInfo
 
 

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from forms.validators import clean_pasted
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable  # annotations only: the login screen has no table
     from models.dto import DocumentInfo
 
 #: Indonesian month abbreviations, January first.
