@@ -16,6 +16,7 @@ dropped when the session is signed out from the lock screen.
 
 from __future__ import annotations
 
+import contextvars
 import time
 from collections.abc import Callable
 from functools import partial
@@ -272,7 +273,11 @@ class ScreenLock:
     def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """As App.call_from_thread; while locked, a screen's worker result waits until the
         desk is unlocked (the worker goes on at once, returning None)."""
-        return super().call_from_thread(self._unless_locked, callback, *args, **kwargs)  # type: ignore[misc]
+        # run from an empty context: the call's task would otherwise copy the worker thread's
+        # (its Worker, and through it the screen that started it), and every screen and timer
+        # the call creates would keep them: the login screen stayed in memory under the queue
+        return contextvars.Context().run(super().call_from_thread,  # type: ignore[misc]
+                                         self._unless_locked, callback, *args, **kwargs)
 
     def _unless_locked(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run ``callback`` now, or hold it (in the event loop: no race with unlocking)."""

@@ -197,3 +197,24 @@ async def test_a_loket_number_typed_at_once_is_read_whole_on_a_busy_desk(config)
             await until(pilot, lambda: counter.value == 11)
     finally:
         desk.close()
+
+
+async def test_the_login_screen_is_let_go_once_signed_in(live_desk_service) -> None:
+    """After signing in, the login form (its widgets and their drawn lines) is freed, not kept
+    under the queue by the sign-in worker's context: a desk signed in all day holds only what
+    its screens show."""
+    import gc
+    import weakref
+
+    from tui_helpers import login
+
+    app = create_app(live_desk_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        form = weakref.ref(app.screen)
+        await login(pilot)
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen))
+        await settle(pilot)
+        await asyncio.sleep(0.2)
+        gc.collect()
+        assert form() is None, gc.get_referrers(form())
