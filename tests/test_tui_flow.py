@@ -258,70 +258,68 @@ async def test_queue_shows_tickets_taken_at_other_desks_at_once(make_app, live_d
         assert codes == ["H-001 P", "G-001"]
 
 
-async def test_a_stream_of_other_desks_tickets_is_shown_with_few_reloads(make_app, live_desk_service) -> None:
-    """Twenty tickets taken elsewhere in a burst all show, but the queue is read again at most
-    about once in two seconds while they stream in (not twenty times: with 50 desks at one
-    office every desk re-read its queue for every ticket of every loket); a call made at this
-    desk is read once, not again when its own event comes back."""
+def count_reads(desk, seconds: float = 0.0) -> list[float]:
+    """Note when the desk reads its queue from now on, each reading taking ``seconds`` more
+    (a loaded server); returns the list the times go into."""
     import time
 
+    reads: list[float] = []
+    real_queue = desk.queue
+
+    def counted(session):
+        reads.append(time.monotonic())
+        time.sleep(seconds)
+        return real_queue(session)
+
+    desk.queue = counted
+    return reads
+
+
+async def until_rows(pilot, table: DataTable, rows: int, timeout: float) -> None:
+    """Wait until the queue table shows ``rows`` tickets."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and table.row_count < rows:
+        await pilot.pause(0.05)
+    assert table.row_count == rows
+
+
+async def test_a_stream_of_other_desks_tickets_is_shown_with_few_reloads(make_app, live_desk_service) -> None:
+    """Twenty tickets taken elsewhere in a stream all show, but the queue is read again at most
+    about once in two seconds while they stream in (not twenty times: with 50 desks at one
+    office every desk re-read its queue for every ticket of every loket)."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
         table = app.screen.query_one("#queue-table", DataTable)
-        reads = []
-        real_queue = live_desk_service.queue
-
-        def counted(session):
-            reads.append(time.monotonic())
-            return real_queue(session)
-
-        live_desk_service.queue = counted
+        reads = count_reads(live_desk_service)
         kiosk = live_desk_service.principal("kiosk")
         for _ in range(20):
             live_desk_service.issue_ticket(kiosk, "REK-PUB")
             await pilot.pause(0.25)  # a stream over five seconds
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and table.row_count < 20:
-            await pilot.pause(0.05)
-        assert table.row_count == 20
+        await until_rows(pilot, table, 20, timeout=10)
         span = reads[-1] - reads[0]
         assert len(reads) <= span / 2 + 2, f"{len(reads)} reads in {span:.1f} s"
-
 
 
 async def test_a_desk_on_a_loaded_server_reads_other_desks_changes_less_often(make_app, live_desk_service) -> None:
     """When reading the queue takes long (the server is loaded: 50 desks on two cores), other
     desks' tickets are read again at most every four times that long: the operator's keys and
     the desk's own work go first. Each ticket still shows."""
-    import time
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
         table = app.screen.query_one("#queue-table", DataTable)
-        reads = []
-        real_queue = live_desk_service.queue
-
-        def slow(session):
-            reads.append(time.monotonic())
-            time.sleep(0.75)  # a loaded server
-            return real_queue(session)
-
-        live_desk_service.queue = slow
+        reads = count_reads(live_desk_service, 0.75)  # a loaded server
         kiosk = live_desk_service.principal("kiosk")
         live_desk_service.issue_ticket(kiosk, "REK-PUB")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and table.row_count < 1:
-            await pilot.pause(0.05)
+        await until_rows(pilot, table, 1, timeout=10)
         reads.clear()
         for _ in range(12):  # a ticket every half second, for six seconds
             live_desk_service.issue_ticket(kiosk, "REK-PUB")
             await pilot.pause(0.5)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and table.row_count < 13:
-            await pilot.pause(0.05)
-        assert table.row_count == 13
+        await until_rows(pilot, table, 13, timeout=15)
         gaps = [b - a for a, b in zip(reads, reads[1:])]
         assert gaps and min(gaps) >= 2.9, gaps  # 4 x 0.75 s, not the 2 s of an idle server
 
