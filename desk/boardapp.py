@@ -89,8 +89,7 @@ class BoardApp(App[None]):
         board = message.board
         if self.state is not None:
             board.show_state(self.state)
-        problem = self._read_failed or self._feed_down
-        board.set_offline(bool(problem), "" if not problem else _short(problem))
+        self._show_banner(board)
         if self._voice_message:
             board.set_voice_problem(self._voice_message)
 
@@ -254,11 +253,13 @@ class BoardApp(App[None]):
             if self._feed_down:
                 self._schedule_retry()
 
-    def _show_banner(self) -> None:
-        try:
-            board = self.board
-        except LookupError:
-            return
+    def _show_banner(self, board: BoardScreen | None = None) -> None:
+        """Show or hide the offline banner on ``board`` (the board shown, if any)."""
+        if board is None:
+            try:
+                board = self.board
+            except LookupError:
+                return
         problem = self._read_failed or self._feed_down
         board.set_offline(bool(problem), "" if not problem else _short(problem))
 
