@@ -129,8 +129,9 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    def pump(self, seconds: float) -> None:
-        """Read and parse whatever the child writes for up to ``seconds``."""
+    def pump(self, seconds: float, *, first: bool = False) -> None:
+        """Read and parse whatever the child writes for up to ``seconds`` (``first``: return
+        after the first read, so a waiting caller looks at the screen as soon as it changes)."""
         end = time.perf_counter() + seconds
         while True:
             left = end - time.perf_counter()
@@ -147,6 +148,8 @@ class Terminal:
                 raise RuntimeError(f"the program ended:\n{self.text()}")
             self.stream.feed(data)
             self._answer(data)
+            if first:
+                return
 
     def _answer(self, data: bytes) -> None:
         """Answer the cursor-position query as a terminal does (Textual asks at start)."""
@@ -154,12 +157,14 @@ class Terminal:
             os.write(self.master, f"\x1b[{self.screen.cursor.y + 1};{self.screen.cursor.x + 1}R".encode())
 
     def wait_for(self, found, timeout: float, what: str) -> float:
-        """Pump until ``found(self)`` holds; return the elapsed seconds since spawn."""
+        """Pump until ``found(self)`` holds; return the elapsed seconds since spawn. The screen
+        is looked at after every read, so the figure is when the output arrived (not rounded
+        up to a polling step)."""
         end = time.perf_counter() + timeout
         while not found(self):
             if time.perf_counter() > end:
                 raise RuntimeError(f"timed out waiting for {what}; the screen:\n{self.text()}")
-            self.pump(0.05)
+            self.pump(0.05, first=True)
         return self.elapsed
 
     def send(self, keys: str) -> None:
