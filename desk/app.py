@@ -101,13 +101,22 @@ class DeskApp(ScreenLock, App[None]):
 
     # -- start-up -------------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The login screen is the app's first screen, composed and styled with the app and
+        drawn whole in its first frame (pushed over Textual's blank first screen, it came in
+        4-5 partial frames and took typing 40 ms later: bench/startup.py)."""
+        screen = LoginScreen(None)
+        # switch_screen (after sign-in) drops the result callback push_screen gives a screen:
+        # the first screen, never pushed, gets the empty one a push without callback gives
+        screen._push_result_callback(self, None)
+        return screen
+
     def on_mount(self) -> None:
-        """Show the login screen at once, then open the facade in a worker a moment after it
-        is drawn: the staff member types while the domain loads and the database opens
-        (started at once, the loading would hold Python's lock while the form is drawn and
-        its first keys echoed; nobody types a name and a password within that moment)."""
+        """Open the facade in a worker a moment after the login screen is drawn: the staff
+        member types while the domain loads and the database opens (started at once, the
+        loading would hold Python's lock while the form is drawn and its first keys echoed;
+        nobody types a name and a password within that moment)."""
         exit_on_sigterm(self)
-        self.push_screen(LoginScreen(None))
         if OPEN_AFTER > 0:
             self.call_after_refresh(self.set_timer, OPEN_AFTER, self.open_desk)
         else:  # tests (tests/conftest.py), which type at machine speed
@@ -219,7 +228,7 @@ class DeskApp(ScreenLock, App[None]):
 
     # -- session --------------------------------------------------------------------------------
 
-    def logged_in(self, session: SessionInfo) -> None:
+    async def logged_in(self, session: SessionInfo) -> None:
         """Remember the session and show the queue; a supervisor (a role allowed figures per
         staff member) lands on the list of late and due steps above it. In "dasbor" mode:
         the dashboard, for those roles only.
@@ -233,6 +242,7 @@ class DeskApp(ScreenLock, App[None]):
         self.session = session
         self.sub_title = self.session_line()
         self.arm_idle_lock()
+        await self._let_go_of_first_login()
         supervisor = allowed(session, Permission.REPORT_STAFF)
         if self.mode == "dasbor":
             if not supervisor:
@@ -248,6 +258,20 @@ class DeskApp(ScreenLock, App[None]):
                                                         exit_on_error=False, group="trim"))
         if supervisor:
             self.push_screen(self.deadlines_screen())
+
+    async def _let_go_of_first_login(self) -> None:
+        """Textual keeps the app's first screen object as long as the app runs: empty the
+        first login screen before it is replaced, so its form does not stay in memory all day
+        (the forms of later sign-ins go with their screens)."""
+        login = self.screen
+        if isinstance(login, LoginScreen) and self.screen_stack[0] is login and login.children:
+            with self.batch_update():  # the emptied form is never drawn
+                for node in login.walk_children():  # the screen's signal would keep them
+                    login.text_selection_started_signal.unsubscribe(node)
+                await login.remove_children()
+            # the screen caches the list of its displayed children: read it again, empty now
+            if login.displayed_children:
+                self.log.warning("the first login screen kept children")
 
     def _refuse_dashboard(self, session: SessionInfo) -> None:
         """``desk dasbor`` signed in a role without the dashboard: say so, sign out again."""
@@ -270,7 +294,7 @@ class DeskApp(ScreenLock, App[None]):
         """Sign the staff member out and show the login screen (for the next one)."""
         from screens.queue import QueueScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, QueueScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, QueueScreen):
             self.pop_screen()
         if self.session is not None:
             self.run_worker(partial(self.desk.logout, self.session), thread=True,
@@ -408,7 +432,7 @@ class DeskApp(ScreenLock, App[None]):
         """Pop to a screen of ``kind`` right under the current one, else push a new one (the
         dashboard and the list open each other without piling up)."""
         stack = self.screen_stack
-        if len(stack) > 2 and isinstance(stack[-2], kind):
+        if len(stack) > 1 and isinstance(stack[-2], kind):
             self.pop_screen()
         else:
             self.push_screen(factory())
@@ -421,7 +445,7 @@ class DeskApp(ScreenLock, App[None]):
         """Pop screens until the queue screen is on top."""
         from screens.queue import QueueScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, QueueScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, QueueScreen):
             self.pop_screen()
 
     # -- errors ---------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ class DashboardScreen(OfficeChoosing, RefreshingScreen):
         q only where the dashboard is the first screen (``desk dasbor``)."""
         if action == "choose_office":
             return self.can_choose_office()
-        base = len(self.app.screen_stack) <= 2 if self.is_attached else False
+        base = len(self.app.screen_stack) <= 1 if self.is_attached else False
         if action == "back":
             return not base
         if action == "quit":
@@ -420,7 +420,7 @@ class DashboardScreen(OfficeChoosing, RefreshingScreen):
 
     def action_back(self) -> None:
         """Back to the screen underneath."""
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
     def action_quit(self) -> None:

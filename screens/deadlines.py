@@ -362,5 +362,5 @@ class DeadlinesScreen(OfficeChoosing, CaseOpener, RefreshingScreen):
 
     def action_leave(self) -> None:
         """Escape: back to the screen underneath (the queue, or the dashboard)."""
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
