@@ -30,7 +30,6 @@ from screens.dashcharts import (
     step_rows,
 )
 from screens.dashdialogs import ListDialog, RangeDialog
-from screens.offices import OfficeChoosing, office_binding
 from screens.dashparts import (
     PERIODS,
     fmt_count,
@@ -40,6 +39,7 @@ from screens.dashparts import (
     period_range,
     shift_period,
 )
+from screens.offices import OfficeChoosing, office_binding
 from screens.widgets import PlainStatic
 
 #: The formats of the export (e), as the dialog lists them.
