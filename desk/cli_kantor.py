@@ -220,6 +220,10 @@ def laporan_bangun_ulang(ctx: click.Context) -> None:
     Ringkasan biasanya diperbarui setiap kali langkah selesai; perintah ini diperlukan hanya
     bila ringkasan diragukan (mis. setelah data dipulihkan dari cadangan). Desk lain yang
     menyelesaikan langkah saat itu menunggu sampai penghitungan selesai.
+
+    Yang dihitung ulang adalah kantor konfigurasi ini, dengan kalender kerja dan zona waktunya.
+    Untuk kantor cabang, jalankan dengan konfigurasi kantor itu, mis.
+    desk --config /etc/desk/cabang-tgr.toml laporan bangun-ulang
     """
     import time
 

@@ -247,3 +247,37 @@ def test_the_command_line_rebuilds_the_summaries(desk_service, session, clock, t
     assert table(desk_service) == kept
     help_text = CliRunner().invoke(cli, ["laporan", "bangun-ulang", "--help"], obj={}, prog_name="desk").output
     assert "Hitung ulang ringkasan waktu langkah" in help_text and "Show this message" not in help_text
+
+
+def test_a_branch_office_is_rebuilt_with_its_own_configuration(desk_service, session, clock, config, tmp_path,
+                                                               db_url):
+    """`desk --config cabang.toml laporan bangun-ulang` recounts the branch named by that file,
+    on its calendar and time zone, and leaves the other office's summaries as they are."""
+    import dataclasses
+
+    from desk.wiring import make_service
+
+    branch_settings = dataclasses.replace(config.office, code="UPT-MGT", name="UPT Magetan", induk=config.office.code,
+                                          timezone="Asia/Jakarta", counters=2)
+    branch = make_service(dataclasses.replace(config, office=branch_settings), clock=clock)
+    branch.open()
+    try:
+        branch.add_staff(branch.principal("sistem"), "rina.mgt", "Rina (Magetan)", "rahasia123")
+        walk(branch, branch.login("rina.mgt", "rahasia123", 1), clock, "SEMBAKO", [30, 70])
+        walk(desk_service, session, clock, "SEMBAKO", [20])
+        kept_branch, kept_main = table(branch), table(desk_service)
+        with desk_service.ctx.connection():
+            StepStat.update(n=StepStat.n + 5).execute()  # both offices' figures in doubt
+        path = tmp_path / "cabang.toml"
+        path.write_text(f'[kantor]\ncode = "UPT-MGT"\nname = "UPT Magetan"\ninduk = "{config.office.code}"\n'
+                        'timezone = "Asia/Jakarta"\ncounters = 2\n', encoding="utf-8")
+        out = CliRunner().invoke(cli, ["--db", db_url, "--data-dir", str(tmp_path), "--config", str(path),
+                                       "laporan", "bangun-ulang"], obj={}, prog_name="desk", catch_exceptions=False)
+        assert out.exit_code == 0, out.output
+        assert "2 langkah dan berkas selesai" in out.output
+        assert table(branch) == kept_branch
+        assert table(desk_service) != kept_main  # another office's: not this configuration's
+        help_text = CliRunner().invoke(cli, ["laporan", "bangun-ulang", "--help"], obj={}, prog_name="desk").output
+        assert "Untuk kantor cabang, jalankan dengan konfigurasi kantor itu" in help_text
+    finally:
+        branch.close()
