@@ -240,7 +240,7 @@ async def _draw(url: str, tmp: Path, session, since: dt.date, until: dt.date) ->
             await pilot.pause(0.02)
         await pilot.pause(0.2)
         started = time.perf_counter()
-        app.logged_in(session)
+        await app.logged_in(session)
         for _ in range(3000):
             screen = app.screen
             if isinstance(screen, DashboardScreen) and screen.shown is not None:
