@@ -1,8 +1,8 @@
 """The Textual application of the service desk (ruang pelayanan).
 
 :func:`create_app` is the one factory used by the command line and by the tests. Nothing touches
-the disk or the database at import or in ``__init__``: the facade is opened in a thread worker
-once the app is mounted, then the login screen is shown.
+the disk or the database at import or in ``__init__``: the login screen is the app's first
+screen, and the facade is opened in a thread worker while it takes typing.
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ class DeskApp(ScreenLock, App[None]):
         self._banner: LinkBanner | None = None
         self._warm_for_cases = False
         self._first_session = True
+        self._first_login: LoginScreen | None = None
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -106,7 +107,7 @@ class DeskApp(ScreenLock, App[None]):
         """The login screen is the app's first screen, composed and styled with the app and
         drawn whole in its first frame (pushed over Textual's blank first screen, it came in
         4-5 partial frames and took typing 40 ms later: bench/startup.py)."""
-        screen = LoginScreen(None)
+        screen = self._first_login = LoginScreen(None)
         # switch_screen (after sign-in) drops the result callback push_screen gives a screen:
         # the first screen, never pushed, gets the empty one a push without callback gives
         screen._push_result_callback(self, None)
@@ -240,14 +241,20 @@ class DeskApp(ScreenLock, App[None]):
         from models.permissions import Permission, allowed
         from screens.queue import QueueScreen
 
+        self._back_to_login()  # what was opened over the form while signing in (help, a question)
+        if self._first_login is not None and self.screen is self._first_login:
+            # Textual keeps the app's first screen object as long as the app runs: its form
+            # goes now, not with the screen (keys typed meanwhile find it closed)
+            self._first_login = None
+            await self.screen.close_form()
+            self._back_to_login()
         self.session = session
         self.sub_title = self.session_line()
         self.arm_idle_lock()
-        await self._let_go_of_first_login()
-        # the sign-in's garbage (the emptied form, the check's and the reading's objects, some
-        # in reference cycles) is collected before the work screen is built in its place: its
-        # objects then fill the freed room instead of new memory (1.3 MiB less for the whole
-        # session on the queue, bench/startup.py; the collection takes about 20 ms)
+        # the sign-in's garbage (the form, the check's and the reading's objects, some in
+        # reference cycles) is collected before the work screen is built: what the session
+        # builds then fills the freed room instead of new memory (1.2 MiB less on the queue,
+        # bench/startup.py; the collection takes 20-30 ms)
         gc.collect()
         supervisor = allowed(session, Permission.REPORT_STAFF)
         if self.mode == "dasbor":
@@ -265,19 +272,10 @@ class DeskApp(ScreenLock, App[None]):
         if supervisor:
             self.push_screen(self.deadlines_screen())
 
-    async def _let_go_of_first_login(self) -> None:
-        """Textual keeps the app's first screen object as long as the app runs: empty the
-        first login screen before it is replaced, so its form does not stay in memory all day
-        (the forms of later sign-ins go with their screens)."""
-        login = self.screen
-        if isinstance(login, LoginScreen) and self.screen_stack[0] is login and login.children:
-            with self.batch_update():  # the emptied form is never drawn
-                for node in login.walk_children():  # the screen's signal would keep them
-                    login.text_selection_started_signal.unsubscribe(node)
-                await login.remove_children()
-            # the screen caches the list of its displayed children: read it again, empty now
-            if login.displayed_children:
-                self.log.warning("the first login screen kept children")
+    def _back_to_login(self) -> None:
+        """Close the screens opened over the login form (the sign-in replaces the form)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
+            self.pop_screen()
 
     def _refuse_dashboard(self, session: SessionInfo) -> None:
         """``desk dasbor`` signed in a role without the dashboard: say so, sign out again."""

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label
+from textual.widgets import DataTable, Header, Input, Label
 from textual.worker import Worker, get_current_worker
 
 from models.auditview import AuditEntry, AuditPage, AuditQuery
@@ -24,7 +24,7 @@ from models.dto import DeskError, ValidationError
 from screens.base import DeskScreen, cursor_key
 from screens.dialogs import MessageDialog
 from screens.offices import OfficeChoosing, office_binding
-from screens.widgets import FieldError, PlainStatic, clip
+from screens.widgets import FieldError, KeyFooter, PlainStatic, clip
 
 #: Column keys, headers and widths of the table (fits 80 columns with the scroll bar).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -185,7 +185,7 @@ class AuditScreen(OfficeChoosing, DeskScreen):
             table.add_column(label, key=key, width=width)
         yield table
         yield PlainStatic(id="au-detail")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Read the newest rows of the office and put the cursor in the NIK field."""

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from models.dto import CaseDetail, DeskEvent, DocumentInfo, StepLine
 from screens.base import DeskScreen
@@ -24,6 +24,7 @@ from screens.steptimer import (  # noqa: F401 - short_duration, step_timer: impo
     step_timer,
 )
 from screens.widgets import (
+    KeyFooter,
     PlainStatic,
     clip,
     document_notice,
@@ -139,7 +140,7 @@ class CaseScreen(CaseFlow, DeskScreen):
         yield PlainStatic(id="case-step-detail")
         with VerticalScroll(id="case-docs"):
             yield PlainStatic(id="case-docs-text")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Show the case and start the one-second timer."""

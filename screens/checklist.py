@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from models.dto import (
     CaseDetail,
@@ -24,7 +24,7 @@ from models.dto import (
 from screens.base import DeskScreen
 from screens.decision import CRITERION_LABELS, CRITERION_MARKS, DecisionFlow
 from screens.dialogs import InputDialog, MessageDialog
-from screens.widgets import PlainStatic, clip, document_notice, sync_table
+from screens.widgets import KeyFooter, PlainStatic, clip, document_notice, sync_table
 
 #: Column keys, headers and widths of the checklist table (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -129,7 +129,7 @@ class ChecklistScreen(DecisionFlow, DeskScreen):
         yield table
         yield PlainStatic(id="cl-detail")
         yield PlainStatic(id="cl-summary")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Show the case."""

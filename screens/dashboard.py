@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Sparkline, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Sparkline, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from models.dashdto import Dashboard, OfficeChoice, ServiceTiming, StepTiming
@@ -40,7 +40,7 @@ from screens.dashparts import (
     shift_period,
 )
 from screens.offices import OfficeChoosing, office_binding
-from screens.widgets import PlainStatic
+from screens.widgets import KeyFooter, PlainStatic
 
 #: The formats of the export (e), as the dialog lists them.
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
@@ -158,7 +158,7 @@ class DashboardScreen(OfficeChoosing, RefreshingScreen):
                 for key, label, width in STAFF_COLUMNS:
                     staff.add_column(label, key=key, width=width)
                 yield staff
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Load the offices and the figures."""

@@ -12,11 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from screens.dashparts import ALL_SINCE, fmt_tanggal, parse_tanggal
-from screens.widgets import FieldError, FormInput
+from screens.widgets import FieldError, FormInput, KeyFooter
 
 
 class RangeDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
@@ -52,7 +52,7 @@ class RangeDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
             yield FieldError(id="e-range-until")
             yield Label("Enter: lanjut / tampilkan   Esc: batal", classes="dialog-hint",
                         markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Focus the first date."""
@@ -138,7 +138,7 @@ class ListDialog(ModalScreen[int | None]):
             yield OptionList(*options, id="list-options")
             yield Label("Ketik angka atau pilih dengan ↑↓ lalu Enter; Esc batal.",
                         classes="dialog-hint", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Highlight the current choice."""

@@ -10,14 +10,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 from textual.worker import get_current_worker
 
 from models.dashdto import DeadlineItem, DeadlineList
 from screens.base import CaseOpener, RefreshingScreen, cursor_key, refill_table
 from screens.dashparts import fmt_percent, wrapped
 from screens.offices import OfficeChoosing, office_binding
-from screens.widgets import PlainStatic, clip, fmt_moment
+from screens.widgets import KeyFooter, PlainStatic, clip, fmt_moment
 
 #: Column keys, headers and widths (fits 80 columns with the scroll bar).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -185,7 +185,7 @@ class DeadlinesScreen(OfficeChoosing, CaseOpener, RefreshingScreen):
         detail = PlainStatic(id="dl-detail")
         detail.styles.height = DETAIL_LINES + 1  # its lines and top border
         yield detail
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Load the list."""

@@ -15,11 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from models.settings import PRIORITY_KINDS
-from screens.widgets import FormInput, PlainStatic
+from screens.widgets import FormInput, KeyFooter, PlainStatic
 
 if TYPE_CHECKING:
     from models.dto import ServiceInfo
@@ -61,7 +61,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Text(f"{self._yes} (y)"), id="yes", variant="primary")
                 yield Button(Text(f"{self._no} (t)"), id="no")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Focus the default answer."""
@@ -119,7 +119,7 @@ class ChoiceDialog(ModalScreen[int | None]):
                                     variant="primary" if index == 0 else "default")
                     yield button
             yield Label("Tekan angka pilihan, atau Esc untuk batal.", classes="dialog-hint")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Focus the first answer."""
@@ -191,7 +191,7 @@ class MessageDialog(ModalScreen[None]):
                     yield PlainStatic(body, classes="dialog-list")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Tutup (Enter)", id="close", variant="primary")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Focus the close button."""
@@ -250,7 +250,7 @@ class InputDialog(ModalScreen[str | None]):
                             max_length=self._max_length)
             yield Label(self._hint(self._value), classes="dialog-hint", id="dialog-hint",
                         markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def _hint(self, value: str) -> str:
         """The key hint, with the characters left when the input is limited."""
@@ -330,7 +330,7 @@ class ServicePicker(ModalScreen[tuple[str, str] | None]):
             yield Label("", id="picker-position", classes="dialog-hint", markup=False)
             if self._allow_priority:
                 yield Label("", id="picker-priority", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the list."""

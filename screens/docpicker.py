@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from models.casedto import DocumentChoice
+from screens.widgets import KeyFooter
 
 #: How each state reads in the list.
 STATE_WORDS: dict[str, tuple[str, str]] = {
@@ -59,7 +60,7 @@ class DocumentPicker(ModalScreen[str | None]):
             if any(c.state == "konsep" for c in self._choices):
                 yield Label(Text("KONSEP: tanpa nomor dan kode verifikasi, belum berlaku."),
                             classes="dialog-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the list on the first document."""

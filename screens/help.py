@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
-from screens.widgets import PlainStatic
+from screens.widgets import KeyFooter, PlainStatic
 
 #: Friendlier names for keys in the help table.
 KEY_NAMES: dict[str, str] = {
@@ -136,7 +136,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Label("Petunjuk", classes="help-heading")
                     yield PlainStatic(guide, classes="help-guide")
                 yield PlainStatic(GENERAL_HELP, classes="help-general")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the scrollable text so arrows scroll it."""

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Header, Input, Label
 from textual.worker import Worker
 
 from models.dto import (
@@ -24,7 +24,7 @@ from models.dto import (
 )
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog
-from screens.widgets import FieldError, FormInput, PlainStatic
+from screens.widgets import FieldError, FormInput, KeyFooter, PlainStatic
 
 #: Person fields in form order: (field, label, placeholder, extra Input keyword arguments).
 PERSON_FIELDS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
@@ -146,7 +146,7 @@ class IntakeScreen(DeskScreen):
                 if name == "nik":
                     yield PlainStatic(id="nik-note", classes="field-note")
                 yield FieldError(id=f"e-{name}", classes="field-error")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Fill the form when correcting a case, remember it, and focus the first field."""

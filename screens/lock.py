@@ -27,14 +27,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Label
+from textual.widgets import Button, Header, Input, Label
 from textual.worker import Worker
 
 from models.errors import AuthError, DeskError
 from models.permissions import ROLE_LABELS
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog
-from screens.widgets import FieldError, FormInput, PlainStatic
+from screens.widgets import FieldError, FormInput, KeyFooter, PlainStatic
 
 if TYPE_CHECKING:
     from models.dto import SessionInfo
@@ -86,7 +86,7 @@ class LockScreen(DeskScreen):
                 yield Button("Keluar akun (F12)", id="lock-sign-out")
                 yield PlainStatic("Bukan Anda? Pilih Keluar akun; isian yang belum disimpan hilang.",
                                   id="lock-hint")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Title the screen and focus the password."""

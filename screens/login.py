@@ -9,12 +9,12 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Select
+from textual.widgets import Button, Header, Input, Label, Select
 from textual.worker import Worker
 
 from models.errors import AuthError, DeskError, ValidationError
 from screens.base import DeskScreen
-from screens.widgets import FieldError, FormInput, PlainStatic
+from screens.widgets import FieldError, FormInput, KeyFooter, PlainStatic
 
 if TYPE_CHECKING:
     from models.dto import CounterInfo
@@ -71,6 +71,7 @@ class LoginScreen(DeskScreen):
         self._office_name = office_name
         self._pending: tuple[str, str] | None = None
         self._digits = ("", 0.0)  # the loket number typed on the loket choice, and when
+        self._form_closed = False
 
     def compose(self) -> ComposeResult:
         """Build the form."""
@@ -94,7 +95,7 @@ class LoginScreen(DeskScreen):
                 yield FieldError(id="e-counter")
                 yield FieldError(id="login-error")
                 yield Button("Masuk", id="login-button", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _counter_field(counters: list[CounterInfo]) -> Select | FormInput:
@@ -136,6 +137,21 @@ class LoginScreen(DeskScreen):
             self._pending = None
             self._clear_errors()
             self.login(username, password, self._counters[0].number if self._counters else 1)
+
+    async def close_form(self) -> None:
+        """Take the form away (signed in; the app keeps its first screen object all day, the
+        form need not stay with it). Keys that arrive meanwhile do nothing."""
+        self._form_closed = True
+        for node in self.walk_children():  # the screen's signal would keep the fields
+            self.text_selection_started_signal.unsubscribe(node)
+        with self.app.batch_update():  # the emptied form is never drawn
+            await self.remove_children()
+        if self.displayed_children:  # read again: the cached list is renewed, empty
+            self.log.warning("the login form kept its widgets")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No action once the form is closed."""
+        return not self._form_closed
 
     def on_mount(self) -> None:
         """Title the form and focus the username."""
@@ -183,6 +199,8 @@ class LoginScreen(DeskScreen):
     def action_submit(self) -> None:
         """Validate the obvious and sign in through the facade (once: a second Enter while
         the first attempt runs does nothing)."""
+        if self._form_closed:
+            return
         button = self.query_one("#login-button", Button)
         if button.disabled:
             return

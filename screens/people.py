@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import DataTable, Header, Input, Label, Select
 from textual.worker import Worker
 
 from forms.people import format_npwp, member_total, roles_of
@@ -22,7 +22,7 @@ from models.dto import (
 )
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmDialog
-from screens.widgets import FieldError, FormInput, PlainStatic, fmt_date, sync_table
+from screens.widgets import FieldError, FormInput, KeyFooter, PlainStatic, fmt_date, sync_table
 
 #: Column keys, headers and widths of the people table (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -113,7 +113,7 @@ class PeopleScreen(DeskScreen):
         yield table
         yield PlainStatic(id="people-detail")
         yield PlainStatic(id="people-problems")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Read the people of the case."""
@@ -348,7 +348,7 @@ class _Form(DeskScreen):
                     yield FormInput(self._values.get(name, "") or "", id=f"f-{name}", placeholder=placeholder,
                                     compact=True, advance=True, **extra)
                 yield FieldError(id=f"e-{name}", classes="field-error")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def extra_fields(self) -> ComposeResult:
         """Fields before the text inputs (the role)."""

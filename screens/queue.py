@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import DataTable, Digits, Footer, Header
+from textual.widgets import DataTable, Digits, Header
 from textual.worker import get_current_worker
 
 from models.dto import CaseDetail, DeskEvent, TicketInfo
@@ -21,7 +21,7 @@ from models.settings import PRIORITY_KINDS
 from screens.base import DeskScreen, Throttle
 from screens.dialogs import ConfirmDialog, ServicePicker
 from screens.queueops import SAID_SHOWN, CounterOps
-from screens.widgets import PlainStatic, document_notice, fmt_time, sync_table
+from screens.widgets import KeyFooter, PlainStatic, document_notice, fmt_time, sync_table
 
 #: Event kinds that change what the queue shows (see models.events).
 QUEUE_EVENTS = ("ticket.", "case.opened", "case.decided", "counter.")
@@ -131,7 +131,7 @@ class QueueScreen(CounterOps, DeskScreen):
         for key, label, width in COLUMNS:  # Text: a str label is parsed as markup (rich's emoji table, 0.9 MiB)
             table.add_column(Text(label), key=key, width=width)
         yield table
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Load the queue; it is refreshed when a desk changes it (events), and at midnight."""

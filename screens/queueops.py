@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from models.dto import TicketInfo
 from screens.dialogs import ConfirmDialog, InputDialog
+from screens.widgets import KeyFooter
 
 
 class TransferDialog(ModalScreen["tuple[str, int | None] | None"]):
@@ -50,7 +51,7 @@ class TransferDialog(ModalScreen["tuple[str, int | None] | None"]):
             yield OptionList(*options, id="transfer-list")
             yield Label("Tiket tetap bernomor sama dan dipanggil lebih dulu di tujuannya. "
                         "Enter memilih, Escape batal.", classes="dialog-hint", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -9,13 +9,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from models.dto import DeskEvent
 from models.queuedto import QueueFigures, QueueStats
 from screens.base import DeskScreen
 from screens.offices import OfficeChoosing, office_binding
-from screens.widgets import PlainStatic
+from screens.widgets import KeyFooter, PlainStatic
 
 #: Column keys, headers and widths: with a blank each side of a cell and the scroll bar the
 #: table is 77 columns wide (80x24). T = tunggu (taken -> first call), L = layanan.
@@ -94,7 +94,7 @@ class QueueStatsScreen(OfficeChoosing, DeskScreen):
             table.add_column(label, key=key, width=width)
         yield table
         yield PlainStatic(id="stats-total")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.load_offices()

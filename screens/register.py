@@ -10,11 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, Select
+from textual.widgets import Header, Input, Label, Select
 
 from models.dto import DeskError
 from screens.base import DeskScreen
-from screens.widgets import PlainStatic
+from screens.widgets import KeyFooter, PlainStatic
 
 _ALL = "semua"
 
@@ -70,7 +70,7 @@ class RegisterScreen(DeskScreen):
             yield Label("Berkas tujuan")
             yield Input(value=str(self._default_path(_ALL, "xlsx")), id="register-path")
             yield PlainStatic(id="register-result")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#register-form").border_title = "Ekspor register"

@@ -8,12 +8,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 from textual.worker import get_current_worker
 
 from models.dto import CaseSummary
 from screens.base import CaseOpener, cursor_key
-from screens.widgets import FormInput, PlainStatic, clip, fmt_moment, sync_table
+from screens.widgets import FormInput, KeyFooter, PlainStatic, clip, fmt_moment, sync_table
 
 #: Column keys, headers and widths of the results (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -82,7 +82,7 @@ class SearchScreen(CaseOpener):
             table.add_column(label, key=key, width=width)
         yield table
         yield PlainStatic(id="search-detail")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Focus the query."""

@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import Button, DataTable, Header, Input, Label, Select
 
 from models.dto import DeskError, ValidationError
 from models.permissions import ROLE_LABELS, STAFF_ROLES
 from screens.base import DeskScreen, cursor_key, refill_table
 from screens.dialogs import ConfirmDialog
-from screens.widgets import FieldError, FormInput, PlainStatic, clip, fmt_datetime, fmt_moment, fmt_time
+from screens.widgets import FieldError, FormInput, KeyFooter, PlainStatic, clip, fmt_datetime, fmt_moment, fmt_time
 
 #: Column keys, headers and widths of the accounts table (fits 80 columns).
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -87,7 +87,7 @@ class StaffAdminScreen(DeskScreen):
             table.add_column(label, key=key, width=width)
         yield table
         yield PlainStatic(id="sa-detail")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Load the accounts."""
@@ -360,7 +360,7 @@ class StaffFormDialog(_SavingForm):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Simpan (F10)", id="form-save", variant="primary")
                 yield Button("Batal (Esc)", id="form-cancel")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Focus the username."""
@@ -408,7 +408,7 @@ class PasswordDialog(_SavingForm):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Simpan (F10)", id="form-save", variant="primary")
                 yield Button("Batal (Esc)", id="form-cancel")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Focus the password."""

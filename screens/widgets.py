@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
-from textual.widgets import Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from forms.validators import clean_pasted
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.screen import Screen
     from textual.widgets import DataTable  # annotations only: the login screen has no table
     from models.dto import DocumentInfo
 
@@ -284,6 +286,52 @@ class PlainStatic(Static):
         """
         self._shown = None
         super().update(content, layout=layout)
+
+
+class KeyFooter(Footer):
+    """Textual's footer of keys, with its keys in the screen's first frame and rebuilt only when
+    the keys it shows change.
+
+    Textual's Footer starts empty and builds its keys after the first frame, then again after
+    every change of focus or of the screen's bindings: one more frame (over SSH, the typed key
+    waits behind it: 20-40 ms at the login form, bench/startup.py) and a rebuild of every key
+    for each focus move, mostly to show the same keys.
+    """
+
+    def __init__(self, *, compact: bool = False) -> None:
+        """Create the footer.
+
+        Args:
+            compact: Textual's compact style (no padding around each key).
+        """
+        super().__init__(compact=compact)
+        self._keys: tuple[tuple[Any, ...], ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        """The keys of the screen as it is now (focus and bindings are set again later)."""
+        self.set_reactive(Footer._bindings_ready, True)
+        self._keys = self._shown_keys()
+        yield from super().compose()
+
+    def _shown_keys(self) -> tuple[tuple[Any, ...], ...]:
+        """What the footer shows: each shown binding's key, label and whether it acts now."""
+        return tuple((binding.key, binding.key_display, binding.description, enabled, tooltip)
+                     for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
+                     if binding.show)
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Rebuild the keys only when what they show changed.
+
+        Args:
+            screen: The screen whose bindings changed.
+        """
+        if not self.is_attached or screen is not self.screen:
+            return
+        keys = self._shown_keys()
+        if keys == self._keys:
+            return
+        self._keys = keys
+        super().bindings_changed(screen)
 
 
 def labelled(label: str, value: str, label_style: str = "bold") -> Text:

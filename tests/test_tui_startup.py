@@ -222,3 +222,47 @@ async def test_the_login_screen_is_let_go_once_signed_in(live_desk_service) -> N
         gc.collect()
         assert form() is None, gc.get_referrers(form())
         assert [field() for field in fields] == [None, None]
+
+
+async def test_keys_pressed_while_signing_in_leave_the_queue_alone(live_desk_service) -> None:
+    """F1 (help) and Ctrl+K (lock) pressed while the sign-in is being checked: the queue comes
+    up as the only screen, unlocked, and the closed login form takes no keys meanwhile."""
+    from screens.help import HelpScreen
+    from screens.lock import LockScreen
+
+    app = create_app(live_desk_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.ready)
+        release = hold(live_desk_service, "login")
+        for key in [*"petugas", "enter", *"petugas123", "enter"]:  # typed; the check is held
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await until(pilot, lambda: app.screen.query_one("#login-button").disabled)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("ctrl+k")
+        release.set()
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen))
+        await settle(pilot)
+        await pilot.press("f10", "ctrl+s")  # the login form's keys: nothing left to act on
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack] == [QueueScreen]
+        assert not app.locked and not any(isinstance(s, LockScreen) for s in app.screen_stack)
+        assert app.session is not None and app.session.counter_no == 1
+
+
+async def test_the_footer_shows_its_keys_at_once_and_keeps_them_while_they_stay_the_same(
+        live_desk_service) -> None:
+    """The login form's footer has its keys in the first frame (Textual's footer adds them a
+    frame later), and moving between fields, which shows the same keys, rebuilds none."""
+    from textual.widgets import Footer
+
+    app = create_app(live_desk_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        keys = list(footer.query("FooterKey"))
+        assert [key.description for key in keys] == ["Masuk", "Bantuan"]
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#password")
+        assert list(footer.query("FooterKey")) == keys  # the same widgets, not rebuilt
