@@ -43,7 +43,9 @@ class LoginScreen(DeskScreen):
     }
     """
 
-    CSS_PATH = None  # desk.tcss only (screens/base.py DeskScreen.CSS_PATH)
+    # desk.tcss only (screens/base.py DeskScreen.CSS_PATH): as the app's first screen Textual
+    # reads no CSS_PATH or CSS of its own; its styles live in desk.tcss and DEFAULT_CSS
+    CSS_PATH = None
 
     HELP_TITLE: ClassVar[str] = "Masuk"
     HELP_TEXT: ClassVar[str] = (
@@ -257,8 +259,11 @@ class LoginScreen(DeskScreen):
             worker: The failed worker.
 
         Returns:
-            True: the login form shows every domain error itself.
+            True: the login form shows every domain error itself (False once it is closed:
+            the app says so).
         """
+        if self._form_closed:
+            return False
         if isinstance(error, ValidationError):
             for field, message in error.errors.items():
                 target = {"username": "#e-username", "password": "#e-password",
