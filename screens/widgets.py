@@ -325,7 +325,8 @@ class KeyFooter(Footer):
         Args:
             screen: The screen whose bindings changed.
         """
-        if not self.is_attached or screen is not self.screen:
+        if not self.is_attached or screen is not self.screen or not screen.app.app_focus:
+            super().bindings_changed(screen)  # Textual's rules (no rebuild): the keys stay due
             return
         keys = self._shown_keys()
         if keys == self._keys:
