@@ -75,7 +75,7 @@ async def test_call_from_another_desk_appears(live_desk_service, other_desk, siz
         assert isinstance(app.screen, BoardScreen)
         await until(pilot, lambda: 1 in codes_shown(app))
         assert codes_shown(app)[1] == "---"
-        called = call_one(other_desk)
+        called = await asyncio.to_thread(call_one, other_desk)
         await until(pilot, lambda: codes_shown(app).get(1) == called.code)
         assert called.code in text_of(app, "#board-recent")
         card = next(c for c in app.board.query(CounterCard) if c.number == 1)
@@ -98,7 +98,7 @@ async def test_markup_in_names_renders_literally(live_desk_service, other_desk):
     app = board_app(live_desk_service)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.reads >= 1 and app._feed is not None)
-        call_one(other_desk)
+        await asyncio.to_thread(call_one, other_desk)
         await until(pilot, lambda: "[b]Loket[/] a [/x] b" in text_of(app, "#board-recent"))
         await pilot.pause(0.1)
         assert "[b]Loket[/] a [/x] b" in _lines(app)
@@ -167,7 +167,7 @@ async def test_call_is_announced(live_desk_service, other_desk, monkeypatch):
     app = board_app(live_desk_service, voice=VoiceSettings(engine="espeak"), silent=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.reads >= 1 and app._feed is not None)
-        called = call_one(other_desk, counter=2)
+        called = await asyncio.to_thread(call_one, other_desk, counter=2)
         await until(pilot, lambda: bool(SpyAnnouncer.calls))
         assert SpyAnnouncer.calls[0][:2] == (called.code, 2)
         assert SpyAnnouncer.calls[0][2] == "Loket 2"
@@ -189,7 +189,7 @@ async def test_voice_problem_shown_once(live_desk_service, other_desk, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.reads >= 1 and app._feed is not None)
         await until(pilot, lambda: any("Suara tidak aktif" in m for m in notifications(app)))
-        call_one(other_desk)
+        await asyncio.to_thread(call_one, other_desk)
         await until(pilot, lambda: codes_shown(app).get(1, "---") != "---")
         await asyncio.sleep(0.3)
         await pilot.pause()
