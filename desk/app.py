@@ -241,13 +241,13 @@ class DeskApp(ScreenLock, App[None]):
         from models.permissions import Permission, allowed
         from screens.queue import QueueScreen
 
-        self._back_to_login()  # what was opened over the form while signing in (help, a question)
+        self._back_to(LoginScreen)  # what was opened over the form while signing in (help, a question)
         if self._first_login is not None and self.screen is self._first_login:
             # Textual keeps the app's first screen object as long as the app runs: its form
             # goes now, not with the screen (keys typed meanwhile find it closed)
             self._first_login = None
             await self.screen.close_form()
-            self._back_to_login()
+            self._back_to(LoginScreen)
         self.session = session
         self.sub_title = self.session_line()
         self.arm_idle_lock()
@@ -272,9 +272,9 @@ class DeskApp(ScreenLock, App[None]):
         if supervisor:
             self.push_screen(self.deadlines_screen())
 
-    def _back_to_login(self) -> None:
-        """Close the screens opened over the login form (the sign-in replaces the form)."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
+    def _back_to(self, kind: type) -> None:
+        """Close screens until one of ``kind`` is on top (or only the first screen is left)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, kind):
             self.pop_screen()
 
     def _refuse_dashboard(self, session: SessionInfo) -> None:
@@ -296,10 +296,7 @@ class DeskApp(ScreenLock, App[None]):
 
     def logout(self) -> None:
         """Sign the staff member out and show the login screen (for the next one)."""
-        from screens.queue import QueueScreen
-
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, QueueScreen):
-            self.pop_screen()
+        self.back_to_queue()
         if self.session is not None:
             self.run_worker(partial(self.desk.logout, self.session), thread=True,
                             exit_on_error=False, group="logout", description="Mencatat keluar akun")
@@ -449,8 +446,7 @@ class DeskApp(ScreenLock, App[None]):
         """Pop screens until the queue screen is on top."""
         from screens.queue import QueueScreen
 
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, QueueScreen):
-            self.pop_screen()
+        self._back_to(QueueScreen)
 
     # -- errors ---------------------------------------------------------------------------------
 
