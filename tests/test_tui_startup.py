@@ -234,8 +234,7 @@ async def test_keys_pressed_while_signing_in_leave_the_queue_alone(live_desk_ser
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.ready)
         release = hold(live_desk_service, "login")
-        for key in [*"petugas", "enter", *"petugas123", "enter"]:  # typed; the check is held
-            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await burst(pilot, [*"petugas", "enter", *"petugas123", "enter"], wait=False)  # the check is held
         await until(pilot, lambda: app.screen.query_one("#login-button").disabled)
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))

@@ -68,13 +68,15 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     await settle(pilot)
 
 
-async def burst(pilot: Pilot, keys: str | list[str]) -> None:
+async def burst(pilot: Pilot, keys: str | list[str], *, wait: bool = True) -> None:
     """Deliver keys the way a burst arrives over a slow SSH link: all queued before any is
-    handled (pilot.press waits between keys, which would hide ordering bugs)."""
+    handled (pilot.press waits between keys, which would hide ordering bugs); then, with
+    ``wait``, settle (without: while the work they start is still running)."""
     for key in keys:
         character = key if len(key) == 1 else ("\r" if key == "enter" else None)
         pilot.app.post_message(events.Key(key, character))
-    await settle(pilot)
+    if wait:
+        await settle(pilot)
 
 
 def shown(widget: PlainStatic) -> str:
