@@ -144,12 +144,18 @@ class LoginScreen(DeskScreen):
         """Take the form away (signed in; the app keeps its first screen object all day, the
         form need not stay with it). Keys that arrive meanwhile do nothing."""
         self._form_closed = True
-        for node in self.walk_children():  # the screen's signal would keep the fields
+        nodes = [self, *self.walk_children()]
+        for node in nodes:  # the screen's signal would keep the fields
             self.text_selection_started_signal.unsubscribe(node)
         with self.app.batch_update():  # the emptied form is never drawn
             await self.remove_children()
-        if self.displayed_children:  # read again: the cached list is renewed, empty
-            self.log.warning("the login form kept its widgets")
+        # what the screen would lay out and paint next: this screen is never shown again, so
+        # Textual would keep these widgets in it (Textual 8.2's own fields)
+        self._layout_widgets.clear()
+        self._dirty_widgets.clear()
+        for node in nodes:  # each keeps a cached list of its children: read it again, empty now
+            if node.displayed_children:
+                self.log.warning(f"{node!r} kept its children")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No action once the form is closed."""
